@@ -1,0 +1,27 @@
+// Bundles the page script (client/webauthn.ts, which imports mfakit's browser helper by its
+// package name) with esbuild when the demo starts.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export async function bundleBrowserHelper(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./webauthn.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    // The package imports itself by name: resolve `mfakit/...` the way Node does (package exports).
+    plugins: [
+      {
+        name: 'mfakit-self',
+        setup(b) {
+          b.onResolve({ filter: /^mfakit(\/|$)/ }, (args) => ({ path: fileURLToPath(import.meta.resolve(args.path)) }));
+        },
+      },
+    ],
+  });
+  return result.outputFiles[0]!.text;
+}

@@ -1,0 +1,85 @@
+// The service's audit events, kept per account for the security page ("recent activity"). A real
+// app writes them to its audit log and notifies the user of changes.
+import type { MfaEvent, MfaEventSink } from 'mfakit/service';
+
+const KEEP = 50;
+
+export class EventLog {
+  private readonly byAccount = new Map<string, MfaEvent[]>();
+  /** Demo-level events (password sign-in, organisation changes) share the list. */
+  private readonly extra = new Map<string, DemoEvent[]>();
+
+  readonly sink: MfaEventSink = (event) => {
+    const list = this.byAccount.get(event.accountId) ?? [];
+    list.unshift(event);
+    list.splice(KEEP);
+    this.byAccount.set(event.accountId, list);
+  };
+
+  note(accountId: string, text: string): void {
+    const list = this.extra.get(accountId) ?? [];
+    list.unshift({ at: Date.now(), text });
+    list.splice(KEEP);
+    this.extra.set(accountId, list);
+  }
+
+  /** Newest first, MFA events and demo notes merged. */
+  recent(accountId: string, limit = 30): { at: number; type: string; text: string }[] {
+    const mfa = (this.byAccount.get(accountId) ?? []).map((e) => ({ at: e.at, type: e.type, text: describe(e) }));
+    const notes = (this.extra.get(accountId) ?? []).map((e) => ({ at: e.at, type: 'account', text: e.text }));
+    return [...mfa, ...notes].sort((a, b) => b.at - a.at).slice(0, limit);
+  }
+}
+
+interface DemoEvent {
+  readonly at: number;
+  readonly text: string;
+}
+
+function describe(e: MfaEvent): string {
+  const what = e.name ? `${e.name}` : e.kind ?? '';
+  switch (e.type) {
+    case 'enrolment-started':
+      return `Started adding ${what}`;
+    case 'enrolment-confirmed':
+      return `Added ${what}`;
+    case 'enrolment-failed':
+      return `Adding ${what} failed (${e.reason ?? 'wrong code'})`;
+    case 'verified':
+      return `Verified with ${what}`;
+    case 'verification-failed':
+      return `Wrong code or key${e.kind ? ` (${e.kind})` : ''}: ${e.reason ?? 'mismatch'}`;
+    case 'replay-refused':
+      return `A code that was already used was refused`;
+    case 'throttled':
+      return 'Too many attempts: slowed down';
+    case 'backup-code-used':
+      return `Backup code used (${String(e.details?.['remaining'] ?? '?')} left)`;
+    case 'backup-codes-generated':
+      return 'Backup codes created';
+    case 'backup-codes-regenerated':
+      return 'Backup codes regenerated (the old ones no longer work)';
+    case 'factor-renamed':
+      return `Renamed a device to ${what}`;
+    case 'factor-removed':
+      return `Removed ${what}`;
+    case 'factor-replaced':
+      return `Replaced a device with ${what}`;
+    case 'mfa-disabled':
+      return 'Two-factor authentication disabled';
+    case 'oob-code-sent':
+      return `Code sent by ${e.kind ?? 'email'} to ${String(e.details?.['destination'] ?? '')}`;
+    case 'step-up-refused':
+      return `Refused without a recent verification: ${e.reason ?? ''}`;
+    case 'recovery-started':
+      return `Account recovery started (${e.kind === 'ssh-key' ? 'SSH key' : e.kind ?? ''})`;
+    case 'recovery-completed':
+      return 'Account recovered: the lost devices and backup codes were removed';
+    case 'recovery-failed':
+      return `Account recovery attempt refused (${e.reason ?? 'failed'})`;
+    case 'policy-refused':
+      return `Refused by policy (${String(e.details?.['action'] ?? '')})`;
+    default:
+      return e.type.replace(/-/g, ' ');
+  }
+}

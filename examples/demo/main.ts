@@ -1,0 +1,35 @@
+// `npm run demo`: starts the demo web app. Options: --port <n> (or PORT, default 3000; 0 picks a
+// free port), --host <address> (or HOST, default 127.0.0.1). MFAKIT_PG_URL / MFAKIT_REDIS_URL
+// switch the MFA store to PostgreSQL / Redis.
+import { startDemo } from './app.js';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const portText = option('port') ?? process.env['PORT'] ?? '3000';
+const port = Number(portText);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Not a port number: ${portText}`);
+  process.exit(2);
+}
+
+try {
+  const demo = await startDemo({ port, host: option('host') ?? process.env['HOST'] ?? '127.0.0.1' });
+  console.log(`mfakit demo running at ${demo.url}  (${demo.storeDescription}; SMTP mail catcher on 127.0.0.1:${demo.smtpPort})`);
+  console.log('Open it in a browser; stop with Ctrl+C.');
+  const stop = () => {
+    demo.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') console.error(`Port ${port} is in use: try --port <another> (or PORT=...).`);
+  else console.error(error);
+  process.exit(1);
+}

@@ -1,0 +1,172 @@
+// Adding second factors that answer with a code: authenticator apps (QR code and manual key,
+// confirmed with a code) and email codes (confirmed with the code from the mailbox).
+import type { Hono } from 'hono';
+import { isMfaError } from 'mfakit';
+import { html, raw } from '../html.js';
+import { csrfField } from '../layout.js';
+import { afterConfirmed, describeError, describeFailure, form, redirect, render, requireRecentAuth, requireUser, stepUpToken, type DemoEnv } from '../web.js';
+
+export function enrolRoutes(app: Hono<DemoEnv>): void {
+  // --- authenticator apps ------------------------------------------------------------------------
+  app.get('/security/totp/new', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const gate = await requireRecentAuth(c, user, '/security/totp/new');
+    if (gate) return gate;
+    return render(
+      c,
+      'Set up an authenticator app',
+      html`<h1>Set up an authenticator app</h1><div class="card">
+  <p>Install an authenticator app (FreeOTP, Aegis, Google Authenticator, 1Password…) on your phone, then give this device a name.</p>
+  <form method="post" action="/security/totp/start">${csrfField(c.get('session').csrf)}
+  <label for="name">Device name</label><input type="text" id="name" name="name" placeholder="Phone" maxlength="64">
+  <button type="submit" id="start-totp">Continue</button></form></div>`,
+    );
+  });
+
+  app.post('/security/totp/start', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const gate = await requireRecentAuth(c, user, '/security/totp/new');
+    if (gate) return gate;
+    const { name = '' } = await form(c);
+    try {
+      const token = stepUpToken(c);
+      const pending = await c.get('demo').service.startAuthenticatorEnrolment(user.id, {
+        label: user.email,
+        ...(name.trim() === '' ? {} : { name: name.trim() }),
+        ...(token === undefined ? {} : { stepUpToken: token }),
+      });
+      c.get('session').totpEnrolment = { enrolmentId: pending.enrolmentId, name: pending.name, qrSvg: pending.qrSvg, manualKey: pending.manualKey, expiresAt: pending.expiresAt };
+      return redirect(c, '/security/totp');
+    } catch (error) {
+      if (!isMfaError(error)) throw error;
+      return redirect(c, '/security/totp/new', { kind: 'error', text: describeError(error) });
+    }
+  });
+
+  app.get('/security/totp', (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const pending = c.get('session').totpEnrolment;
+    if (pending === undefined || pending.expiresAt <= Date.now()) return redirect(c, '/security/totp/new', { kind: 'info', text: 'Start the setup again.' });
+    return render(
+      c,
+      'Scan the QR code',
+      html`<h1>Set up “${pending.name}”</h1>
+<div class="grid2">
+  <div class="card"><h2>1. Scan this QR code</h2><p class="muted small">Open your authenticator app, tap “+” and scan.</p>
+    <div class="qr" id="qr">${raw(pending.qrSvg)}</div></div>
+  <div class="card"><h2>Can't scan it?</h2><p class="muted small">Type this key into the app instead (time based, 6 digits, every 30 seconds):</p>
+    <p><code class="key" id="manual-key">${pending.manualKey}</code></p>
+    <p class="small muted">Account: ${user.email}</p></div>
+</div>
+<div class="card"><h2>2. Enter the code the app shows</h2>
+  <form method="post" action="/security/totp/confirm">${csrfField(c.get('session').csrf)}
+  <label for="code">6-digit code</label><input class="code" type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="12" autofocus>
+  <div class="row"><button type="submit" id="confirm-totp">Turn on</button></div></form>
+  <form method="post" action="/security/totp/cancel">${csrfField(c.get('session').csrf)}<button type="submit" class="link small">Cancel</button></form>
+</div>`,
+    );
+  });
+
+  app.post('/security/totp/confirm', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const session = c.get('session');
+    const pending = session.totpEnrolment;
+    if (pending === undefined) return redirect(c, '/security/totp/new');
+    const { code = '' } = await form(c);
+    try {
+      const result = await c.get('demo').service.confirmEnrolment(user.id, pending.enrolmentId, code);
+      if (!result.ok) return redirect(c, '/security/totp', { kind: 'error', text: describeFailure(result.reason) });
+      delete session.totpEnrolment;
+      return redirect(c, afterConfirmed(c, `Authenticator app “${result.factor.name}”`, result.backupCodes));
+    } catch (error) {
+      if (!isMfaError(error)) throw error;
+      delete session.totpEnrolment;
+      return redirect(c, '/security/totp/new', { kind: 'error', text: describeError(error) });
+    }
+  });
+
+  app.post('/security/totp/cancel', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const session = c.get('session');
+    if (session.totpEnrolment) await c.get('demo').service.cancelEnrolment(user.id, session.totpEnrolment.enrolmentId);
+    delete session.totpEnrolment;
+    return redirect(c, '/security');
+  });
+
+  // --- email codes ---------------------------------------------------------------------------
+  app.get('/security/email/new', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const gate = await requireRecentAuth(c, user, '/security/email/new');
+    if (gate) return gate;
+    return render(
+      c,
+      'Email codes',
+      html`<h1>Sign in with email codes</h1><div class="card">
+  <p>We email a one-time code to <strong>${user.email}</strong> each time you sign in. Email is less safe than an authenticator app or a security key
+  (whoever reads your email gets the codes), but better than a password alone.</p>
+  <form method="post" action="/security/email/start">${csrfField(c.get('session').csrf)}<button type="submit" id="start-email">Send a confirmation code</button></form></div>`,
+    );
+  });
+
+  app.post('/security/email/start', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const gate = await requireRecentAuth(c, user, '/security/email/new');
+    if (gate) return gate;
+    try {
+      const token = stepUpToken(c);
+      const pending = await c.get('demo').service.startOobEnrolment(user.id, {
+        channel: 'email',
+        destination: user.email,
+        name: 'Email',
+        ...(token === undefined ? {} : { stepUpToken: token }),
+      });
+      c.get('session').emailEnrolment = { enrolmentId: pending.enrolmentId, destinationHint: pending.destinationHint };
+      return redirect(c, '/security/email', { kind: 'info', text: `We sent a code to ${pending.destinationHint}.` });
+    } catch (error) {
+      if (!isMfaError(error)) throw error;
+      return redirect(c, '/security', { kind: 'error', text: describeError(error) });
+    }
+  });
+
+  app.get('/security/email', (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const pending = c.get('session').emailEnrolment;
+    if (pending === undefined) return redirect(c, '/security/email/new');
+    return render(
+      c,
+      'Confirm your email',
+      html`<h1>Confirm your email address</h1><div class="card">
+  <p>Enter the code we sent to <strong>${pending.destinationHint}</strong> (open the <a href="/mailbox" target="_blank">mailbox</a>).</p>
+  <form method="post" action="/security/email/confirm">${csrfField(c.get('session').csrf)}
+  <label for="code">Code</label><input class="code" type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="12" autofocus>
+  <button type="submit" id="confirm-email">Confirm</button></form></div>`,
+    );
+  });
+
+  app.post('/security/email/confirm', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const session = c.get('session');
+    const pending = session.emailEnrolment;
+    if (pending === undefined) return redirect(c, '/security/email/new');
+    const { code = '' } = await form(c);
+    try {
+      const result = await c.get('demo').service.confirmEnrolment(user.id, pending.enrolmentId, code);
+      if (!result.ok) return redirect(c, '/security/email', { kind: 'error', text: describeFailure(result.reason) });
+      delete session.emailEnrolment;
+      return redirect(c, afterConfirmed(c, 'Email codes', result.backupCodes));
+    } catch (error) {
+      if (!isMfaError(error)) throw error;
+      delete session.emailEnrolment;
+      return redirect(c, '/security', { kind: 'error', text: describeError(error) });
+    }
+  });
+}

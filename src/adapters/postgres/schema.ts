@@ -1,0 +1,118 @@
+/**
+ * The PostgreSQL schema, as versioned migrations shipped inside the package (string constants, so
+ * the bundler ships them with the code). Each migration is a function of the table prefix.
+ *
+ * Why `text` and not `jsonb` for `data`: `jsonb` reorders object keys and drops duplicates, and the
+ * store promises records back exactly as written. mfakit never queries inside `data`.
+ * Why `bigint` for times: milliseconds since the epoch do not fit in `integer`.
+ * @module
+ */
+
+/**
+ * One schema migration: applied once, in `version` order, inside a transaction.
+ *
+ * @example
+ * ```ts
+ * for (const m of postgresMigrations) console.log(m.version, m.name);
+ * ```
+ */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly name: string;
+  /** The SQL for a table prefix (already validated). */
+  readonly sql: (prefix: string) => string;
+}
+
+/**
+ * Every migration, oldest first. Never edit a released one: add the next version.
+ *
+ * @example
+ * ```ts
+ * const latest = postgresMigrations[postgresMigrations.length - 1]!.version;
+ * ```
+ */
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'create mfakit tables',
+    sql: (p) => `
+CREATE TABLE ${p}accounts (
+  id          text    PRIMARY KEY,
+  v           integer NOT NULL,
+  created_at  bigint  NOT NULL,
+  updated_at  bigint  NOT NULL,
+  revision    bigint  NOT NULL,
+  data        text    NOT NULL
+);
+CREATE TABLE ${p}factors (
+  id            text    PRIMARY KEY,
+  account_id    text    NOT NULL,
+  v             integer NOT NULL,
+  kind          text    NOT NULL,
+  role          text    NOT NULL,
+  name          text    NOT NULL,
+  created_at    bigint  NOT NULL,
+  last_used_at  bigint,
+  last_step     bigint  NOT NULL,
+  revision      bigint  NOT NULL,
+  data          text    NOT NULL
+);
+CREATE INDEX ${p}factors_account_idx ON ${p}factors (account_id);
+CREATE TABLE ${p}enrolments (
+  account_id          text    NOT NULL,
+  id                  text    NOT NULL,
+  v                   integer NOT NULL,
+  kind                text    NOT NULL,
+  role                text    NOT NULL,
+  name                text    NOT NULL,
+  created_at          bigint  NOT NULL,
+  expires_at          bigint  NOT NULL,
+  replaces_factor_id  text,
+  data                text    NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX ${p}enrolments_expires_idx ON ${p}enrolments (expires_at);
+CREATE TABLE ${p}backup_codes (
+  account_id  text    NOT NULL,
+  id          text    NOT NULL,
+  v           integer NOT NULL,
+  set_id      text    NOT NULL,
+  hash        text    NOT NULL,
+  created_at  bigint  NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE TABLE ${p}challenges (
+  id          text    PRIMARY KEY,
+  v           integer NOT NULL,
+  account_id  text,
+  purpose     text    NOT NULL,
+  data        text    NOT NULL,
+  created_at  bigint  NOT NULL,
+  expires_at  bigint  NOT NULL,
+  revision    bigint  NOT NULL
+);
+CREATE INDEX ${p}challenges_account_idx ON ${p}challenges (account_id, purpose);
+CREATE INDEX ${p}challenges_expires_idx ON ${p}challenges (expires_at);
+CREATE TABLE ${p}counters (
+  key         text    PRIMARY KEY,
+  count       bigint  NOT NULL,
+  expires_at  bigint  NOT NULL,
+  last_at     bigint  NOT NULL,
+  prior_at    bigint
+);
+CREATE INDEX ${p}counters_expires_idx ON ${p}counters (expires_at);
+`,
+  },
+];
+
+/**
+ * The tables a prefix owns (the migrations table last), for tooling and tests that drop them.
+ *
+ * @example
+ * ```ts
+ * for (const table of postgresTableNames('mfakit_')) await pool.query(`DROP TABLE IF EXISTS ${table}`);
+ * ```
+ */
+export function postgresTableNames(prefix: string): string[] {
+  return ['accounts', 'factors', 'enrolments', 'backup_codes', 'challenges', 'counters', 'migrations'].map((t) => `${prefix}${t}`);
+}

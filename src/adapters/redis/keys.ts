@@ -1,0 +1,60 @@
+/**
+ * Key layout of the Redis store. Every key of one account carries the hash tag `{a:<account>}`, so
+ * on Redis Cluster they live in one slot and each script touches one slot only. Records the
+ * contract looks up without an account carry their own tag: a challenge `{c:<id>}` (consumed by id
+ * alone), a counter `{k:<key>}`, a factor-id claim `{f:<id>}` (factor ids are unique across
+ * accounts). Ids are escaped (`%`, `{`, `}`, `:`) so no id can reach into another key or tag.
+ *
+ * ```
+ * <prefix>{a:<account>}:account          hash   the account record, field by field
+ * <prefix>{a:<account>}:factors          hash   every factor, fields "<field>:<factorId>"
+ * <prefix>{a:<account>}:codes            hash   backup codes: codeId -> record JSON
+ * <prefix>{a:<account>}:enrolments       hash   pending enrolments: id -> record JSON      (TTL)
+ * <prefix>{a:<account>}:enrolment-expiry zset   id -> expiresAt                          (TTL)
+ * <prefix>{a:<account>}:challenges       zset   challenge ids of the account -> expiresAt (TTL)
+ * <prefix>{c:<challenge>}:challenge      hash   the challenge record, field by field      (TTL)
+ * <prefix>{k:<counter>}:counter          hash   count, window end, last increment         (TTL)
+ * <prefix>{f:<factor>}:owner             string the account that owns a factor id
+ * ```
+ * @module
+ */
+import { MfaError } from '../../errors.js';
+
+/** The default key prefix. */
+export const DEFAULT_KEY_PREFIX = 'mfakit:';
+
+const SPECIAL = /[%{}:]/;
+const SPECIALS = /[%{}:]/g;
+
+function escapePart(value: string): string {
+  // Most ids have none of the four characters: skip the replace (this runs for every command).
+  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : value;
+}
+
+/** Validates a key prefix: any text without `{` or `}` (it must not capture the hash tag). */
+export function checkKeyPrefix(prefix: string | undefined): string {
+  const value = prefix ?? DEFAULT_KEY_PREFIX;
+  if (typeof value !== 'string' || /[{}]/.test(value) || value.length > 200) {
+    throw new MfaError('INVALID_OPTION', 'keyPrefix must be a string of at most 200 characters without { or }');
+  }
+  return value;
+}
+
+/** Builds the keys of one prefix. */
+export function redisKeys(prefix: string) {
+  const account = (accountId: string) => `${prefix}{a:${escapePart(accountId)}}`;
+  return {
+    account: (accountId: string) => `${account(accountId)}:account`,
+    factors: (accountId: string) => `${account(accountId)}:factors`,
+    codes: (accountId: string) => `${account(accountId)}:codes`,
+    enrolments: (accountId: string) => `${account(accountId)}:enrolments`,
+    enrolmentExpiry: (accountId: string) => `${account(accountId)}:enrolment-expiry`,
+    accountChallenges: (accountId: string) => `${account(accountId)}:challenges`,
+    challenge: (challengeId: string) => `${prefix}{c:${escapePart(challengeId)}}:challenge`,
+    counter: (key: string) => `${prefix}{k:${escapePart(key)}}:counter`,
+    factorOwner: (factorId: string) => `${prefix}{f:${escapePart(factorId)}}:owner`,
+  };
+}
+
+/** The keys of one prefix. */
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,68 @@
+/**
+ * Calling the store's Lua scripts by hash: `EVALSHA` first (one round trip, no script text on the
+ * wire); when the server answers `NOSCRIPT` (first call, restart, failover, a new cluster node),
+ * `EVAL` sends the text once, which also caches it for the next `EVALSHA`.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { MfaError } from '../../errors.js';
+import { REDIS_STORE_SCRIPTS, type RedisStoreScriptName } from './scripts.js';
+
+/**
+ * The client the store talks to: a standalone `Redis` or a `Cluster` of ioredis.
+ *
+ * @example
+ * ```ts
+ * import { Cluster } from 'ioredis';
+ * const redis: RedisClientLike = new Cluster([{ host: 'redis-1', port: 6379 }]);
+ * ```
+ */
+export type RedisClientLike = Redis | Cluster;
+
+/** The SHA-1 of every script, computed once. */
+const SHAS: Record<RedisStoreScriptName, string> = Object.fromEntries(
+  Object.entries(REDIS_STORE_SCRIPTS).map(([name, source]) => [name, createHash('sha1').update(source).digest('hex')]),
+) as Record<RedisStoreScriptName, string>;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Turns a driver or script error into an `MfaError`. */
+export function redisError(operation: string, error: unknown): MfaError {
+  if (error instanceof MfaError) return error;
+  const message = messageOf(error);
+  if (/MFAKIT_CORRUPT|WRONGTYPE/.test(message)) {
+    return new MfaError('STORE_CORRUPT', `Redis store: ${operation}: stored value is corrupt (${message})`, { cause: error });
+  }
+  return new MfaError('STORE_ERROR', `Redis store: ${operation} failed`, { cause: error });
+}
+
+/** Runs a named script with its keys and arguments. */
+export async function runScript(
+  redis: RedisClientLike,
+  name: RedisStoreScriptName,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(SHAS[name], keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!messageOf(error).startsWith('NOSCRIPT')) throw redisError(name, error);
+  }
+  try {
+    return await redis.eval(REDIS_STORE_SCRIPTS[name], keys.length, ...keys, ...args);
+  } catch (error) {
+    throw redisError(name, error);
+  }
+}
+
+/** Runs a plain command through `call`, mapping errors. */
+export async function runCommand<T>(operation: string, command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (error) {
+    throw redisError(operation, error);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Verifying a typed backup code against the one stored record its id points to.
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import { timingSafeEqual } from '../internal/bytes.js';
+import { BACKUP_CODE_ALPHABET, BACKUP_CODE_GROUP_LENGTH, normalizeBackupCode } from './alphabet.js';
+import { checkOptionsObject } from './generate.js';
+import { backupCodeKdfInput, checkPepper, type StoredBackupCode } from './hash.js';
+import { parseBackupCodeHash, type BackupCodeHashInfo } from './hash-format.js';
+import { DEFAULT_BACKUP_CODE_KDF, checkKdf, deriveBackupCodeKey, kdfBelow, type BackupCodeKdf } from './kdf.js';
+
+/**
+ * Options of {@link verifyBackupCode} and {@link backupCodeNeedsRehash}.
+ *
+ * @example
+ * ```ts
+ * const options: BackupCodeVerifyOptions = { pepper, kdf: { algorithm: 'scrypt', N: 2 ** 15, r: 8, p: 1 } };
+ * ```
+ */
+export interface BackupCodeVerifyOptions {
+  /** The server-side pepper the codes were hashed with, if any. */
+  pepper?: Uint8Array;
+  /** The KDF new hashes get now; older, cheaper hashes report `needsRehash`. Default {@link DEFAULT_BACKUP_CODE_KDF}. */
+  kdf?: BackupCodeKdf;
+}
+
+/**
+ * Outcome of {@link verifyBackupCode}. On success, mark the record `id` used, atomically, before
+ * granting anything (two parallel requests with one code must not both win).
+ * - `malformed`: the input cannot be a backup code (no KDF was run);
+ * - `not-found`: no record for this id (the caller passed `undefined`);
+ * - `mismatch`: wrong code;
+ * - `used`: right code, already consumed.
+ *
+ * @example
+ * ```ts
+ * const result: BackupCodeVerifyResult = await verifyBackupCode(input, record);
+ * if (!result.ok) console.log(result.reason);
+ * ```
+ */
+export type BackupCodeVerifyResult =
+  | { ok: true; id: string; needsRehash: boolean }
+  | { ok: false; reason: 'malformed' | 'not-found' | 'mismatch' | 'used' };
+
+const ID_PATTERN = new RegExp(`^[${BACKUP_CODE_ALPHABET}]{${BACKUP_CODE_GROUP_LENGTH}}$`);
+// Stands in for a missing record so that an unknown id costs the same KDF run as a known one.
+const DUMMY_SALT = new Uint8Array(16);
+
+function checkRecord(record: unknown): { id: string; usedAt: number | null; info: BackupCodeHashInfo } {
+  if (typeof record !== 'object' || record === null) {
+    throw new MfaError('INVALID_BACKUP_CODE_RECORD', 'backup code record must be an object');
+  }
+  const { id, hash, usedAt } = record as Record<string, unknown>;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    throw new MfaError('INVALID_BACKUP_CODE_RECORD', 'backup code record id is malformed');
+  }
+  if (usedAt !== undefined && usedAt !== null && !(typeof usedAt === 'number' && Number.isFinite(usedAt))) {
+    throw new MfaError('INVALID_BACKUP_CODE_RECORD', 'backup code record usedAt must be a number or null');
+  }
+  return { id, usedAt: (usedAt as number | null | undefined) ?? null, info: parseBackupCodeHash(hash as string) };
+}
+
+function needsRehash(info: BackupCodeHashInfo, current: BackupCodeKdf, pepper: Uint8Array | undefined): boolean {
+  return kdfBelow(info.kdf, current) || info.hash.length < 32 || (pepper !== undefined && !info.peppered);
+}
+
+/**
+ * Checks a typed backup code against the stored record of its id (look it up with
+ * `backupCodeId(input)`; pass `undefined` when there is none). Costs exactly one KDF run whatever
+ * the size of the set, also for an unknown id; compares in constant time. Returns the id to mark
+ * used; this function never changes anything, the store does.
+ *
+ * The record is checked strictly first: a record with an unknown algorithm or parameters out of
+ * bounds throws and never verifies. A record hashed with a pepper needs `options.pepper`.
+ *
+ * @throws MfaError `INVALID_ARGUMENT` / `INVALID_CODE` for hostile input (see normalizeBackupCode);
+ *   `INVALID_BACKUP_CODE_RECORD` or `UNSUPPORTED_KDF` for a bad record; `INVALID_OPTION` when a
+ *   peppered record is checked without the pepper.
+ * @example
+ * ```ts
+ * const id = backupCodeId(input);
+ * const record = id === null ? undefined : await store.findBackupCode(userId, id);
+ * const result = await verifyBackupCode(input, record, { pepper });
+ * if (result.ok && (await store.markBackupCodeUsed(userId, result.id))) signIn();
+ * ```
+ */
+export async function verifyBackupCode(
+  input: string,
+  record: StoredBackupCode | undefined,
+  optionsInput?: BackupCodeVerifyOptions,
+): Promise<BackupCodeVerifyResult> {
+  const options = checkOptionsObject(optionsInput);
+  const pepper = checkPepper(options.pepper);
+  const current = checkKdf(options.kdf === undefined ? DEFAULT_BACKUP_CODE_KDF : options.kdf, 'INVALID_OPTION');
+  const stored = record === undefined ? undefined : checkRecord(record);
+  const canonical = normalizeBackupCode(input);
+  if (canonical === null) return { ok: false, reason: 'malformed' };
+
+  if (stored === undefined) {
+    await deriveBackupCodeKey(current, backupCodeKdfInput(canonical, pepper), DUMMY_SALT, 32);
+    return { ok: false, reason: 'not-found' };
+  }
+  const { info } = stored;
+  if (info.peppered && pepper === undefined) {
+    throw new MfaError('INVALID_OPTION', 'this backup code was hashed with a pepper: pass options.pepper');
+  }
+  const derived = await deriveBackupCodeKey(
+    info.kdf,
+    backupCodeKdfInput(canonical, info.peppered ? pepper : undefined),
+    info.salt,
+    info.hash.length,
+  );
+  const hashMatches = timingSafeEqual(derived, info.hash);
+  if (!hashMatches || canonical.slice(0, BACKUP_CODE_GROUP_LENGTH) !== stored.id) return { ok: false, reason: 'mismatch' };
+  // Only someone holding the right code learns that it was used.
+  if (stored.usedAt !== null) return { ok: false, reason: 'used' };
+  return { ok: true, id: stored.id, needsRehash: needsRehash(info, current, pepper) };
+}
+
+/**
+ * True when a stored record was hashed more cheaply than the current settings (other algorithm,
+ * lower cost, shorter hash) or without the pepper now configured. Re-hash such a code the next time
+ * it is typed correctly (`verifyBackupCode` reports the same thing), or regenerate the set.
+ *
+ * @throws MfaError as verifyBackupCode for a bad record or options.
+ * @example
+ * ```ts
+ * const stale = records.filter((r) => backupCodeNeedsRehash(r, { kdf: { algorithm: 'scrypt', N: 2 ** 15, r: 8, p: 1 } }));
+ * ```
+ */
+export function backupCodeNeedsRehash(record: StoredBackupCode, optionsInput?: BackupCodeVerifyOptions): boolean {
+  const options = checkOptionsObject(optionsInput);
+  const pepper = checkPepper(options.pepper);
+  const current = checkKdf(options.kdf === undefined ? DEFAULT_BACKUP_CODE_KDF : options.kdf, 'INVALID_OPTION');
+  return needsRehash(checkRecord(record).info, current, pepper);
+}

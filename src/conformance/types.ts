@@ -1,0 +1,30 @@
+/**
+ * Shapes of the conformance suite.
+ * @module
+ */
+import type { MfaStore } from '../service/store.js';
+
+/**
+ * One named conformance case: `run` resolves when the store conforms and rejects with
+ * `MfaError('CONFORMANCE_FAILURE')` (or the store's own error) when it does not.
+ *
+ * @example
+ * ```ts
+ * for (const c of storeConformanceCases(() => createMemoryStore())) test(c.name, c.run);
+ * ```
+ */
+export interface ConformanceCase {
+  readonly name: string;
+  readonly run: () => Promise<void>;
+}
+
+/**
+ * Makes the store a case runs against. It may return a fresh store per case, or the same one: every
+ * case uses its own random account ids and keys, so cases never see each other's data.
+ *
+ * @example
+ * ```ts
+ * const makeStore: StoreFactory = () => createMemoryStore();
+ * ```
+ */
+export type StoreFactory = () => MfaStore | Promise<MfaStore>;

@@ -1,0 +1,135 @@
+/**
+ * The one error type mfakit throws.
+ *
+ * mfakit has two failure channels that are never mixed:
+ * - malformed input, misuse and broken state throw an {@link MfaError} with a {@link MfaErrorCode};
+ * - a wrong credential (a code that does not match, an expired challenge) is a normal outcome and
+ *   comes back as a result object `{ ok: false, reason }`.
+ *
+ * @example
+ * ```ts
+ * import { MfaError, decodeBase32Secret } from 'mfakit';
+ * try {
+ *   decodeBase32Secret('not base32!');
+ * } catch (error) {
+ *   if (error instanceof MfaError && error.code === 'INVALID_BASE32') console.log('bad secret');
+ * }
+ * ```
+ * @module
+ */
+
+/**
+ * Every code an {@link MfaError} can carry. Grouped by the module that throws it; `switch` on it.
+ */
+export type MfaErrorCode =
+  // --- general -----------------------------------------------------------------------------
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_OPTION'
+  | 'INTERNAL'
+  // --- otp: secrets, base32, codes, key URIs, QR --------------------------------------------
+  | 'INVALID_SECRET'
+  | 'SECRET_TOO_SHORT'
+  | 'INVALID_BASE32'
+  | 'INVALID_CODE'
+  | 'INVALID_URI'
+  | 'INVALID_URI_SCHEME'
+  | 'INVALID_URI_TYPE'
+  | 'INVALID_URI_LABEL'
+  | 'INVALID_URI_ISSUER'
+  | 'INVALID_URI_SECRET'
+  | 'INVALID_URI_ALGORITHM'
+  | 'INVALID_URI_DIGITS'
+  | 'INVALID_URI_PERIOD'
+  | 'INVALID_URI_COUNTER'
+  | 'INVALID_URI_PARAMETER'
+  | 'QR_TOO_LONG'
+  // --- backup codes and out-of-band (email/SMS) codes ---------------------------------------
+  | 'INVALID_BACKUP_CODE_RECORD'
+  | 'UNSUPPORTED_KDF'
+  | 'INVALID_OOB_RECORD'
+  | 'SEND_LIMIT_EXCEEDED'
+  | 'DELIVERY_FAILED'
+  // --- webauthn ------------------------------------------------------------------------------
+  | 'INVALID_CBOR'
+  | 'INVALID_COSE_KEY'
+  | 'INVALID_AUTHENTICATOR_DATA'
+  | 'INVALID_CLIENT_DATA'
+  | 'INVALID_ATTESTATION'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'INVALID_CREDENTIAL'
+  | 'INVALID_ASN1'
+  | 'INVALID_CERTIFICATE'
+  // --- ssh -----------------------------------------------------------------------------------
+  | 'INVALID_SSH_KEY'
+  | 'UNSUPPORTED_SSH_KEY'
+  | 'INVALID_SSH_SIGNATURE'
+  // --- signatures (shared by webauthn and ssh) -----------------------------------------------
+  | 'INVALID_PUBLIC_KEY'
+  | 'INVALID_SIGNATURE_ENCODING'
+  // --- policy --------------------------------------------------------------------------------
+  | 'INVALID_POLICY'
+  | 'POLICY_VIOLATION'
+  // --- service and flows ---------------------------------------------------------------------
+  | 'ACCOUNT_NOT_FOUND'
+  | 'FACTOR_NOT_FOUND'
+  | 'ENROLMENT_NOT_FOUND'
+  | 'ENROLMENT_EXPIRED'
+  | 'CHALLENGE_NOT_FOUND'
+  | 'CHALLENGE_EXPIRED'
+  | 'STEP_UP_REQUIRED'
+  | 'CONFIRMATION_MISMATCH'
+  | 'MFA_REQUIRED_BY_POLICY'
+  | 'FACTOR_NOT_ALLOWED'
+  | 'THROTTLED'
+  | 'DUPLICATE'
+  | 'KEY_NOT_FOUND'
+  | 'DECRYPTION_FAILED'
+  // --- storage -------------------------------------------------------------------------------
+  | 'STORE_ERROR'
+  | 'STORE_CORRUPT'
+  | 'STORE_SCHEMA_VERSION'
+  | 'CONFORMANCE_FAILURE';
+
+/** Options for {@link MfaError}. */
+export interface MfaErrorOptions {
+  /** The underlying error, if any. */
+  cause?: unknown;
+  /** Structured details for programs (for example the field of a key URI, or blocking owners). */
+  details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The single error class of mfakit. Check `code`, not the message: messages may change.
+ *
+ * @example
+ * ```ts
+ * throw new MfaError('INVALID_ARGUMENT', 'digits must be an integer from 6 to 8');
+ * ```
+ */
+export class MfaError extends Error {
+  /** Machine-readable reason, stable across versions. */
+  readonly code: MfaErrorCode;
+  /** Structured details, when the code alone is not enough. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: MfaErrorCode, message: string, options: MfaErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MfaError';
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/**
+ * True when `value` is an {@link MfaError}, optionally with the given code. Works across bundle
+ * copies of mfakit (checks the name and code, not only the prototype).
+ *
+ * @example
+ * ```ts
+ * if (isMfaError(error, 'THROTTLED')) retryLater();
+ * ```
+ */
+export function isMfaError(value: unknown, code?: MfaErrorCode): value is MfaError {
+  if (!(value instanceof Error) || value.name !== 'MfaError') return false;
+  return code === undefined || (value as MfaError).code === code;
+}

@@ -1,0 +1,82 @@
+/**
+ * May this account remove one of its factors?
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import { combineMfaPolicies, policyCountsKind, policyMinFactors } from './combine.js';
+import { listOwnerNames, type PolicyRefusal } from './disable.js';
+import { checkPolicyFactors } from './factors.js';
+import { policyOwners } from './owners.js';
+import type { MfaPolicy, PolicyFactor } from './policy.js';
+
+/**
+ * Whether a factor may be removed.
+ *
+ * @example
+ * ```ts
+ * const decision: FactorRemovalDecision = evaluateFactorRemoval(policies, factors, 'f1');
+ * ```
+ */
+export type FactorRemovalDecision =
+  | { readonly allowed: true; readonly factorId: string }
+  | (PolicyRefusal & {
+      readonly code: 'MFA_REQUIRED_BY_POLICY';
+      readonly factorId: string;
+      /** `'last-factor'`: removing it would disable MFA; `'below-minimum'`: a policy's minimum would be missed. */
+      readonly reason: 'last-factor' | 'below-minimum';
+    });
+
+/**
+ * Decides whether a factor may be removed. A requiring policy blocks the removal when
+ * - the factor is the account's last one (removing it would disable MFA), or
+ * - the factor counts toward that policy (its kind is allowed by the policy and is not backup
+ *   codes) and the account would keep fewer counting factors than the policy's `minFactors`.
+ *
+ * Each policy is judged on its own rules, so removal never takes an account further from any
+ * requiring policy, and adding a policy never allows a removal that was refused. The refusal names
+ * exactly the blocking owners, sorted by name then id. Throws `MfaError` `INVALID_ARGUMENT` when
+ * `factorId` is not among `factors`, `INVALID_POLICY` for a bad policy.
+ *
+ * @example
+ * ```ts
+ * const decision = evaluateFactorRemoval(
+ *   [{ owner: { id: 'o1', name: 'Acme', type: 'organization' }, requireMfa: true, minFactors: 2 }],
+ *   [{ id: 'key', kind: 'webauthn' }, { id: 'app', kind: 'totp' }],
+ *   'app',
+ * );
+ * decision.allowed; // false: Acme requires two factors
+ * ```
+ */
+export function evaluateFactorRemoval(
+  policies: readonly MfaPolicy[],
+  factors: readonly PolicyFactor[],
+  factorId: string,
+): FactorRemovalDecision {
+  if (typeof factorId !== 'string') throw new MfaError('INVALID_ARGUMENT', 'factorId must be a string');
+  const effective = combineMfaPolicies(policies);
+  checkPolicyFactors(factors);
+  const factor = factors.find((f) => f.id === factorId);
+  if (factor === undefined) throw new MfaError('INVALID_ARGUMENT', 'factorId is not one of the account\'s factors');
+  const remaining = factors.filter((f) => f !== factor);
+  const lastFactor = remaining.length === 0;
+
+  const blocking = effective.requiredBy.filter((policy) => {
+    if (lastFactor) return true;
+    if (!policyCountsKind(policy, factor.kind)) return false;
+    const left = remaining.filter((f) => policyCountsKind(policy, f.kind)).length;
+    return left < policyMinFactors(policy);
+  });
+  if (blocking.length === 0) return Object.freeze({ allowed: true, factorId });
+  const owners = policyOwners(blocking);
+  return Object.freeze({
+    allowed: false,
+    code: 'MFA_REQUIRED_BY_POLICY',
+    factorId,
+    reason: lastFactor ? 'last-factor' : 'below-minimum',
+    policies: Object.freeze(blocking),
+    owners,
+    message: lastFactor
+      ? `this is the last factor and MFA is required by ${listOwnerNames(owners)}`
+      : `removing this factor would leave fewer factors than ${listOwnerNames(owners)} require${owners.length === 1 ? 's' : ''}`,
+  });
+}

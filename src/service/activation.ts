@@ -1,0 +1,67 @@
+/**
+ * Turning a confirmed enrolment into an active factor, with the first backup codes, in one atomic
+ * store step: the factor never exists without its sealed secret, and backup codes are shown only
+ * when the store has them.
+ * @module
+ */
+import { createBackupCodes } from '../backup-codes/index.js';
+import { MfaError } from '../errors.js';
+import type { ServiceContext } from './context.js';
+import { summariseFactor, type FactorSummary } from './factor-summary.js';
+import { MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
+
+/**
+ * A confirmed enrolment. `backupCodes` is set only when this was the account's first factor: show
+ * them once, they are not retrievable later.
+ *
+ * @example
+ * ```ts
+ * const result = await service.confirmEnrolment(userId, enrolmentId, '492039');
+ * if (result.ok && result.backupCodes) showOnce(result.backupCodes);
+ * ```
+ */
+export type ConfirmEnrolmentResult =
+  | { readonly ok: true; readonly factor: FactorSummary; readonly backupCodes: readonly string[] | null; readonly replacedFactorId: string | null }
+  | { readonly ok: false; readonly reason: 'malformed' | 'mismatch' | 'expired' };
+
+/** A new backup-code set as records and the codes to show. @internal */
+export async function newBackupCodeSet(ctx: ServiceContext, accountId: string): Promise<{ codes: string[]; records: MfaBackupCodeRecord[] }> {
+  const settings = ctx.backupCodes;
+  const set = await createBackupCodes({
+    random: ctx.random,
+    ...(settings.count === undefined ? {} : { count: settings.count }),
+    ...(settings.kdf === undefined ? {} : { kdf: settings.kdf }),
+    ...(settings.pepper === undefined ? {} : { pepper: settings.pepper }),
+  });
+  const now = ctx.now();
+  const setId = ctx.newId('bcs');
+  const records = set.records.map((r) => ({ v: MFA_RECORD_VERSION, accountId, setId, id: r.id, hash: r.hash, createdAt: now }));
+  return { codes: set.codes, records };
+}
+
+/** Activates `pending` as `factor` (first backup codes included when due). @internal */
+export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord, factor: MfaFactorRecord): Promise<ConfirmEnrolmentResult> {
+  const { accountId } = pending;
+  // Creating codes costs KDF runs, so only when the account has none; the store decides atomically.
+  const set = factor.role === 'login' && (await ctx.store.countBackupCodes(accountId)) === 0 ? await newBackupCodeSet(ctx, accountId) : null;
+  const result = await ctx.store.activateEnrolment({
+    accountId,
+    enrolmentId: pending.id,
+    factor,
+    ...(set === null ? {} : { backupCodes: set.records }),
+    replacesFactorId: pending.replacesFactorId,
+    now: ctx.now(),
+  });
+  if (!result.activated) {
+    throw new MfaError('ENROLMENT_NOT_FOUND', 'this enrolment was already confirmed, or has expired', { details: { enrolmentId: pending.id } });
+  }
+  if (pending.replacesFactorId !== null) ctx.verifiers.forget(pending.replacesFactorId);
+  const base = { accountId, factorId: factor.id, kind: factor.kind, name: factor.name };
+  await ctx.emit({ type: 'enrolment-confirmed', ...base });
+  if (pending.replacesFactorId !== null) {
+    await ctx.emit({ type: 'factor-replaced', ...base, details: { replacedFactorId: pending.replacesFactorId } });
+  }
+  const codes = result.backupCodesStored && set !== null ? set.codes : null;
+  if (codes !== null) await ctx.emit({ type: 'backup-codes-generated', accountId, details: { count: codes.length } });
+  return { ok: true, factor: summariseFactor(factor), backupCodes: codes, replacedFactorId: pending.replacesFactorId };
+}

@@ -1,0 +1,179 @@
+/**
+ * Authenticator apps (TOTP): start an enrolment (secret, key URI, QR code, manual key), confirm it
+ * with the first code, replace a lost device, and check a code at login.
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import {
+  buildKeyUri,
+  createTotpVerifier,
+  encodeBase32Secret,
+  generateSecret,
+  renderQrSvg,
+  type OtpAlgorithm,
+  type TotpVerifier,
+} from '../otp/index.js';
+import { checkId } from './accounts.js';
+import { activate, type ConfirmEnrolmentResult } from './activation.js';
+import type { ServiceContext } from './context.js';
+import { guardEnrolment } from './enrolment-guard.js';
+import type { SealedSecret } from './key-ring.js';
+import { checkFactorName, checkNameFree, defaultName } from './names.js';
+import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+
+/**
+ * Options of `startAuthenticatorEnrolment`.
+ *
+ * @example
+ * ```ts
+ * const options: StartAuthenticatorOptions = { name: 'Work phone', label: 'ada@example.com', stepUpToken: session.mfaStepUp };
+ * ```
+ */
+export interface StartAuthenticatorOptions {
+  /** Device name shown in the factor list; default "Authenticator app" (numbered when taken). */
+  readonly name?: string;
+  /** Account name shown in the app (for example the email address); default the account id. */
+  readonly label?: string;
+  /** Required once the account has a login factor. */
+  readonly stepUpToken?: string;
+  /** Replace this (lost) factor when the new one is confirmed, in the same atomic step. */
+  readonly replacesFactorId?: string;
+}
+
+/**
+ * A pending authenticator-app enrolment: show `qrSvg` (or `manualKey`), then call
+ * `confirmEnrolment` with the first code the app shows, before `expiresAt`.
+ *
+ * @example
+ * ```ts
+ * const pending: AuthenticatorEnrolment = await service.startAuthenticatorEnrolment(userId, { label: 'ada@example.com' });
+ * res.render('enrol', { qr: pending.qrSvg, key: pending.manualKey, id: pending.enrolmentId });
+ * ```
+ */
+export interface AuthenticatorEnrolment {
+  readonly enrolmentId: string;
+  readonly name: string;
+  /** `otpauth://totp/…` (contains the secret: never log it). */
+  readonly keyUri: string;
+  /** The key URI as an SVG QR code. */
+  readonly qrSvg: string;
+  /** The secret in base32, in groups of four, for typing into an app. */
+  readonly manualKey: string;
+  readonly expiresAt: number;
+}
+
+/** TOTP factor data as stored. @internal */
+export interface TotpFactorData {
+  readonly secret: SealedSecret;
+  readonly algorithm: OtpAlgorithm;
+  readonly digits: number;
+  readonly period: number;
+}
+
+/** Reads TOTP data from a factor or enrolment. @internal */
+export function totpData(data: MfaJsonObject): TotpFactorData {
+  const { secret, algorithm, digits, period } = data as unknown as Partial<TotpFactorData>;
+  if (typeof secret !== 'object' || secret === null || (algorithm !== 'SHA1' && algorithm !== 'SHA256' && algorithm !== 'SHA512') || typeof digits !== 'number' || typeof period !== 'number') {
+    throw new MfaError('STORE_CORRUPT', 'stored TOTP data is malformed');
+  }
+  return { secret, algorithm, digits, period };
+}
+
+/** Starts an authenticator-app enrolment. @internal */
+export async function startAuthenticatorEnrolment(
+  ctx: ServiceContext,
+  accountId: string,
+  options: StartAuthenticatorOptions = {},
+): Promise<AuthenticatorEnrolment> {
+  checkId(accountId, 'accountId');
+  const label = options.label ?? accountId;
+  if (typeof label !== 'string' || label.length === 0 || label.length > 256) throw new MfaError('INVALID_ARGUMENT', 'label must be 1 to 256 characters');
+  const factors = await guardEnrolment(ctx, accountId, 'totp', options);
+  const name = options.name === undefined ? defaultName(factors, 'Authenticator app') : checkFactorName(options.name, '');
+  checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
+
+  const now = ctx.now();
+  const id = ctx.newId('f');
+  const { algorithm, digits, period, secretBytes } = ctx.totp;
+  const secret = generateSecret({ bytes: secretBytes, random: ctx.random });
+  const keyUri = buildKeyUri({ secret, accountName: label, issuer: ctx.issuer, algorithm, digits, period });
+  const qrSvg = renderQrSvg(keyUri);
+  const manualKey = encodeBase32Secret(secret).replace(/(.{4})(?=.)/g, '$1 ');
+  const sealed = await ctx.sealer.seal(secret, { accountId, factorId: id });
+  secret.fill(0);
+  const pending: MfaEnrolmentRecord = {
+    v: MFA_RECORD_VERSION,
+    id,
+    accountId,
+    kind: 'totp',
+    role: 'login',
+    name,
+    createdAt: now,
+    expiresAt: now + ctx.enrolmentTtlMs,
+    replacesFactorId: options.replacesFactorId ?? null,
+    data: { secret: { ...sealed }, algorithm, digits, period },
+  };
+  await ctx.store.putEnrolment(pending);
+  await ctx.emit({ type: 'enrolment-started', accountId, factorId: id, kind: 'totp', name });
+  return { enrolmentId: id, name, keyUri, qrSvg, manualKey, expiresAt: pending.expiresAt };
+}
+
+/** A verifier for a TOTP factor or enrolment (cached by factor and ciphertext). @internal */
+export async function totpVerifierFor(
+  ctx: ServiceContext,
+  record: { readonly id: string; readonly accountId: string; readonly data: MfaJsonObject },
+): Promise<{ verifier: TotpVerifier; stale: boolean }> {
+  const data = totpData(record.data);
+  const cacheKey = `${record.id}\u0000${data.secret.kid}\u0000${data.secret.ct}`;
+  const cached = ctx.verifiers.get(cacheKey);
+  if (cached !== undefined) return { verifier: cached, stale: false };
+  const { plaintext, stale } = await ctx.sealer.open(data.secret, { accountId: record.accountId, factorId: record.id });
+  const verifier = createTotpVerifier(plaintext, {
+    algorithm: data.algorithm,
+    digits: data.digits,
+    period: data.period,
+    now: ctx.now,
+    window: ctx.totp.window,
+  });
+  plaintext.fill(0);
+  // A stale (old-key) secret is not cached, so the next use re-seals it.
+  if (!stale) ctx.verifiers.set(cacheKey, verifier);
+  return { verifier, stale };
+}
+
+/** Confirms a TOTP enrolment with its first code. @internal */
+export async function confirmTotpEnrolment(ctx: ServiceContext, pending: MfaEnrolmentRecord, code: string): Promise<ConfirmEnrolmentResult> {
+  const { verifier } = await totpVerifierFor(ctx, pending);
+  const result = verifier.verify(code, { now: ctx.now });
+  if (!result.ok) {
+    const reason = result.reason === 'malformed' ? 'malformed' : 'mismatch';
+    await ctx.emit({ type: 'enrolment-failed', accountId: pending.accountId, factorId: pending.id, kind: 'totp', reason });
+    return { ok: false, reason };
+  }
+  const factor: MfaFactorRecord = {
+    v: MFA_RECORD_VERSION,
+    id: pending.id,
+    accountId: pending.accountId,
+    kind: 'totp',
+    role: 'login',
+    name: pending.name,
+    createdAt: ctx.now(),
+    lastUsedAt: null,
+    // The confirmation code is spent: it cannot also log in.
+    lastStep: result.step,
+    revision: 0,
+    data: pending.data,
+  };
+  return activate(ctx, pending, factor);
+}
+
+/** Re-seals a factor's secret under the current key (after a successful use). Best effort. @internal */
+export async function resealTotpFactor(ctx: ServiceContext, factor: MfaFactorRecord): Promise<void> {
+  const data = totpData(factor.data);
+  const binding = { accountId: factor.accountId, factorId: factor.id };
+  const { plaintext } = await ctx.sealer.open(data.secret, binding);
+  const sealed = await ctx.sealer.seal(plaintext, binding);
+  plaintext.fill(0);
+  const replaced = await ctx.store.compareAndSetFactor({ ...factor, data: { ...factor.data, secret: { ...sealed } } }, factor.revision);
+  if (replaced) await ctx.emit({ type: 'secret-resealed', accountId: factor.accountId, factorId: factor.id, kind: factor.kind, details: { kid: sealed.kid } });
+}

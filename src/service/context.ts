@@ -1,0 +1,145 @@
+/**
+ * The `ServiceContext`: everything a flow needs, resolved once from the options. Flows are plain
+ * functions `(ctx, …args)`, so a new flow module (WebAuthn, recovery) needs only this and one line
+ * in the service class.
+ * @module
+ */
+import { systemClock, type Clock } from '../clock.js';
+import { MfaError } from '../errors.js';
+import { bytesToBase64Url, secureRandom, type RandomSource } from '../internal/bytes.js';
+import type { OtpAlgorithm } from '../otp/index.js';
+import { deliverEvent, type MfaEvent, type MfaEventSink } from './events.js';
+import { createSecretSealer, type SecretSealer } from './key-ring.js';
+import type { BackupCodeSettings, MfaServiceOptions, OobSettings } from './options.js';
+import type { PolicyHook } from './policy-hook.js';
+import type { MfaStore } from './store.js';
+import { VerifierCache } from './verifier-cache.js';
+
+/** Resolved throttle limits. @internal */
+export interface ResolvedLimits {
+  readonly freeAttempts: number;
+  readonly lockAfter: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly windowMs: number;
+}
+
+/** Resolved TOTP settings. @internal */
+export interface ResolvedTotp {
+  readonly algorithm: OtpAlgorithm;
+  readonly digits: number;
+  readonly period: number;
+  readonly window: { readonly past: number; readonly future: number };
+  readonly secretBytes: number;
+}
+
+/**
+ * What every flow receives: the store, the clock, randomness, the sealer, limits and the event
+ * sink. Build one with {@link createServiceContext}; flow modules take it as their first argument.
+ *
+ * @example
+ * ```ts
+ * // a new flow module
+ * export async function countFactors(ctx: ServiceContext, accountId: string): Promise<number> {
+ *   return (await ctx.store.listFactors(accountId)).length;
+ * }
+ * ```
+ */
+export interface ServiceContext {
+  readonly issuer: string;
+  readonly store: MfaStore;
+  readonly now: Clock;
+  readonly random: RandomSource;
+  readonly sealer: SecretSealer;
+  readonly limits: ResolvedLimits;
+  readonly totp: ResolvedTotp;
+  readonly backupCodes: BackupCodeSettings;
+  readonly oob: OobSettings | undefined;
+  readonly policy: PolicyHook | undefined;
+  readonly enrolmentTtlMs: number;
+  readonly stepUpWindowMs: number;
+  readonly verifiers: VerifierCache;
+  /** Emits an audit event (stamped with the clock); never throws. */
+  emit(event: Omit<MfaEvent, 'at'> & { at?: number }): Promise<void>;
+  /** A fresh random id with a prefix (`f_…`, `e_…`). */
+  newId(prefix: string): string;
+}
+
+function intInRange(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new MfaError('INVALID_OPTION', `${name} must be an integer from ${min} to ${max}`, { details: { option: name } });
+  }
+  return v;
+}
+
+/**
+ * Validates the options and builds the {@link ServiceContext}. Throws `MfaError('INVALID_OPTION')`.
+ *
+ * @example
+ * ```ts
+ * const ctx = createServiceContext({ issuer: 'ACME', store, keyRing });
+ * ```
+ */
+export function createServiceContext(options: MfaServiceOptions): ServiceContext {
+  if (typeof options !== 'object' || options === null) throw new MfaError('INVALID_OPTION', 'options are required');
+  if (typeof options.issuer !== 'string' || options.issuer.length === 0 || options.issuer.includes(':')) {
+    throw new MfaError('INVALID_OPTION', 'issuer must be a non-empty string without ":"');
+  }
+  const store = options.store;
+  if (typeof store !== 'object' || store === null || typeof store.advanceFactorStep !== 'function') {
+    throw new MfaError('INVALID_OPTION', 'store must implement MfaStore');
+  }
+  const random = options.random ?? secureRandom;
+  const now = options.now ?? systemClock;
+  if (typeof now !== 'function' || typeof random !== 'function') throw new MfaError('INVALID_OPTION', 'now and random must be functions');
+  const l = options.limits ?? {};
+  const freeAttempts = intInRange('limits.freeAttempts', l.freeAttempts, 5, 1, 100);
+  const limits: ResolvedLimits = {
+    freeAttempts,
+    lockAfter: intInRange('limits.lockAfter', l.lockAfter, Math.max(10, freeAttempts), freeAttempts, 100),
+    baseDelayMs: intInRange('limits.baseDelayMs', l.baseDelayMs, 1000, 0, 3_600_000),
+    maxDelayMs: intInRange('limits.maxDelayMs', l.maxDelayMs, 60_000, 0, 86_400_000),
+    windowMs: intInRange('limits.windowMs', l.windowMs, 86_400_000, 1000, 30 * 86_400_000),
+  };
+  const t = options.totp ?? {};
+  const algorithm = t.algorithm ?? 'SHA1';
+  if (algorithm !== 'SHA1' && algorithm !== 'SHA256' && algorithm !== 'SHA512') {
+    throw new MfaError('INVALID_OPTION', 'totp.algorithm must be SHA1, SHA256 or SHA512');
+  }
+  const totp: ResolvedTotp = {
+    algorithm,
+    digits: intInRange('totp.digits', t.digits, 6, 6, 8),
+    period: intInRange('totp.period', t.period, 30, 1, 300),
+    window: {
+      past: intInRange('totp.window.past', t.window?.past, 1, 0, 10),
+      future: intInRange('totp.window.future', t.window?.future, 1, 0, 10),
+    },
+    secretBytes: intInRange('totp.secretBytes', t.secretBytes, 20, 16, 64),
+  };
+  const sink: MfaEventSink | undefined = options.events;
+  if (sink !== undefined && typeof sink !== 'function') throw new MfaError('INVALID_OPTION', 'events must be a function');
+  if (options.oob !== undefined && (typeof options.oob.sender?.send !== 'function' || !(options.oob.key instanceof Uint8Array))) {
+    throw new MfaError('INVALID_OPTION', 'oob needs { key: Uint8Array, sender: { send } }');
+  }
+  if (options.policy !== undefined && typeof options.policy.check !== 'function') {
+    throw new MfaError('INVALID_OPTION', 'policy must have a check(action, context) method');
+  }
+  return {
+    issuer: options.issuer,
+    store,
+    now,
+    random,
+    sealer: createSecretSealer(options.keyRing, random),
+    limits,
+    totp,
+    backupCodes: options.backupCodes ?? {},
+    oob: options.oob,
+    policy: options.policy,
+    enrolmentTtlMs: intInRange('enrolmentTtlMs', options.enrolmentTtlMs, 600_000, 30_000, 86_400_000),
+    stepUpWindowMs: intInRange('stepUpWindowMs', options.stepUpWindowMs, 600_000, 10_000, 86_400_000),
+    verifiers: new VerifierCache(intInRange('verifierCacheSize', options.verifierCacheSize, 10_000, 0, 1_000_000)),
+    emit: sink === undefined ? async () => {} : (event) => deliverEvent(sink, { ...event, at: event.at ?? now() }),
+    newId: (prefix) => `${prefix}_${bytesToBase64Url(random(16))}`,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Disabling MFA: the typed confirmation the consoles use ("disable", any case, trimmed), a recent
+ * step-up, and the policy hook, which can refuse and name what blocks it (organisations enforcing
+ * MFA). Then every login factor, backup code and pending enrolment goes in one atomic store step;
+ * recovery methods stay; every step-up grant is revoked.
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import { loadFactors, loginFactorSummaries, requireAccount } from './accounts.js';
+import type { ServiceContext } from './context.js';
+import { requirePolicy } from './policy-check.js';
+import { STEP_UP_PURPOSE, requireStepUp } from './step-up.js';
+
+/**
+ * Options of `disable`.
+ *
+ * @example
+ * ```ts
+ * await service.disable(userId, { confirmation: form.confirm, stepUpToken: session.mfaStepUp });
+ * ```
+ */
+export interface DisableMfaOptions {
+  /** What the user typed; must be "disable" in any case, surrounding spaces ignored. */
+  readonly confirmation: string;
+  readonly stepUpToken: string;
+}
+
+/**
+ * Result of `disable`.
+ *
+ * @example
+ * ```ts
+ * const { factorsRemoved }: DisableMfaResult = await service.disable(userId, options);
+ * ```
+ */
+export interface DisableMfaResult {
+  readonly factorsRemoved: number;
+}
+
+/**
+ * The word a user types to confirm disabling MFA (compared case-insensitively, trimmed).
+ *
+ * @example
+ * ```ts
+ * const label = `Type ${DISABLE_CONFIRMATION.toUpperCase()} to confirm`;
+ * ```
+ */
+export const DISABLE_CONFIRMATION = 'disable';
+
+/** Disables MFA for an account. @internal */
+export async function disableMfa(ctx: ServiceContext, accountId: string, options: DisableMfaOptions): Promise<DisableMfaResult> {
+  await requireAccount(ctx, accountId);
+  const confirmation = options?.confirmation;
+  if (typeof confirmation !== 'string' || confirmation.trim().toLowerCase() !== DISABLE_CONFIRMATION) {
+    throw new MfaError('CONFIRMATION_MISMATCH', `type "${DISABLE_CONFIRMATION}" to confirm`, { details: { expected: DISABLE_CONFIRMATION } });
+  }
+  await requireStepUp(ctx, accountId, options.stepUpToken, 'disable');
+  const factors = await loadFactors(ctx, accountId);
+  await requirePolicy(ctx, accountId, { type: 'disable' }, await loginFactorSummaries(ctx, accountId, factors));
+  const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
+  for (const f of factors) ctx.verifiers.forget(f.id);
+  await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);
+  await ctx.emit({ type: 'mfa-disabled', accountId, details: { factorsRemoved } });
+  return { factorsRemoved };
+}

@@ -1,0 +1,45 @@
+/**
+ * Confirming any pending enrolment with its first code, and cancelling one.
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import { checkId } from './accounts.js';
+import type { ConfirmEnrolmentResult } from './activation.js';
+import { confirmTotpEnrolment } from './authenticator-flows.js';
+import type { ServiceContext } from './context.js';
+import { confirmOobEnrolment } from './oob-flows.js';
+import { assertRecordVersion, type MfaEnrolmentRecord } from './store-records.js';
+
+async function requirePending(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord> {
+  checkId(accountId, 'accountId');
+  checkId(enrolmentId, 'enrolmentId');
+  const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
+  if (pending === null) throw new MfaError('ENROLMENT_NOT_FOUND', 'no such pending enrolment (unknown, already confirmed or cancelled)', { details: { enrolmentId } });
+  assertRecordVersion(pending, 'enrolment');
+  if (!(pending.expiresAt > ctx.now())) {
+    throw new MfaError('ENROLMENT_EXPIRED', 'this enrolment has expired; start again', { details: { enrolmentId, expiredAt: pending.expiresAt } });
+  }
+  return pending;
+}
+
+/** Confirms a pending enrolment of any kind with its first code. @internal */
+export async function confirmEnrolment(ctx: ServiceContext, accountId: string, enrolmentId: string, code: string): Promise<ConfirmEnrolmentResult> {
+  if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
+  const pending = await requirePending(ctx, accountId, enrolmentId);
+  switch (pending.kind) {
+    case 'totp':
+      return confirmTotpEnrolment(ctx, pending, code);
+    case 'email':
+    case 'sms':
+      return confirmOobEnrolment(ctx, pending, code);
+    default:
+      throw new MfaError('INVALID_ARGUMENT', `enrolments of kind "${pending.kind}" are confirmed by their own flow`);
+  }
+}
+
+/** Cancels a pending enrolment. Returns whether there was one. @internal */
+export async function cancelEnrolment(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<boolean> {
+  checkId(accountId, 'accountId');
+  checkId(enrolmentId, 'enrolmentId');
+  return ctx.store.deleteEnrolment(accountId, enrolmentId);
+}

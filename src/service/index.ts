@@ -1,0 +1,46 @@
+/**
+ * `mfakit/service`: the MFA service (account flows over a store, step-up, throttling, events) and
+ * the storage contract that stores implement.
+ *
+ * @example
+ * ```ts
+ * import { createMfaService } from 'mfakit/service';
+ * import { createMemoryStore } from 'mfakit/stores/memory';
+ * const service = createMfaService({ issuer: 'ACME', store: createMemoryStore(), keyRing });
+ * const pending = await service.startAuthenticatorEnrolment('user-42');
+ * ```
+ * @module
+ */
+export * from './store-records.js';
+export type * from './store.js';
+export { MfaService, createMfaService } from './service.js';
+export type { MfaServiceOptions, ThrottleLimits, TotpSettings, BackupCodeSettings, OobSettings } from './options.js';
+export { createServiceContext, type ServiceContext } from './context.js';
+export type { MfaKeyRing, SealedSecret } from './key-ring.js';
+export { maskDestination, type MfaEvent, type MfaEventSink, type MfaEventType } from './events.js';
+export type { PolicyHook, PolicyAction, PolicyHookDecision } from './policy-hook.js';
+export { BACKUP_CODES_FACTOR_ID, type FactorSummary } from './factor-summary.js';
+export type { StepUpGrant } from './step-up.js';
+export type { ConfirmEnrolmentResult } from './activation.js';
+export type { StartAuthenticatorOptions, AuthenticatorEnrolment } from './authenticator-flows.js';
+export type { RegenerateBackupCodesOptions } from './backup-code-flows.js';
+export type { MfaVerifyOptions, VerifyFailureReason, MfaVerifyResult } from './login-flows.js';
+export type { MfaLoginRequirement } from './login-requirement.js';
+export type { StartOobEnrolmentOptions, OobEnrolment, SendLoginCodeOptions, SentLoginCode } from './oob-flows.js';
+export type { RemoveFactorOptions, RemoveFactorResult } from './factor-management.js';
+export { DISABLE_CONFIRMATION, type DisableMfaOptions, type DisableMfaResult } from './disable.js';
+export type { EnrolmentGuardOptions } from './enrolment-guard.js';
+export { createPolicyHook, DEFAULT_POLICY_RECOVERY_KINDS, type PolicyAdapterOptions } from './policy-adapter.js';
+export type {
+  AccountRecoveryAction,
+  AccountRecoveryFailureReason,
+  AccountRecoveryMethod,
+  AccountRecoveryResult,
+  AccountRecoverySettings,
+  MfaReenrolmentRequirement,
+  RecoveredAccount,
+} from './recovery-flows.js';
+export type { RegisterSshKeyOptions, RegisteredSshKey, RemoveSshKeyOptions } from './ssh-key-flows.js';
+export type { SshRecoveryStart, StartSshRecoveryOptions } from './ssh-recovery-flows.js';
+export type { PhoneRecoveryStart, StartPhoneRecoveryOptions } from './phone-recovery-flows.js';
+export type { AddRecoveryPhoneOptions, ConfirmRecoveryPhoneResult, RecoveryPhoneEnrolment } from './recovery-phone-management.js';

@@ -1,0 +1,180 @@
+/**
+ * Verifying a code at login (or for a step-up): tries the account's authenticator apps, then its
+ * backup codes, then a pending email/SMS code (or only the kind or factor the app names). The
+ * attempt is charged to the account throttle before any code is checked; a malformed input is
+ * refused before that and changes nothing. Success clears the throttle and returns a step-up grant.
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import { normaliseOtpCode } from '../otp/index.js';
+import { checkId, loadFactors, requireAccount } from './accounts.js';
+import { resealTotpFactor, totpData, totpVerifierFor } from './authenticator-flows.js';
+import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
+import type { ServiceContext } from './context.js';
+import { summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
+import { checkLoginCode, pendingLoginCodes } from './oob-flows.js';
+import { issueStepUp, type StepUpGrant } from './step-up.js';
+import { chargeAttempt, clearAttempts } from './throttle.js';
+import type { MfaFactorRecord } from './store-records.js';
+
+/**
+ * Options of `verify`: restrict the check to one kind or one factor (for example a "use a backup
+ * code" link, or the device the user picked).
+ *
+ * @example
+ * ```ts
+ * await service.verify(userId, input, { kind: 'backup-codes' });
+ * ```
+ */
+export interface MfaVerifyOptions {
+  readonly kind?: 'totp' | 'backup-codes' | 'email' | 'sms';
+  readonly factorId?: string;
+}
+
+/**
+ * Why a verification failed:
+ * - `malformed`: cannot be a code of any candidate factor (not charged, nothing changed);
+ * - `mismatch`: wrong code;
+ * - `replayed`: a right code that was already used (a TOTP step, a backup code, an email code);
+ * - `throttled`: too soon after the previous failure: retry after `retryAt`;
+ * - `locked`: too many failures: nothing is checked until `retryAt` (or `resetThrottle`).
+ *
+ * @example
+ * ```ts
+ * if (!result.ok && result.reason === 'throttled') res.setHeader('Retry-After', Math.ceil((result.retryAt - Date.now()) / 1000));
+ * ```
+ */
+export type VerifyFailureReason = 'malformed' | 'mismatch' | 'replayed' | 'throttled' | 'locked';
+
+/**
+ * Outcome of `verify`. On success: which factor matched, and a step-up grant for sensitive changes.
+ *
+ * @example
+ * ```ts
+ * const result: MfaVerifyResult = await service.verify(userId, '492039');
+ * if (result.ok) { session.mfa = true; session.mfaStepUp = result.stepUp.token; }
+ * ```
+ */
+export type MfaVerifyResult =
+  | {
+      readonly ok: true;
+      readonly kind: string;
+      readonly factor: FactorSummary;
+      readonly stepUp: StepUpGrant;
+      /** Set when a backup code was used: how many are left (prompt to regenerate when low). */
+      readonly backupCodesRemaining?: number;
+    }
+  | { readonly ok: false; readonly reason: VerifyFailureReason; readonly retryAt?: number };
+
+function digitsOf(input: string): string | null {
+  let normalised: string;
+  try {
+    normalised = normaliseOtpCode(input);
+  } catch {
+    return null;
+  }
+  return /^[0-9]{6,10}$/.test(normalised) ? normalised : null;
+}
+
+/** Verifies a code for an account. @internal */
+export async function verifyCode(ctx: ServiceContext, accountId: string, code: string, options: MfaVerifyOptions = {}): Promise<MfaVerifyResult> {
+  if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
+  const kind = options.kind;
+  if (kind !== undefined && kind !== 'totp' && kind !== 'backup-codes' && kind !== 'email' && kind !== 'sms') {
+    throw new MfaError('INVALID_ARGUMENT', 'kind must be totp, backup-codes, email or sms');
+  }
+  checkId(accountId, 'accountId');
+
+  // Candidates, without touching the store's state, in as few store reads as the input allows
+  // (a six-digit code on an account with only authenticator apps costs one read here).
+  const all = await loadFactors(ctx, accountId);
+  if (all.length === 0) await requireAccount(ctx, accountId); // unknown account: ACCOUNT_NOT_FOUND first
+  let factors: MfaFactorRecord[];
+  if (options.factorId !== undefined) {
+    checkId(options.factorId, 'factorId');
+    const factor = all.find((f) => f.id === options.factorId);
+    if (factor === undefined) throw new MfaError('FACTOR_NOT_FOUND', 'no such factor on this account', { details: { factorId: options.factorId } });
+    if (factor.role !== 'login') throw new MfaError('INVALID_ARGUMENT', 'this factor is a recovery method, not a login factor');
+    factors = [factor];
+  } else {
+    factors = all.filter((f) => f.role === 'login');
+  }
+  const digits = digitsOf(code);
+  const totpFactors = factors.filter((f) => f.kind === 'totp' && (kind === undefined || kind === 'totp'));
+  const totpCandidates = digits === null ? [] : totpFactors.filter((f) => totpData(f.data).digits === digits.length);
+  const backupAllowed = options.factorId === undefined && (kind === undefined || kind === 'backup-codes');
+  const backupId = backupAllowed ? backupCodeLookupId(code) : null;
+  const oobAllowed = kind === undefined || kind === 'email' || kind === 'sms';
+  const oobChannel = kind === 'email' || kind === 'sms' ? kind : undefined;
+  const oobFactors = factors.filter((f) => (f.kind === 'email' || f.kind === 'sms') && (oobChannel === undefined || f.kind === oobChannel));
+  // Email/SMS login codes exist only for accounts with such factors, or as an allowed fallback.
+  const mayHaveCodes = oobAllowed && ctx.oob !== undefined && (oobFactors.length > 0 || ctx.oob.allowFallback === true);
+  let challenges = mayHaveCodes ? await pendingLoginCodes(ctx, accountId, oobChannel) : [];
+  if (options.factorId !== undefined) challenges = challenges.filter((c) => c.data['factorId'] === options.factorId);
+
+  const needCount = backupAllowed && (backupId !== null || (totpFactors.length === 0 && challenges.length === 0));
+  const backupCount = needCount ? await ctx.store.countBackupCodes(accountId) : 0;
+  if (totpFactors.length === 0 && backupCount === 0 && challenges.length === 0) {
+    if (oobAllowed && oobFactors.length > 0) {
+      throw new MfaError('CHALLENGE_NOT_FOUND', 'no email/SMS code is pending for this account: send one first (sendLoginCode)');
+    }
+    throw new MfaError('FACTOR_NOT_FOUND', 'the account has no factor that can verify this (MFA is not enabled)', { details: { accountId } });
+  }
+  const hasBackup = backupId !== null && backupCount > 0;
+  const oobPossible = digits !== null && challenges.length > 0;
+  // Cannot be a code of any candidate: refused before charging, nothing changes.
+  if (totpCandidates.length === 0 && !hasBackup && !oobPossible) return { ok: false, reason: 'malformed' };
+
+  // Charged before any check, atomically in the store.
+  const gate = await chargeAttempt(ctx, accountId);
+  if (!gate.allowed) return { ok: false, reason: gate.reason, retryAt: gate.retryAt };
+
+  let replayed = false;
+  for (const factor of totpCandidates) {
+    const { verifier, stale } = await totpVerifierFor(ctx, factor);
+    const result = verifier.verify(code, { now: ctx.now, afterStep: factor.lastStep });
+    if (result.ok) {
+      // Exactly one of any number of concurrent requests with this code wins the advance.
+      if (await ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now())) {
+        if (stale) await resealTotpFactor(ctx, factor);
+        return succeed(ctx, accountId, { ...summariseFactor(factor), lastUsedAt: ctx.now() }, 'totp');
+      }
+      replayed = true;
+    } else if (result.reason === 'replayed') {
+      replayed = true;
+    }
+  }
+  if (hasBackup) {
+    const result = await checkBackupCode(ctx, accountId, code, backupId);
+    if (result.ok) {
+      await ctx.emit({ type: 'backup-code-used', accountId, kind: 'backup-codes', details: { remaining: result.remaining } });
+      return succeed(ctx, accountId, summariseBackupCodes(result.remaining), 'backup-codes', result.remaining);
+    }
+    if (result.reason === 'replayed') replayed = true;
+  }
+  if (oobPossible) {
+    const result = await checkLoginCode(ctx, challenges, code);
+    if (result.ok) {
+      const factor =
+        result.factorId === null ? undefined : factors.find((f) => f.id === result.factorId) ?? (await ctx.store.getFactor(accountId, result.factorId)) ?? undefined;
+      const summary: FactorSummary =
+        factor === undefined
+          ? { id: `fallback-${result.channel}`, kind: result.channel, role: 'login', name: result.channel === 'email' ? 'Email code' : 'SMS code' }
+          : summariseFactor(factor);
+      if (factor !== undefined) await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now());
+      return succeed(ctx, accountId, summary, result.channel);
+    }
+    if (result.reason === 'replayed') replayed = true;
+  }
+
+  const reason = replayed ? 'replayed' : 'mismatch';
+  await ctx.emit({ type: replayed ? 'replay-refused' : 'verification-failed', accountId, reason, ...(kind === undefined ? {} : { kind }) });
+  return { ok: false, reason };
+}
+
+async function succeed(ctx: ServiceContext, accountId: string, factor: FactorSummary, kind: string, backupCodesRemaining?: number): Promise<MfaVerifyResult> {
+  await clearAttempts(ctx, accountId);
+  const stepUp = await issueStepUp(ctx, accountId, factor.id);
+  await ctx.emit({ type: 'verified', accountId, factorId: factor.id, kind, name: factor.name });
+  return { ok: true, kind, factor, stepUp, ...(backupCodesRemaining === undefined ? {} : { backupCodesRemaining }) };
+}

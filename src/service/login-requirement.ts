@@ -1,0 +1,53 @@
+/**
+ * What a login needs after the password: whether MFA is on, which kinds can answer, and what the
+ * policy hook says (enrolment required by a deadline, or blocked).
+ * @module
+ */
+import { checkId, loadFactors, loginFactorSummaries } from './accounts.js';
+import type { ServiceContext } from './context.js';
+import type { FactorSummary } from './factor-summary.js';
+import { askPolicy } from './policy-check.js';
+import { pendingReenrolment, type MfaReenrolmentRequirement } from './recovery-flows.js';
+import { attemptsKey } from './throttle.js';
+
+/**
+ * Outcome of `loginRequirement`. `mfaRequired`: ask for a code (the account has login factors).
+ * Without factors, `enrolmentRequiredBy` says when the policy wants one (the app may let the user
+ * in until then), and `blocked` that the policy refuses login until the user enrols.
+ *
+ * @example
+ * ```ts
+ * const need: MfaLoginRequirement = await service.loginRequirement(userId);
+ * if (need.mfaRequired) redirect('/mfa'); else if (need.blocked) redirect('/mfa/enrol');
+ * ```
+ */
+export interface MfaLoginRequirement {
+  readonly mfaRequired: boolean;
+  readonly factors: readonly FactorSummary[];
+  readonly enrolmentRequiredBy?: number;
+  readonly blocked?: { readonly code: string; readonly message: string; readonly blockers: readonly { id: string; name: string }[] };
+  /** When the account is locked or delayed by the throttle, when it may try again. */
+  readonly retryAt?: number;
+  /** The account was recovered (its lost factors removed): the user must enrol a new login factor now. */
+  readonly reenrolmentRequired?: MfaReenrolmentRequirement;
+}
+
+/** @internal */
+export async function loginRequirement(ctx: ServiceContext, accountId: string): Promise<MfaLoginRequirement> {
+  checkId(accountId, 'accountId');
+  const account = await ctx.store.getAccount(accountId);
+  const factors = account === null ? [] : await loginFactorSummaries(ctx, accountId, await loadFactors(ctx, accountId));
+  const real = factors.filter((f) => f.kind !== 'backup-codes');
+  const decision = await askPolicy(ctx, accountId, { type: 'login' }, factors);
+  const counter = await ctx.store.getCounter(attemptsKey(accountId), ctx.now());
+  const locked = counter !== null && counter.count >= ctx.limits.lockAfter;
+  const reenrolment = await pendingReenrolment(ctx, account, factors);
+  return {
+    mfaRequired: real.length > 0,
+    factors,
+    ...(decision.allowed && decision.enrolmentRequiredBy !== undefined ? { enrolmentRequiredBy: decision.enrolmentRequiredBy } : {}),
+    ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, blockers: decision.blockers } }),
+    ...(locked ? { retryAt: counter.expiresAt } : {}),
+    ...(reenrolment === undefined ? {} : { reenrolmentRequired: reenrolment }),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The policy hook: how an app (or the `mfakit/policy` adapter) can refuse changes and logins.
+ * @module
+ */
+import type { FactorSummary } from './factor-summary.js';
+
+/**
+ * What the service asks the policy about.
+ *
+ * @example
+ * ```ts
+ * const action: PolicyAction = { type: 'remove-factor', factorId: 'f_123' };
+ * ```
+ */
+export type PolicyAction =
+  | { type: 'disable' }
+  | { type: 'remove-factor'; factorId: string }
+  | { type: 'enrol'; kind: string }
+  | { type: 'login' };
+
+/**
+ * The policy's answer. A refusal names what blocks the action (for example the organisations that
+ * enforce MFA) and the service passes them on in `MfaError.details.blockers`.
+ *
+ * @example
+ * ```ts
+ * const refusal: PolicyHookDecision = {
+ *   allowed: false, code: 'MFA_REQUIRED_BY_POLICY',
+ *   blockers: [{ id: 'org-1', name: 'Acme Corp' }], message: 'Acme Corp enforces MFA',
+ * };
+ * ```
+ */
+export type PolicyHookDecision =
+  | { allowed: true; enrolmentRequiredBy?: number }
+  | {
+      allowed: false;
+      code: 'MFA_REQUIRED_BY_POLICY' | 'FACTOR_NOT_ALLOWED';
+      blockers: readonly { id: string; name: string }[];
+      message: string;
+    };
+
+/**
+ * Asked before enrolling, removing a factor, disabling MFA, and by `loginRequirement`.
+ *
+ * @example
+ * ```ts
+ * const policy: PolicyHook = {
+ *   check(action, { factors }) {
+ *     if (action.type === 'disable' && orgEnforcesMfa) {
+ *       return { allowed: false, code: 'MFA_REQUIRED_BY_POLICY', blockers: [{ id: 'org-1', name: 'Acme' }], message: 'Acme enforces MFA' };
+ *     }
+ *     return { allowed: true };
+ *   },
+ * };
+ * ```
+ */
+export interface PolicyHook {
+  check(
+    action: PolicyAction,
+    context: { accountId: string; factors: readonly FactorSummary[]; now: number },
+  ): PolicyHookDecision | Promise<PolicyHookDecision>;
+}

@@ -1,0 +1,301 @@
+/**
+ * Account recovery, the part shared by its two methods (a registered SSH key, the phone on file):
+ * the service option, the result, and what a successful recovery does. By default it removes the
+ * lost login factors, backup codes and pending enrolments in one atomic store step (recovery
+ * methods stay), revokes every step-up grant, and marks the account so `loginRequirement` reports
+ * that a new login factor must be enrolled before the user goes on. The app can replace that with
+ * its own action (open a support case, let the user replace one device).
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import { assertAppNamespace } from '../ssh/namespace.js';
+import { SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
+import type { SshVerificationFailureReason } from '../ssh/index.js';
+import type { ServiceContext } from './context.js';
+import type { FactorSummary } from './factor-summary.js';
+import { STEP_UP_PURPOSE } from './step-up.js';
+import type { MfaAccountRecord, MfaFactorRecord, MfaJsonObject } from './store-records.js';
+import { clearAttempts } from './throttle.js';
+
+/**
+ * How an account is recovered: `ssh-key` (a signed challenge) or `phone` (a code by SMS).
+ *
+ * @example
+ * ```ts
+ * const method: AccountRecoveryMethod = 'ssh-key';
+ * ```
+ */
+export type AccountRecoveryMethod = 'ssh-key' | 'phone';
+
+/**
+ * What the service was told about a completed recovery (input of a custom
+ * {@link AccountRecoveryAction}).
+ *
+ * @example
+ * ```ts
+ * const recovered: RecoveredAccount = { accountId: 'user-42', method: 'ssh-key', factorId: 'ssh_…', at: Date.now() };
+ * ```
+ */
+export interface RecoveredAccount {
+  readonly accountId: string;
+  readonly method: AccountRecoveryMethod;
+  /** The SSH key or phone (recovery method or SMS factor) that proved the recovery. */
+  readonly factorId: string;
+  readonly at: number;
+}
+
+/**
+ * What a successful recovery does:
+ * - `reset-factors` (default): removes every login factor, backup code and pending enrolment
+ *   (recovery methods stay), revokes step-up grants, and requires a new enrolment at next login
+ *   (`loginRequirement(...).reenrolmentRequired`);
+ * - a function: the app's own action instead (nothing is removed; the challenge is spent and the
+ *   events are emitted either way). A throwing action surfaces as `MfaError('INTERNAL')`.
+ *
+ * @example
+ * ```ts
+ * const action: AccountRecoveryAction = async ({ accountId, method }) => { await tickets.open(accountId, method); };
+ * ```
+ */
+export type AccountRecoveryAction = 'reset-factors' | ((recovered: RecoveredAccount) => void | Promise<void>);
+
+/**
+ * Account recovery settings (service option `recovery`).
+ *
+ * @example
+ * ```ts
+ * const recovery: AccountRecoverySettings = { sshNamespace: 'recovery@example.com' };
+ * ```
+ */
+export interface AccountRecoverySettings {
+  /**
+   * The SSHSIG namespace users sign recovery challenges for (`ssh-keygen -Y sign -n …`): app
+   * specific, e.g. `recovery@example.com`; never `file`, `git` or `email`. Needed for SSH recovery.
+   */
+  readonly sshNamespace?: string;
+  /** Lifetime of an SSH recovery challenge, 30 to 3600 s; default 900 (15 minutes). */
+  readonly sshChallengeTtlSeconds?: number;
+  /** Recovery challenges (SSH or phone) an account may start per hour; default 10. */
+  readonly maxStartsPerHour?: number;
+  /** What a successful recovery does; default `reset-factors`. */
+  readonly action?: AccountRecoveryAction;
+}
+
+/** Resolved settings. @internal */
+export interface ResolvedRecoverySettings {
+  readonly sshNamespace: string | undefined;
+  readonly sshChallengeTtlSeconds: number;
+  readonly maxStartsPerHour: number;
+  readonly action: AccountRecoveryAction;
+}
+
+/**
+ * Validates the `recovery` option (`MfaError('INVALID_OPTION')`); every field has a default.
+ * @internal
+ */
+export function resolveRecoverySettings(settings: AccountRecoverySettings | undefined): ResolvedRecoverySettings {
+  const s = settings ?? {};
+  if (typeof s !== 'object' || s === null) throw new MfaError('INVALID_OPTION', 'recovery must be an object');
+  if (s.sshNamespace !== undefined) assertAppNamespace(s.sshNamespace);
+  const ttl = s.sshChallengeTtlSeconds ?? SSH_CHALLENGE_DEFAULT_TTL_SECONDS;
+  if (!Number.isSafeInteger(ttl) || ttl < 30 || ttl > 3600) throw new MfaError('INVALID_OPTION', 'recovery.sshChallengeTtlSeconds must be an integer from 30 to 3600');
+  const starts = s.maxStartsPerHour ?? 10;
+  if (!Number.isSafeInteger(starts) || starts < 1 || starts > 1000) throw new MfaError('INVALID_OPTION', 'recovery.maxStartsPerHour must be an integer from 1 to 1000');
+  const action = s.action ?? 'reset-factors';
+  if (action !== 'reset-factors' && typeof action !== 'function') throw new MfaError('INVALID_OPTION', 'recovery.action must be "reset-factors" or a function');
+  return { sshNamespace: s.sshNamespace, sshChallengeTtlSeconds: ttl, maxStartsPerHour: starts, action };
+}
+
+/**
+ * Why a recovery attempt failed. Nothing changed (the challenge stays usable until it expires),
+ * except that every reason but `expired`, `malformed`, `throttled` and `locked` was charged to the
+ * account's attempt throttle.
+ * - `expired`: the challenge or code expired, was already used, or was never issued;
+ * - `malformed`: cannot be an answer at all (not a signature or code; a raw signature when no RSA
+ *   or ECDSA key is registered); not charged;
+ * - `throttled` / `locked`: the account's attempt limit (the one login uses); see `retryAt`;
+ * - `mismatch`: a wrong phone code; `exhausted`: that code's own attempts are spent (send another);
+ * - the SSH verifier's reasons: `key-mismatch` (signed by a key not registered on the account),
+ *   `namespace-mismatch`, `bad-signature` (tampered text, wrong key), `weak-algorithm`, …
+ *
+ * @example
+ * ```ts
+ * if (!result.ok && result.reason === 'namespace-mismatch') hint(`sign with -n ${start.namespace}`);
+ * ```
+ */
+export type AccountRecoveryFailureReason =
+  | 'expired'
+  | 'malformed'
+  | 'throttled'
+  | 'locked'
+  | 'mismatch'
+  | 'exhausted'
+  | SshVerificationFailureReason;
+
+/**
+ * Outcome of `completeSshRecovery` / `completePhoneRecovery`.
+ *
+ * @example
+ * ```ts
+ * const result: AccountRecoveryResult = await service.completeSshRecovery(userId, challengeId, pasted);
+ * if (result.ok && result.reenrolmentRequired) redirect('/mfa/enrol');
+ * ```
+ */
+export type AccountRecoveryResult =
+  | {
+      readonly ok: true;
+      readonly method: AccountRecoveryMethod;
+      /** The key or phone that proved the recovery. */
+      readonly recoveredWith: FactorSummary;
+      /** `reset-factors`, or `custom` when the app's action ran instead. */
+      readonly action: 'reset-factors' | 'custom';
+      /** Login factors removed (0 with a custom action). */
+      readonly factorsRemoved: number;
+      /** The user must enrol a new login factor before going on (`reset-factors`). */
+      readonly reenrolmentRequired: boolean;
+    }
+  | { readonly ok: false; readonly reason: AccountRecoveryFailureReason; readonly retryAt?: number };
+
+/**
+ * A pending "enrol again" mark on an account (reported by `loginRequirement`).
+ *
+ * @example
+ * ```ts
+ * const need = await service.loginRequirement(userId);
+ * if (need.reenrolmentRequired) redirect('/mfa/enrol'); // recovered with need.reenrolmentRequired.method
+ * ```
+ */
+export interface MfaReenrolmentRequirement {
+  /** When the account was recovered. */
+  readonly since: number;
+  readonly method: AccountRecoveryMethod;
+}
+
+/** Challenge purpose of SSH recovery challenges. @internal */
+export const SSH_RECOVERY_PURPOSE = 'recovery';
+/** Challenge purpose of phone recovery codes. @internal */
+export const PHONE_RECOVERY_PURPOSE = 'recovery-phone';
+
+/** Account data key of the mark. */
+const REENROLMENT_KEY = 'reenrolmentRequired';
+
+function markOf(account: MfaAccountRecord): MfaReenrolmentRequirement | undefined {
+  const mark = account.data[REENROLMENT_KEY];
+  if (typeof mark !== 'object' || mark === null || Array.isArray(mark)) return undefined;
+  const since = mark['since'];
+  const method = mark['method'];
+  if (typeof since !== 'number' || (method !== 'ssh-key' && method !== 'phone')) return undefined;
+  return { since, method };
+}
+
+/** Replaces the account's data with `change(data)`, compare-and-set, retried. @internal */
+async function updateAccountData(ctx: ServiceContext, accountId: string, change: (data: MfaJsonObject) => MfaJsonObject | null): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const account = await ctx.store.getAccount(accountId);
+    if (account === null) return false;
+    const data = change(account.data);
+    if (data === null) return true;
+    if (await ctx.store.compareAndSetAccount({ ...account, updatedAt: ctx.now(), data }, account.revision)) return true;
+  }
+  return false;
+}
+
+/**
+ * The pending re-enrolment of an account, if any: set by a recovery, satisfied by any login
+ * factor enrolled since (the mark is then cleared, best effort). For `loginRequirement`.
+ * @internal
+ */
+export async function pendingReenrolment(
+  ctx: ServiceContext,
+  account: MfaAccountRecord | null,
+  factors: readonly Pick<FactorSummary, 'role' | 'createdAt'>[],
+): Promise<MfaReenrolmentRequirement | undefined> {
+  if (account === null) return undefined;
+  const mark = markOf(account);
+  if (mark === undefined) return undefined;
+  if (!factors.some((f) => f.role === 'login' && f.createdAt !== undefined && f.createdAt >= mark.since)) return mark;
+  await updateAccountData(ctx, account.id, (data) => {
+    if (!(REENROLMENT_KEY in data)) return null;
+    const rest = { ...data };
+    delete rest[REENROLMENT_KEY];
+    return rest;
+  });
+  return undefined;
+}
+
+/**
+ * Performs the configured recovery once the proof was checked and its challenge consumed, and
+ * clears the attempt throttle. Emits `recovery-completed`.
+ * @internal
+ */
+export async function performRecovery(
+  ctx: ServiceContext,
+  settings: ResolvedRecoverySettings,
+  method: AccountRecoveryMethod,
+  proof: MfaFactorRecord,
+  recoveredWith: FactorSummary,
+  details: Readonly<Record<string, string | number | boolean | null>> = {},
+): Promise<AccountRecoveryResult> {
+  const accountId = proof.accountId;
+  const at = ctx.now();
+  await clearAttempts(ctx, accountId);
+  if (typeof settings.action === 'function') {
+    try {
+      await settings.action({ accountId, method, factorId: proof.id, at });
+    } catch (cause) {
+      throw new MfaError('INTERNAL', 'the recovery action failed (the recovery challenge was spent)', { cause });
+    }
+    await ctx.emit({ type: 'recovery-completed', accountId, factorId: proof.id, kind: proof.kind, name: proof.name, details: { ...details, method, action: 'custom' } });
+    return { ok: true, method, recoveredWith, action: 'custom', factorsRemoved: 0, reenrolmentRequired: false };
+  }
+  // The mark first: should the next step fail, the account still asks for a new enrolment.
+  const marked = await updateAccountData(ctx, accountId, (data) => ({ ...data, [REENROLMENT_KEY]: { since: at, method } }));
+  if (!marked) throw new MfaError('STORE_ERROR', 'the account kept changing during the recovery; try again');
+  const before = await ctx.store.listFactors(accountId);
+  const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
+  for (const f of before) if (f.role === 'login') ctx.verifiers.forget(f.id);
+  await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);
+  // Other outstanding recovery challenges and codes die with this recovery: none can undo the new enrolment.
+  await ctx.store.deleteChallenges(accountId, SSH_RECOVERY_PURPOSE);
+  await ctx.store.deleteChallenges(accountId, PHONE_RECOVERY_PURPOSE);
+  await ctx.emit({
+    type: 'recovery-completed',
+    accountId,
+    factorId: proof.id,
+    kind: proof.kind,
+    name: proof.name,
+    details: { ...details, method, action: 'reset-factors', factorsRemoved },
+  });
+  return { ok: true, method, recoveredWith, action: 'reset-factors', factorsRemoved, reenrolmentRequired: true };
+}
+
+/** Emits `recovery-failed` and returns the failure. @internal */
+export async function recoveryFailed(
+  ctx: ServiceContext,
+  accountId: string,
+  method: AccountRecoveryMethod,
+  reason: AccountRecoveryFailureReason,
+  extra: { factorId?: string; retryAt?: number } = {},
+): Promise<AccountRecoveryResult> {
+  await ctx.emit({
+    type: 'recovery-failed',
+    accountId,
+    reason,
+    kind: method,
+    ...(extra.factorId === undefined ? {} : { factorId: extra.factorId }),
+    details: { method, ...(extra.retryAt === undefined ? {} : { retryAt: extra.retryAt }) },
+  });
+  return { ok: false, reason, ...(extra.retryAt === undefined ? {} : { retryAt: extra.retryAt }) };
+}
+
+/**
+ * Charges one recovery start to the account (`maxStartsPerHour`): a flood of challenges or codes
+ * is refused with `MfaError('THROTTLED')`.
+ * @internal
+ */
+export async function chargeRecoveryStart(ctx: ServiceContext, settings: ResolvedRecoverySettings, accountId: string): Promise<void> {
+  const state = await ctx.store.incrementCounter(`recovery-starts:${accountId}`, { ttlMs: 3_600_000, now: ctx.now() });
+  if (state.count > settings.maxStartsPerHour) {
+    throw new MfaError('THROTTLED', 'too many recovery attempts started for this account; try again later', { details: { retryAt: state.expiresAt } });
+  }
+}

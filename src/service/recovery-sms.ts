@@ -1,0 +1,106 @@
+/**
+ * SMS codes of the recovery flows (a recovery phone's verification code, a recovery code): issued
+ * by `mfakit/oob`, stored as a keyed hash in a challenge before they are sent, limited per number
+ * with the same counter as login codes, checked once within their own attempt budget.
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { MfaError } from '../errors.js';
+import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
+import { issueOobCode, oobDestinationKey, verifyOobCode, type OobCodeRecord } from '../oob/index.js';
+import type { ServiceContext } from './context.js';
+import { maskDestination } from './events.js';
+import type { OobSettings } from './options.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+
+/** The `oob` settings, or `FACTOR_NOT_ALLOWED`. @internal */
+export function requireOob(ctx: ServiceContext): OobSettings {
+  if (ctx.oob === undefined) throw new MfaError('FACTOR_NOT_ALLOWED', 'SMS codes are not configured (service option `oob`)');
+  return ctx.oob;
+}
+
+/** The challenge id of a recovery SMS code. @internal */
+export function recoverySmsChallengeId(parts: readonly string[]): string {
+  return 'recph_' + bytesToBase64Url(sha256(utf8ToBytes(JSON.stringify(['mfakit/service/recovery-phone/v1', ...parts]))));
+}
+
+/** The number of a stored phone. @internal */
+export function destinationOf(factor: MfaFactorRecord | MfaEnrolmentRecord): string {
+  const destination = factor.data['destination'];
+  if (typeof destination !== 'string') throw new MfaError('STORE_CORRUPT', 'stored phone has no number');
+  return destination;
+}
+
+/** Issues, stores (before sending) and sends one SMS code; counts toward the destination's send limit. @internal */
+export async function sendSmsCode(
+  ctx: ServiceContext,
+  input: { accountId: string; codePurpose: string; recordPurpose: string; destination: string; id: string; factorId: string },
+): Promise<number> {
+  const oob = requireOob(ctx);
+  const now = ctx.now();
+  // The same counter as login and enrolment codes: one limit per number, whatever the flow.
+  const sends = await ctx.store.incrementCounter('oob-sends:' + oobDestinationKey({ channel: 'sms', destination: input.destination }, { key: oob.key }), { ttlMs: 3_600_000, now });
+  if (sends.count > (oob.maxSendsPerHour ?? 5)) {
+    throw new MfaError('SEND_LIMIT_EXCEEDED', 'too many codes sent to this number; try again later', { details: { retryAt: sends.expiresAt } });
+  }
+  const issued = issueOobCode(
+    { purpose: input.codePurpose, channel: 'sms', destination: input.destination },
+    { key: oob.key, now: ctx.now, random: ctx.random, ...(oob.ttlSeconds === undefined ? {} : { ttlSeconds: oob.ttlSeconds }) },
+  );
+  const record: MfaChallengeRecord = {
+    v: MFA_RECORD_VERSION,
+    id: input.id,
+    accountId: input.accountId,
+    purpose: input.recordPurpose,
+    data: { code: issued.record as unknown as MfaJsonObject, factorId: input.factorId },
+    createdAt: now,
+    expiresAt: issued.record.expiresAt,
+    revision: 0,
+  };
+  await ctx.store.putChallenge(record);
+  try {
+    await oob.sender.send(issued.message);
+  } catch (cause) {
+    await ctx.store.consumeChallenge(record.id, { purpose: record.purpose, now });
+    throw new MfaError('DELIVERY_FAILED', 'the SMS code could not be sent', { cause });
+  }
+  await ctx.emit({
+    type: 'oob-code-sent',
+    accountId: input.accountId,
+    kind: 'sms',
+    factorId: input.factorId,
+    details: { purpose: input.codePurpose, destination: maskDestination(input.destination) },
+  });
+  return issued.record.expiresAt;
+}
+
+/** The OOB record inside a challenge. @internal */
+export function storedCode(challenge: MfaChallengeRecord): OobCodeRecord {
+  const code = challenge.data['code'];
+  if (typeof code !== 'object' || code === null || Array.isArray(code)) throw new MfaError('STORE_CORRUPT', 'stored SMS challenge is malformed');
+  return code as unknown as OobCodeRecord;
+}
+
+/** Whether `input` can be a code of `record` at all (digits only, the right length). @internal */
+export function couldBeCode(input: string, record: OobCodeRecord): boolean {
+  const compact = input.replace(/[\s-]/g, '');
+  return compact.length === record.digits && /^[0-9]+$/.test(compact);
+}
+
+/** Outcome of {@link checkCode}. @internal */
+export type CodeCheck = { ok: true } | { ok: false; reason: 'mismatch' | 'expired' | 'exhausted' | 'malformed' };
+
+/** Checks a code; counts a wrong one in the code's own budget; consumes a right one. @internal */
+export async function checkCode(ctx: ServiceContext, challenge: MfaChallengeRecord, input: string, codePurpose: string): Promise<CodeCheck> {
+  const oob = requireOob(ctx);
+  const result = verifyOobCode(input, storedCode(challenge), { key: oob.key, now: ctx.now, expected: { purpose: codePurpose, channel: 'sms' } });
+  if (result.ok) {
+    const consumed = await ctx.store.consumeChallenge(challenge.id, { purpose: challenge.purpose, now: ctx.now() });
+    return consumed === null ? { ok: false, reason: 'expired' } : { ok: true };
+  }
+  if (result.reason === 'mismatch') {
+    await ctx.store.compareAndSetChallenge({ ...challenge, data: { ...challenge.data, code: result.record as unknown as MfaJsonObject } }, challenge.revision, ctx.now());
+    return { ok: false, reason: 'mismatch' };
+  }
+  return { ok: false, reason: result.reason === 'used' ? 'expired' : result.reason };
+}

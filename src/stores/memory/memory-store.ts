@@ -1,0 +1,445 @@
+/**
+ * The in-memory store: the embedded default, for tests, demos and single-process apps.
+ *
+ * Why it is atomic: JavaScript runs one piece of code at a time, and every method below does all
+ * of its reading and writing synchronously, with no `await` in between. So concurrent async calls
+ * (the 50-requests-at-once case) see each operation as indivisible. Records are copied through
+ * JSON on the way in and out, which also proves they are JSON-serialisable like an SQL or Redis
+ * adapter needs. Not shared between processes: with several workers use a shared store.
+ * @module
+ */
+import { MfaError } from '../../errors.js';
+import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../service/store.js';
+import {
+  assertRecordVersion,
+  type MfaAccountRecord,
+  type MfaBackupCodeRecord,
+  type MfaChallengeRecord,
+  type MfaCounterState,
+  type MfaEnrolmentRecord,
+  type MfaFactorRecord,
+} from '../../service/store-records.js';
+
+/**
+ * Options of {@link createMemoryStore}. None yet; the object keeps the signature stable.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore({});
+ * ```
+ */
+export interface MemoryStoreOptions {}
+
+/**
+ * Stored values are JSON copies (which also proves they are JSON-serialisable, as SQL and Redis
+ * adapters need), deeply frozen: reads can then hand out the stored object itself, and a caller
+ * can never change what the store holds.
+ */
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(JSON.parse(JSON.stringify(value)) as T);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+function checkString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new MfaError('INVALID_ARGUMENT', `${name} must be a non-empty string`);
+  }
+}
+
+function checkTime(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new MfaError('INVALID_ARGUMENT', `${name} must be a finite number of milliseconds`);
+  }
+}
+
+/** Map of maps, keyed by account id; optionally an index of which account holds an id. */
+class AccountScoped<T> {
+  private readonly byAccount = new Map<string, Map<string, T>>();
+  private readonly owners: Map<string, string> | undefined;
+
+  constructor(options: { indexIds?: boolean } = {}) {
+    this.owners = options.indexIds === true ? new Map() : undefined;
+  }
+
+  get(accountId: string, id: string): T | undefined {
+    return this.byAccount.get(accountId)?.get(id);
+  }
+
+  set(accountId: string, id: string, value: T): void {
+    let inner = this.byAccount.get(accountId);
+    if (inner === undefined) this.byAccount.set(accountId, (inner = new Map()));
+    inner.set(id, value);
+    this.owners?.set(id, accountId);
+  }
+
+  delete(accountId: string, id: string): boolean {
+    const inner = this.byAccount.get(accountId);
+    if (inner === undefined) return false;
+    const deleted = inner.delete(id);
+    if (deleted) this.owners?.delete(id);
+    if (inner.size === 0) this.byAccount.delete(accountId);
+    return deleted;
+  }
+
+  /** Whether any account holds `id` (only with `indexIds`). */
+  hasId(id: string): boolean {
+    return this.owners?.has(id) ?? false;
+  }
+
+  values(accountId: string): T[] {
+    return [...(this.byAccount.get(accountId)?.values() ?? [])];
+  }
+
+  clear(accountId: string): number {
+    const inner = this.byAccount.get(accountId);
+    const size = inner?.size ?? 0;
+    if (inner !== undefined && this.owners !== undefined) for (const id of inner.keys()) this.owners.delete(id);
+    this.byAccount.delete(accountId);
+    return size;
+  }
+}
+
+/**
+ * The in-memory {@link MfaStore}. Each method runs synchronously inside, so it is atomic under
+ * concurrent async calls in one process.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore();
+ * await store.incrementCounter('attempts:user-42', { ttlMs: 60_000, now: Date.now() });
+ * ```
+ */
+export class MemoryStore implements MfaStore {
+  private readonly accounts = new Map<string, MfaAccountRecord>();
+  private readonly factors = new AccountScoped<MfaFactorRecord>({ indexIds: true });
+  private readonly enrolments = new AccountScoped<MfaEnrolmentRecord>();
+  private readonly backupCodes = new AccountScoped<MfaBackupCodeRecord>();
+  private readonly challenges = new Map<string, MfaChallengeRecord>();
+  private readonly counters = new Map<string, MfaCounterState>();
+  private sweepAtSize = 1024;
+
+  constructor(_options: MemoryStoreOptions = {}) {}
+
+  // --- accounts -------------------------------------------------------------------------------
+
+  async getAccount(accountId: string): Promise<MfaAccountRecord | null> {
+    checkString(accountId, 'accountId');
+    const found = this.accounts.get(accountId);
+    return found ?? null;
+  }
+
+  async createAccount(record: MfaAccountRecord): Promise<boolean> {
+    assertRecordVersion(record, 'account');
+    checkString(record.id, 'record.id');
+    if (this.accounts.has(record.id)) return false;
+    this.accounts.set(record.id, frozenCopy(record));
+    return true;
+  }
+
+  async compareAndSetAccount(record: MfaAccountRecord, expectedRevision: number): Promise<boolean> {
+    assertRecordVersion(record, 'account');
+    const stored = this.accounts.get(record.id);
+    if (stored === undefined || stored.revision !== expectedRevision) return false;
+    this.accounts.set(record.id, Object.freeze({ ...frozenCopy(record), createdAt: stored.createdAt, revision: expectedRevision + 1 }));
+    return true;
+  }
+
+  async deleteAccount(accountId: string): Promise<boolean> {
+    checkString(accountId, 'accountId');
+    const existed = this.accounts.delete(accountId);
+    this.factors.clear(accountId);
+    this.enrolments.clear(accountId);
+    this.backupCodes.clear(accountId);
+    for (const [id, challenge] of this.challenges) if (challenge.accountId === accountId) this.challenges.delete(id);
+    return existed;
+  }
+
+  // --- factors --------------------------------------------------------------------------------
+
+  async listFactors(accountId: string): Promise<MfaFactorRecord[]> {
+    checkString(accountId, 'accountId');
+    return this.factors.values(accountId);
+  }
+
+  async getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
+    checkString(accountId, 'accountId');
+    checkString(factorId, 'factorId');
+    const found = this.factors.get(accountId, factorId);
+    return found ?? null;
+  }
+
+  async insertFactor(record: MfaFactorRecord): Promise<boolean> {
+    assertRecordVersion(record, 'factor');
+    checkString(record.accountId, 'record.accountId');
+    checkString(record.id, 'record.id');
+    if (this.factorIdTaken(record.id)) return false;
+    this.factors.set(record.accountId, record.id, frozenCopy(record));
+    return true;
+  }
+
+  async compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean> {
+    assertRecordVersion(record, 'factor');
+    const stored = this.factors.get(record.accountId, record.id);
+    if (stored === undefined || stored.revision !== expectedRevision) return false;
+    const next: MfaFactorRecord = {
+      ...stored,
+      name: record.name,
+      role: record.role,
+      data: frozenCopy(record.data),
+      revision: expectedRevision + 1,
+    };
+    this.factors.set(record.accountId, record.id, Object.freeze(next));
+    return true;
+  }
+
+  async advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean> {
+    if (!Number.isSafeInteger(step)) throw new MfaError('INVALID_ARGUMENT', 'step must be a safe integer');
+    checkTime(usedAt, 'usedAt');
+    const stored = this.factors.get(accountId, factorId);
+    if (stored === undefined || !(step > stored.lastStep)) return false;
+    this.factors.set(accountId, factorId, Object.freeze({ ...stored, lastStep: step, lastUsedAt: usedAt }));
+    return true;
+  }
+
+  async deleteFactor(
+    accountId: string,
+    factorId: string,
+    options: { readonly minRemainingLoginFactors?: number } = {},
+  ): Promise<DeleteFactorOutcome> {
+    const stored = this.factors.get(accountId, factorId);
+    if (stored === undefined) return 'not-found';
+    const minimum = options.minRemainingLoginFactors;
+    if (minimum !== undefined) {
+      const remaining = this.factors.values(accountId).filter((f) => f.role === 'login' && f.id !== factorId).length;
+      if (remaining < minimum) return 'too-few-remaining';
+    }
+    this.factors.delete(accountId, factorId);
+    return 'deleted';
+  }
+
+  async deleteLoginFactors(accountId: string): Promise<number> {
+    checkString(accountId, 'accountId');
+    let deleted = 0;
+    for (const factor of this.factors.values(accountId)) {
+      if (factor.role === 'login') {
+        this.factors.delete(accountId, factor.id);
+        deleted++;
+      }
+    }
+    this.backupCodes.clear(accountId);
+    this.enrolments.clear(accountId);
+    return deleted;
+  }
+
+  // --- pending enrolments ---------------------------------------------------------------------
+
+  async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
+    assertRecordVersion(record, 'enrolment');
+    checkString(record.accountId, 'record.accountId');
+    checkString(record.id, 'record.id');
+    checkTime(record.expiresAt, 'record.expiresAt');
+    // Expired enrolments of this account are dead weight: drop them here (bounded memory).
+    for (const stale of this.enrolments.values(record.accountId)) {
+      if (!(stale.expiresAt > record.createdAt)) this.enrolments.delete(record.accountId, stale.id);
+    }
+    this.enrolments.set(record.accountId, record.id, frozenCopy(record));
+  }
+
+  async getEnrolment(accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null> {
+    checkString(accountId, 'accountId');
+    checkString(enrolmentId, 'enrolmentId');
+    const found = this.enrolments.get(accountId, enrolmentId);
+    return found ?? null;
+  }
+
+  async deleteEnrolment(accountId: string, enrolmentId: string): Promise<boolean> {
+    return this.enrolments.delete(accountId, enrolmentId);
+  }
+
+  async activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult> {
+    const { accountId, enrolmentId, factor, now } = input;
+    assertRecordVersion(factor, 'factor');
+    checkTime(now, 'now');
+    if (factor.id !== enrolmentId || factor.accountId !== accountId) {
+      throw new MfaError('INVALID_ARGUMENT', 'the factor must carry the enrolment id and account id');
+    }
+    for (const code of input.backupCodes ?? []) {
+      assertRecordVersion(code, 'backup-code');
+      if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
+    }
+    const pending = this.enrolments.get(accountId, enrolmentId);
+    if (pending === undefined || !(pending.expiresAt > now)) return { activated: false };
+    if (this.factorIdTaken(factor.id)) return { activated: false };
+    // All checks done: from here on nothing can fail, so the step is all-or-nothing.
+    const storeCodes = input.backupCodes !== undefined && this.backupCodes.values(accountId).length === 0;
+    this.enrolments.delete(accountId, enrolmentId);
+    if (input.replacesFactorId != null) this.factors.delete(accountId, input.replacesFactorId);
+    this.factors.set(accountId, factor.id, frozenCopy(factor));
+    if (storeCodes) for (const code of input.backupCodes ?? []) this.backupCodes.set(accountId, code.id, frozenCopy(code));
+    return { activated: true, backupCodesStored: storeCodes };
+  }
+
+  // --- backup codes ---------------------------------------------------------------------------
+
+  async replaceBackupCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): Promise<void> {
+    checkString(accountId, 'accountId');
+    for (const code of codes) {
+      assertRecordVersion(code, 'backup-code');
+      if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
+    }
+    this.backupCodes.clear(accountId);
+    for (const code of codes) this.backupCodes.set(accountId, code.id, frozenCopy(code));
+  }
+
+  async getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null> {
+    checkString(accountId, 'accountId');
+    checkString(codeId, 'codeId');
+    const found = this.backupCodes.get(accountId, codeId);
+    return found ?? null;
+  }
+
+  async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
+    checkString(accountId, 'accountId');
+    checkString(codeId, 'codeId');
+    return this.backupCodes.delete(accountId, codeId);
+  }
+
+  async countBackupCodes(accountId: string): Promise<number> {
+    checkString(accountId, 'accountId');
+    return this.backupCodes.values(accountId).length;
+  }
+
+  // --- challenges -----------------------------------------------------------------------------
+
+  async putChallenge(record: MfaChallengeRecord): Promise<void> {
+    assertRecordVersion(record, 'challenge');
+    checkString(record.id, 'record.id');
+    checkString(record.purpose, 'record.purpose');
+    checkTime(record.expiresAt, 'record.expiresAt');
+    // Challenges nobody reads again would pile up: sweep the expired ones whenever the map has
+    // doubled since the last sweep (amortised O(1) per put, memory bounded by twice the live set).
+    if (this.challenges.size + this.counters.size >= this.sweepAtSize) {
+      for (const [id, stale] of this.challenges) if (!(stale.expiresAt > record.createdAt)) this.challenges.delete(id);
+      for (const [key, counter] of this.counters) if (!(counter.expiresAt > record.createdAt)) this.counters.delete(key);
+      this.sweepAtSize = Math.max(1024, 2 * (this.challenges.size + this.counters.size));
+    }
+    this.challenges.set(record.id, frozenCopy(record));
+  }
+
+  async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
+    checkString(challengeId, 'challengeId');
+    checkTime(now, 'now');
+    const found = this.liveChallenge(challengeId, now);
+    return found ?? null;
+  }
+
+  async consumeChallenge(
+    challengeId: string,
+    options: { readonly purpose: string; readonly now: number },
+  ): Promise<MfaChallengeRecord | null> {
+    checkString(challengeId, 'challengeId');
+    checkString(options.purpose, 'purpose');
+    checkTime(options.now, 'now');
+    const found = this.liveChallenge(challengeId, options.now);
+    if (found === undefined || found.purpose !== options.purpose) return null;
+    this.challenges.delete(challengeId);
+    return found;
+  }
+
+  async compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean> {
+    assertRecordVersion(record, 'challenge');
+    checkTime(now, 'now');
+    const stored = this.liveChallenge(record.id, now);
+    if (stored === undefined || stored.revision !== expectedRevision) return false;
+    this.challenges.set(
+      record.id,
+      Object.freeze({ ...stored, data: frozenCopy(record.data), expiresAt: record.expiresAt, revision: expectedRevision + 1 }),
+    );
+    return true;
+  }
+
+  async deleteChallenges(accountId: string, purpose: string): Promise<number> {
+    checkString(accountId, 'accountId');
+    checkString(purpose, 'purpose');
+    let deleted = 0;
+    for (const [id, challenge] of this.challenges) {
+      if (challenge.accountId === accountId && challenge.purpose === purpose) {
+        this.challenges.delete(id);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  // --- counters -------------------------------------------------------------------------------
+
+  async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
+    checkString(key, 'key');
+    checkTime(options.now, 'now');
+    if (!(options.ttlMs > 0)) throw new MfaError('INVALID_ARGUMENT', 'ttlMs must be positive');
+    const stored = this.counters.get(key);
+    const live = stored !== undefined && stored.expiresAt > options.now ? stored : undefined;
+    const result: MfaCounterState =
+      live === undefined
+        ? { count: 1, expiresAt: options.now + options.ttlMs, previousAt: null }
+        : { count: live.count + 1, expiresAt: live.expiresAt, previousAt: live.previousAt };
+    // Stored `previousAt` is the time of the latest increment; it is reported by the next one.
+    this.counters.set(key, { count: result.count, expiresAt: result.expiresAt, previousAt: options.now });
+    return result;
+  }
+
+  async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
+    checkString(key, 'key');
+    checkTime(now, 'now');
+    const stored = this.counters.get(key);
+    if (stored === undefined) return null;
+    if (!(stored.expiresAt > now)) {
+      this.counters.delete(key);
+      return null;
+    }
+    return { ...stored };
+  }
+
+  async resetCounter(key: string): Promise<void> {
+    checkString(key, 'key');
+    this.counters.delete(key);
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private liveChallenge(challengeId: string, now: number): MfaChallengeRecord | undefined {
+    const found = this.challenges.get(challengeId);
+    if (found === undefined) return undefined;
+    if (!(found.expiresAt > now)) {
+      this.challenges.delete(challengeId);
+      return undefined;
+    }
+    return found;
+  }
+
+  private factorIdTaken(factorId: string): boolean {
+    return this.factors.hasId(factorId);
+  }
+}
+
+/**
+ * Creates an in-memory {@link MfaStore}: the embedded default, atomic under concurrent async calls
+ * in one process, not shared between processes.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from 'mfakit/stores/memory';
+ * import { createMfaService } from 'mfakit/service';
+ * const service = createMfaService({ issuer: 'Example', store: createMemoryStore(), keyRing });
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  return new MemoryStore(options);
+}

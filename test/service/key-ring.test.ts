@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { createMemoryStore, createMfaService, MFA_RECORD_VERSION } from '../../src/index.js';
+import { KEY_1, KEY_2, enrolApp, harness } from './helpers.js';
+
+describe('secrets at rest', () => {
+  test('rotation: a secret sealed under the old key still verifies and is re-sealed under the new key', async () => {
+    const store = createMemoryStore();
+    const h = harness({ store });
+    const { app, factorId } = await enrolApp(h, 'user-1');
+    expect((await store.getFactor('user-1', factorId))!.data['secret']).toMatchObject({ kid: 'k1' });
+
+    const rotated = createMfaService({
+      issuer: 'ACME Cloud',
+      store,
+      now: h.clock,
+      keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2, k1: KEY_1 } },
+      events: (e) => void h.events.push(e),
+    });
+    expect((await rotated.verify('user-1', app.code())).ok).toBe(true);
+    expect((await store.getFactor('user-1', factorId))!.data['secret']).toMatchObject({ kid: 'k2' });
+    expect(h.events.at(-2)).toMatchObject({ type: 'secret-resealed', factorId, details: { kid: 'k2' } });
+
+    // The old key can now be dropped.
+    const onlyNew = createMfaService({ issuer: 'ACME Cloud', store, now: h.clock, keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2 } } });
+    h.clock.advance(30_000);
+    expect((await onlyNew.verify('user-1', app.code())).ok).toBe(true);
+  });
+
+  test('a key missing from the ring is KEY_NOT_FOUND, a wrong key DECRYPTION_FAILED', async () => {
+    const store = createMemoryStore();
+    const h = harness({ store });
+    const { app } = await enrolApp(h, 'user-1');
+    const missing = createMfaService({ issuer: 'X', store, now: h.clock, keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2 } } });
+    await expect(missing.verify('user-1', app.code())).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+    const wrong = createMfaService({ issuer: 'X', store, now: h.clock, keyRing: { currentKeyId: 'k1', keys: { k1: KEY_2 } } });
+    await expect(wrong.verify('user-1', app.code())).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+  });
+
+  test('a sealed secret copied onto another factor does not open (bound to account and factor)', async () => {
+    const store = createMemoryStore();
+    const h = harness({ store, verifierCacheSize: 0 });
+    const victim = await enrolApp(h, 'victim');
+    const attacker = await enrolApp(h, 'attacker');
+    const stolen = (await store.getFactor('victim', victim.factorId))!;
+    const own = (await store.getFactor('attacker', attacker.factorId))!;
+    await store.compareAndSetFactor({ ...own, data: stolen.data }, own.revision);
+    await expect(h.service.verify('attacker', victim.app.code())).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
+  });
+
+  test('stored records with an unknown schema version are refused', async () => {
+    const store = createMemoryStore();
+    const h = harness({ store });
+    await enrolApp(h, 'user-1');
+    const original = store.listFactors.bind(store);
+    store.listFactors = async (id) => (await original(id)).map((f) => ({ ...f, v: 2 as unknown as typeof MFA_RECORD_VERSION }));
+    await expect(h.service.listFactors('user-1')).rejects.toMatchObject({ code: 'STORE_SCHEMA_VERSION' });
+  });
+});

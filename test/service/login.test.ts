@@ -1,0 +1,128 @@
+import { describe, expect, test } from 'vitest';
+import { enrolApp, harness, wrongCode } from './helpers.js';
+
+describe('verifying at login', () => {
+  test('a current code verifies once and names the device; spaced input is the same code', async () => {
+    const h = harness();
+    const { app, factorId } = await enrolApp(h, 'user-1', { name: 'Phone' });
+    const code = app.code();
+    const result = await h.service.verify('user-1', `${code.slice(0, 3)} ${code.slice(3)}`);
+    expect(result).toMatchObject({ ok: true, kind: 'totp', factor: { id: factorId, name: 'Phone', kind: 'totp' } });
+    expect(result.ok && result.stepUp.expiresAt).toBe(h.clock() + 600_000);
+    expect(await h.service.verify('user-1', code)).toEqual({ ok: false, reason: 'replayed' });
+    expect(await h.service.verify('user-1', `${code.slice(0, 3)}-${code.slice(3)}`)).toEqual({ ok: false, reason: 'replayed' });
+    h.clock.advance(30_000);
+    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
+  });
+
+  test('one step of drift each way is accepted, two are not; an older step after a newer one is a replay', async () => {
+    const h = harness();
+    const { app } = await enrolApp(h, 'user-1');
+    h.clock.advance(300_000);
+    expect((await h.service.verify('user-1', app.code(-2))).ok).toBe(false);
+    expect((await h.service.verify('user-1', app.code(2))).ok).toBe(false);
+    expect((await h.service.verify('user-1', app.code(1))).ok).toBe(true);
+    expect(await h.service.verify('user-1', app.code(-1))).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  test('backup codes: each works once, case and dashes do not matter, remaining is reported', async () => {
+    const h = harness();
+    const { confirmed } = await enrolApp(h, 'user-1');
+    const codes = confirmed.ok ? confirmed.backupCodes! : [];
+    const first = await h.service.verify('user-1', codes[0]!.toLowerCase().replace(/-/g, ' '));
+    expect(first).toMatchObject({ ok: true, kind: 'backup-codes', factor: { id: 'backup-codes', remaining: 9 }, backupCodesRemaining: 9 });
+    // A used code is gone from the store: it is simply wrong now (only a concurrent use reports 'replayed').
+    expect(await h.service.verify('user-1', codes[0]!)).toEqual({ ok: false, reason: 'mismatch' });
+    expect((await h.service.verify('user-1', codes[1]!, { kind: 'backup-codes' })).ok).toBe(true);
+    expect(h.events.filter((e) => e.type === 'backup-code-used').map((e) => e.details?.['remaining'])).toEqual([9, 8]);
+    expect(JSON.stringify(h.events)).not.toContain(codes[0]!.slice(5));
+  });
+
+  test('kind and factorId restrict what is tried', async () => {
+    const h = harness();
+    const { app, confirmed } = await enrolApp(h, 'user-1');
+    const codes = confirmed.ok ? confirmed.backupCodes! : [];
+    expect(await h.service.verify('user-1', codes[0]!, { kind: 'totp' })).toEqual({ ok: false, reason: 'malformed' });
+    expect(await h.service.verify('user-1', app.code(), { kind: 'backup-codes' })).toEqual({ ok: false, reason: 'malformed' });
+    await expect(h.service.verify('user-1', app.code(), { factorId: 'f_nope' })).rejects.toMatchObject({ code: 'FACTOR_NOT_FOUND' });
+    await expect(h.service.verify('user-1', app.code(), { kind: 'webauthn' as 'totp' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(h.service.verify('user-1', app.code(), { kind: 'email' })).rejects.toMatchObject({ code: 'FACTOR_NOT_FOUND' });
+  });
+
+  test('an account without MFA has nothing to verify against', async () => {
+    const h = harness();
+    await h.service.startAuthenticatorEnrolment('user-1');
+    await expect(h.service.verify('user-1', '123456')).rejects.toMatchObject({ code: 'FACTOR_NOT_FOUND' });
+  });
+
+  test('a malformed code is refused before charging: the throttle does not move', async () => {
+    const h = harness({ limits: { freeAttempts: 1, lockAfter: 2 } });
+    const { app } = await enrolApp(h, 'user-1');
+    for (const bad of ['', '12345', '12345a', 'x'.repeat(500), '１２３４５６７８９']) {
+      expect(await h.service.verify('user-1', bad)).toEqual({ ok: false, reason: 'malformed' });
+    }
+    expect(await h.store.getCounter('mfa-attempts:user-1', h.clock())).toBeNull();
+    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
+  });
+});
+
+describe('throttling', () => {
+  test('defaults: 5 free failures, then doubling delays, then a lock at 10 that a right code cannot pass', async () => {
+    const h = harness();
+    const { app } = await enrolApp(h, 'user-1');
+    const wrong = () => wrongCode(app.code());
+    const firstFailureAt = h.clock();
+    for (let i = 0; i < 5; i++) expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
+    // 6th attempt right away: too soon (1 s after the 5th).
+    const sixth = await h.service.verify('user-1', wrong());
+    expect(sixth).toEqual({ ok: false, reason: 'throttled', retryAt: h.clock() + 1000 });
+    // 7th after 2 s: allowed (the 6th counted too, its delay is 2 s).
+    h.clock.advance(2000);
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
+    h.clock.advance(4000);
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
+    h.clock.advance(8000);
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
+    h.clock.advance(16_000);
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' }); // 10th
+    h.clock.advance(60_000);
+    const locked = await h.service.verify('user-1', app.code());
+    expect(locked).toMatchObject({ ok: false, reason: 'locked' });
+    expect(locked.ok === false && locked.retryAt).toBe(firstFailureAt + 86_400_000);
+    expect((await h.service.loginRequirement('user-1')).retryAt).toBeDefined();
+    expect(h.events.filter((e) => e.type === 'throttled').map((e) => e.reason)).toEqual(['throttled', 'locked']);
+  });
+
+  test('a success resets the count; a new password login (nothing) does not', async () => {
+    const h = harness({ limits: { freeAttempts: 3, lockAfter: 3 } });
+    const { app } = await enrolApp(h, 'user-1');
+    for (let i = 0; i < 2; i++) await h.service.verify('user-1', wrongCode(app.code()));
+    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
+    h.clock.advance(30_000);
+    for (let i = 0; i < 3; i++) expect((await h.service.verify('user-1', wrongCode(app.code()))).ok).toBe(false);
+    expect(await h.service.verify('user-1', app.code())).toMatchObject({ ok: false, reason: 'locked' });
+    // Support unlocks the account.
+    await h.service.resetThrottle('user-1');
+    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
+    expect(h.events.map((e) => e.type)).toContain('throttle-reset');
+  });
+
+  test('the lock ends with its window', async () => {
+    const h = harness({ limits: { freeAttempts: 2, lockAfter: 2, windowMs: 3_600_000 } });
+    const { app } = await enrolApp(h, 'user-1');
+    for (let i = 0; i < 3; i++) await h.service.verify('user-1', wrongCode(app.code()));
+    expect(await h.service.verify('user-1', app.code())).toMatchObject({ ok: false, reason: 'locked' });
+    h.clock.advance(3_600_000);
+    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
+  });
+
+  test('backup codes and TOTP share one counter per account; other accounts are unaffected', async () => {
+    const h = harness({ limits: { freeAttempts: 2, lockAfter: 2 } });
+    const a = await enrolApp(h, 'user-a');
+    const b = await enrolApp(h, 'user-b');
+    await h.service.verify('user-a', wrongCode(a.app.code()));
+    await h.service.verify('user-a', 'AAAA-BBBB-CCCC-DDDD-EEEE');
+    expect(await h.service.verify('user-a', a.app.code())).toMatchObject({ ok: false, reason: 'locked' });
+    expect((await h.service.verify('user-b', b.app.code())).ok).toBe(true);
+  });
+});
