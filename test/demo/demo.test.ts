@@ -10,16 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTEFACTS, AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, readQr, sh, startDemoProcess, toolsMissing, type DemoProcess } from './helpers.js';
+import { ARTEFACTS, AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, readQr, sh, startDemoProcess, type DemoProcess } from './helpers.js';
+import { requirementsGate } from '../support/requirements.js';
 
-const haveChromium = existsSync(CHROMIUM);
-const missingTools = toolsMissing();
-const runnable = haveChromium && missingTools.length === 0;
-if (!runnable) {
-  const what = [haveChromium ? '' : CHROMIUM, ...missingTools].filter(Boolean).join(', ');
-  if (process.env['CI'] === 'true') throw new Error(`demo e2e: ${what} missing (required under CI)`);
-  console.warn(`demo e2e skipped: ${what} not installed`);
-}
+const runnable = requirementsGate('demo e2e', demoRequirementsMissing());
 
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';

@@ -6,10 +6,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { CHROMIUM, hasChromium, hasCommand } from '../support/requirements.js';
+
 const run = promisify(execFile);
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const ARTEFACTS = `${REPO}test-results/demo`;
 
@@ -111,6 +113,8 @@ export async function sh(command: string, args: string[], input?: string): Promi
   });
 }
 
-export function toolsMissing(): string[] {
-  return ['oathtool', 'zbarimg', 'ssh-keygen'].filter((tool) => !['/usr/bin/', '/usr/local/bin/', '/bin/'].some((dir) => existsSync(dir + tool)));
+/** What the demo's end-to-end tests need and this machine lacks: Chromium and the command-line tools. */
+export function demoRequirementsMissing(): string[] {
+  const tools = ['oathtool', 'zbarimg', 'ssh-keygen'].filter((tool) => !hasCommand(tool));
+  return [...(hasChromium() ? [] : [CHROMIUM]), ...tools];
 }

@@ -4,12 +4,12 @@
 // restart. Runs when both servers answer (the adapter tests' defaults); skipped with a line
 // otherwise, and required under CI=true.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, startDemoProcess, toolsMissing, type DemoProcess } from './helpers.js';
+import { AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type DemoProcess } from './helpers.js';
+import { requirementsGate } from '../support/requirements.js';
 
 const PG_URL = process.env['MFAKIT_PG_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env['MFAKIT_REDIS_URL'] || 'redis://127.0.0.1:6379';
@@ -31,11 +31,10 @@ async function reachable(): Promise<boolean> {
 }
 
 const servers = await reachable();
-const runnable = servers && existsSync(CHROMIUM) && toolsMissing().length === 0;
-if (!servers) {
-  if (process.env['CI'] === 'true') throw new Error(`demo on PostgreSQL + Redis: no server at ${PG_URL} / ${REDIS_URL} (required under CI)`);
-  console.warn(`demo on PostgreSQL + Redis skipped: no server answers at ${PG_URL} / ${REDIS_URL}`);
-}
+const runnable = requirementsGate('demo on PostgreSQL and Redis', [
+  ...(servers ? [] : [`servers at ${PG_URL} and ${REDIS_URL}`]),
+  ...demoRequirementsMissing(),
+]);
 
 const suffix = randomBytes(4).toString('hex');
 const PG_PREFIX = `mfakit_demo_${suffix}_`;

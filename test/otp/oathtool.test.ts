@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hasCommand, requirementsGate } from '../support/requirements.js';
 import {
   encodeBase32Secret,
   generateHotp,
@@ -12,7 +13,7 @@ import {
   type OtpAlgorithm,
 } from '../../src/otp/index.js';
 
-const hasOathtool = spawnSync('oathtool', ['--version']).status === 0;
+const hasOathtool = requirementsGate('oathtool interop', hasCommand('oathtool') ? [] : ['oathtool']);
 
 function oathtool(args: string[]): { status: number | null; stdout: string } {
   const result = spawnSync('oathtool', args, { encoding: 'utf8' });

@@ -1,13 +1,14 @@
 // Renders QR codes, rasterises them with rsvg-convert (librsvg2-bin) and decodes them with
 // zbarimg (zbar-tools): a real reader must get the exact key URI back.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildKeyUri, generateSecret, qrDataUrl, renderQrSvg, type QrOptions } from '../../src/otp/index.js';
+import { hasCommand, requirementsGate } from '../support/requirements.js';
 
-const hasTools = spawnSync('rsvg-convert', ['--version']).status === 0 && spawnSync('zbarimg', ['--version']).status === 0;
+const hasTools = requirementsGate('QR decoding', ['rsvg-convert', 'zbarimg'].filter((tool) => !hasCommand(tool)));
 const dir = mkdtempSync(join(tmpdir(), 'mfakit-qr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,6 @@
 // downloaded) with the DevTools virtual authenticator: the browser helper (bundled from source with
 // esbuild) runs navigator.credentials.create/get on http://localhost (a secure context); the
 // responses are verified in Node by mfakit's core.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import { chromium, type Browser, type CDPSession, type Page } from 'playwright-c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticationResponse, hex, registrationResponse } from './helpers/build.js';
 import { w3cAttestationRoot, w3cExamples } from './helpers/vectors.js';
+import { CHROMIUM, hasChromium, requirementsGate } from '../support/requirements.js';
 import {
   createWebAuthnAuthenticationOptions,
   createWebAuthnRegistrationOptions,
@@ -20,8 +20,7 @@ import {
   type WebAuthnRegisteredCredential,
 } from '../../src/webauthn/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+const haveChromium = requirementsGate('WebAuthn e2e in Chromium', hasChromium() ? [] : [CHROMIUM]);
 
 let server: Server;
 let browser: Browser;
