@@ -29,7 +29,7 @@ let origin = '';
 
 declare global {
   interface Window {
-    mfakitBrowser: typeof import('../../src/browser/index.js');
+    mfakitBrowser: typeof import('../../src/webauthn/browser/index.js');
     mfakitCore: typeof import('../../src/webauthn/index.js');
   }
 }
@@ -37,7 +37,7 @@ declare global {
 beforeAll(async () => {
   if (!haveChromium) return;
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('../../src/browser/index.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../../src/webauthn/browser/index.ts', import.meta.url))],
     bundle: true,
     platform: 'browser',
     format: 'iife',

@@ -16,10 +16,10 @@
  * ```
  * @module
  */
-import { MfaError } from '../errors.js';
-import { base64ToBytes, bytesToBase64Url } from '../internal/bytes.js';
-import type { WebAuthnCreationOptionsJSON, WebAuthnCredentialDescriptorJSON, WebAuthnRequestOptionsJSON } from '../webauthn/options.js';
-import type { WebAuthnAuthenticationResponseJSON, WebAuthnRegistrationResponseJSON, WebAuthnTransport } from '../webauthn/types.js';
+import { MfaError } from '../../errors.js';
+import { base64ToBytes, bytesToBase64Url } from '../../internal/bytes.js';
+import type { WebAuthnCreationOptionsJSON, WebAuthnCredentialDescriptorJSON, WebAuthnRequestOptionsJSON } from '../options.js';
+import type { WebAuthnAuthenticationResponseJSON, WebAuthnRegistrationResponseJSON, WebAuthnTransport } from '../types.js';
 
 export type {
   WebAuthnAuthenticationResponseJSON,
