@@ -22,6 +22,7 @@ export interface ResolvedLimits {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly windowMs: number;
+  readonly maxConsecutiveFailures: number;
 }
 
 /** Resolved TOTP settings. @internal */
@@ -95,12 +96,14 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   if (typeof now !== 'function' || typeof random !== 'function') throw new MfaError('INVALID_OPTION', 'now and random must be functions');
   const l = options.limits ?? {};
   const freeAttempts = intInRange('limits.freeAttempts', l.freeAttempts, 5, 1, 100);
+  const lockAfter = intInRange('limits.lockAfter', l.lockAfter, Math.max(10, freeAttempts), freeAttempts, 100);
   const limits: ResolvedLimits = {
     freeAttempts,
-    lockAfter: intInRange('limits.lockAfter', l.lockAfter, Math.max(10, freeAttempts), freeAttempts, 100),
+    lockAfter,
     baseDelayMs: intInRange('limits.baseDelayMs', l.baseDelayMs, 1000, 0, 3_600_000),
     maxDelayMs: intInRange('limits.maxDelayMs', l.maxDelayMs, 60_000, 0, 86_400_000),
     windowMs: intInRange('limits.windowMs', l.windowMs, 86_400_000, 1000, 30 * 86_400_000),
+    maxConsecutiveFailures: intInRange('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, Math.max(50, lockAfter), lockAfter, 100),
   };
   const t = options.totp ?? {};
   const algorithm = t.algorithm ?? 'SHA1';

@@ -8,12 +8,13 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import { issueOobCode, oobDestinationKey, verifyOobCode, type OobChannel, type OobCodeRecord } from '../oob/index.js';
+import { issueOobCode, oobDestinationKey, type OobChannel } from '../oob/index.js';
 import { checkId, loadFactors, requireAccount, requireFactor } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { guardEnrolment, type EnrolmentGuardOptions } from './enrolment-guard.js';
 import { maskDestination } from './events.js';
+import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import type { OobSettings } from './options.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
@@ -135,7 +136,7 @@ async function sendCode(
     data: { code: issued.record as unknown as MfaJsonObject, factorId: input.factorId },
     createdAt: now,
     expiresAt: issued.record.expiresAt,
-    revision: 0,
+    revision: freshRevision(ctx),
   };
   // Stored before it is sent: a delivered code always has its record.
   await ctx.store.putChallenge(record);
@@ -221,26 +222,12 @@ export type OobCheck =
   | { ok: true; factorId: string | null; channel: OobChannel }
   | { ok: false; reason: 'mismatch' | 'replayed' | 'malformed' };
 
-function storedCode(challenge: MfaChallengeRecord): OobCodeRecord {
-  const code = challenge.data['code'];
-  if (typeof code !== 'object' || code === null || Array.isArray(code)) throw new MfaError('STORE_CORRUPT', 'stored email/SMS challenge is malformed');
-  return code as unknown as OobCodeRecord;
-}
-
-/** Checks a code against a challenge: consumes it on success, counts the attempt otherwise. @internal */
+/** Checks a code against a challenge and records the attempt atomically (see oob-attempt.ts). @internal */
 async function checkAgainst(ctx: ServiceContext, challenge: MfaChallengeRecord, input: string, expectedPurpose: string): Promise<{ ok: true } | { ok: false; reason: 'mismatch' | 'replayed' | 'malformed' }> {
-  const oob = requireOob(ctx);
-  const result = verifyOobCode(input, storedCode(challenge), { key: oob.key, now: ctx.now, expected: { purpose: expectedPurpose } });
-  if (result.ok) {
-    const consumed = await ctx.store.consumeChallenge(challenge.id, { purpose: challenge.purpose, now: ctx.now() });
-    return consumed === null ? { ok: false, reason: 'replayed' } : { ok: true };
-  }
-  if (result.reason === 'malformed') return { ok: false, reason: 'malformed' };
-  if (result.reason === 'mismatch') {
-    // Counts toward the code's own attempt budget (lost under a concurrent update: the account throttle still holds).
-    await ctx.store.compareAndSetChallenge({ ...challenge, data: { ...challenge.data, code: result.record as unknown as MfaJsonObject } }, challenge.revision, ctx.now());
-  }
-  return { ok: false, reason: result.reason === 'used' ? 'replayed' : 'mismatch' };
+  const outcome = await attemptOobCode(ctx, challenge, input, { purpose: expectedPurpose }, requireOob(ctx).key);
+  if (outcome === 'accepted') return { ok: true };
+  if (outcome === 'malformed') return { ok: false, reason: 'malformed' };
+  return { ok: false, reason: outcome === 'used' ? 'replayed' : 'mismatch' };
 }
 
 /** The live login challenges of an account (per channel). @internal */
@@ -262,7 +249,7 @@ export async function checkLoginCode(ctx: ServiceContext, challenges: readonly M
     const result = await checkAgainst(ctx, challenge, input, 'login');
     if (result.ok) {
       const factorId = challenge.data['factorId'];
-      return { ok: true, factorId: typeof factorId === 'string' ? factorId : null, channel: storedCode(challenge).channel };
+      return { ok: true, factorId: typeof factorId === 'string' ? factorId : null, channel: storedOobCode(challenge).channel };
     }
     if (result.reason === 'replayed') replayed = true;
   }

@@ -39,6 +39,13 @@ export interface ThrottleLimits {
   readonly maxDelayMs?: number;
   /** How long the failure count lives, from the first failure. Default 24 hours. */
   readonly windowMs?: number;
+  /**
+   * Attempts allowed between two successes, across windows (a window ending does not reset
+   * this count; only a success, an account recovery or `resetThrottle` does). Beyond it login
+   * verification is locked until then. Default 50; from `lockAfter` to 100 (NIST SP 800-63B
+   * §5.2.2: no more than 100 consecutive failed attempts).
+   */
+  readonly maxConsecutiveFailures?: number;
 }
 
 /**

@@ -89,7 +89,7 @@ export async function completePhoneRecovery(ctx: ServiceContext, settings: Resol
   if (!couldBeCode(code, storedCode(challenge))) return recoveryFailed(ctx, accountId, 'phone', 'malformed', { factorId });
 
   // Charged before the check, atomically in the store (the login throttle).
-  const gate = await chargeAttempt(ctx, accountId);
+  const gate = await chargeAttempt(ctx, accountId, { recovery: true });
   if (!gate.allowed) return recoveryFailed(ctx, accountId, 'phone', gate.reason, { factorId, retryAt: gate.retryAt });
   const checked = await checkCode(ctx, challenge, code, 'recovery');
   if (!checked.ok) return recoveryFailed(ctx, accountId, 'phone', checked.reason, { factorId });

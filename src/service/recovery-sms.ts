@@ -7,9 +7,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import { issueOobCode, oobDestinationKey, verifyOobCode, type OobCodeRecord } from '../oob/index.js';
+import { issueOobCode, oobDestinationKey, type OobCodeRecord } from '../oob/index.js';
 import type { ServiceContext } from './context.js';
 import { maskDestination } from './events.js';
+import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
 import type { OobSettings } from './options.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
 
@@ -55,7 +56,7 @@ export async function sendSmsCode(
     data: { code: issued.record as unknown as MfaJsonObject, factorId: input.factorId },
     createdAt: now,
     expiresAt: issued.record.expiresAt,
-    revision: 0,
+    revision: freshRevision(ctx),
   };
   await ctx.store.putChallenge(record);
   try {
@@ -75,11 +76,7 @@ export async function sendSmsCode(
 }
 
 /** The OOB record inside a challenge. @internal */
-export function storedCode(challenge: MfaChallengeRecord): OobCodeRecord {
-  const code = challenge.data['code'];
-  if (typeof code !== 'object' || code === null || Array.isArray(code)) throw new MfaError('STORE_CORRUPT', 'stored SMS challenge is malformed');
-  return code as unknown as OobCodeRecord;
-}
+export const storedCode = storedOobCode;
 
 /** Whether `input` can be a code of `record` at all (digits only, the right length). @internal */
 export function couldBeCode(input: string, record: OobCodeRecord): boolean {
@@ -90,17 +87,9 @@ export function couldBeCode(input: string, record: OobCodeRecord): boolean {
 /** Outcome of {@link checkCode}. @internal */
 export type CodeCheck = { ok: true } | { ok: false; reason: 'mismatch' | 'expired' | 'exhausted' | 'malformed' };
 
-/** Checks a code; counts a wrong one in the code's own budget; consumes a right one. @internal */
+/** Checks a code and records the attempt atomically (see oob-attempt.ts); a right one is used up. @internal */
 export async function checkCode(ctx: ServiceContext, challenge: MfaChallengeRecord, input: string, codePurpose: string): Promise<CodeCheck> {
-  const oob = requireOob(ctx);
-  const result = verifyOobCode(input, storedCode(challenge), { key: oob.key, now: ctx.now, expected: { purpose: codePurpose, channel: 'sms' } });
-  if (result.ok) {
-    const consumed = await ctx.store.consumeChallenge(challenge.id, { purpose: challenge.purpose, now: ctx.now() });
-    return consumed === null ? { ok: false, reason: 'expired' } : { ok: true };
-  }
-  if (result.reason === 'mismatch') {
-    await ctx.store.compareAndSetChallenge({ ...challenge, data: { ...challenge.data, code: result.record as unknown as MfaJsonObject } }, challenge.revision, ctx.now());
-    return { ok: false, reason: 'mismatch' };
-  }
-  return { ok: false, reason: result.reason === 'used' ? 'expired' : result.reason };
+  const outcome = await attemptOobCode(ctx, challenge, input, { purpose: codePurpose, channel: 'sms' }, requireOob(ctx).key);
+  if (outcome === 'accepted') return { ok: true };
+  return { ok: false, reason: outcome === 'used' ? 'expired' : outcome };
 }

@@ -26,7 +26,7 @@ import {
 } from './oob-flows.js';
 import type { MfaServiceOptions } from './options.js';
 import { hasStepUp } from './step-up.js';
-import { attemptsKey } from './throttle.js';
+import { clearAttempts } from './throttle.js';
 import {
   finishWebAuthnLoginFlow,
   finishWebAuthnRegistrationFlow,
@@ -147,10 +147,10 @@ export class MfaService {
     return hasStepUp(this.context, accountId, stepUpToken);
   }
 
-  /** Clears the attempt throttle (support unlocking an account). Emits `throttle-reset`. */
+  /** Clears the attempt throttle, window and failure streak (support unlocking an account). Emits `throttle-reset`. */
   async resetThrottle(accountId: string): Promise<void> {
     checkId(accountId, 'accountId');
-    await this.context.store.resetCounter(attemptsKey(accountId));
+    await clearAttempts(this.context, accountId);
     await this.context.emit({ type: 'throttle-reset', accountId });
   }
 

@@ -211,7 +211,7 @@ export async function completeSshRecovery(
   if (candidates === null) return recoveryFailed(ctx, accountId, 'ssh-key', 'malformed');
 
   // Charged before any check, atomically in the store (the login throttle).
-  const gate = await chargeAttempt(ctx, accountId);
+  const gate = await chargeAttempt(ctx, accountId, { recovery: true });
   if (!gate.allowed) return recoveryFailed(ctx, accountId, 'ssh-key', gate.reason, { retryAt: gate.retryAt });
   if (candidates === 'key-mismatch') return recoveryFailed(ctx, accountId, 'ssh-key', 'key-mismatch');
 

@@ -116,6 +116,43 @@ describe('throttling', () => {
     expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
   });
 
+  test('windows do not reset the failure streak: at most maxConsecutiveFailures attempts between two successes', async () => {
+    const h = harness({ limits: { freeAttempts: 5, lockAfter: 5, baseDelayMs: 0, windowMs: 3_600_000, maxConsecutiveFailures: 12 } });
+    const { app } = await enrolApp(h, 'user-1');
+    const fail = async (n: number) => {
+      for (let i = 0; i < n; i++) expect(await h.service.verify('user-1', wrongCode(app.code()))).toEqual({ ok: false, reason: 'mismatch' });
+    };
+    // Two windows of 5 failures, then 2 more: 12 failures in a row, each let through by its window.
+    await fail(5);
+    h.clock.advance(3_600_000);
+    await fail(5);
+    h.clock.advance(3_600_000);
+    await fail(2);
+    // The 13th attempt is refused even with the right code, in a fresh window with no delay due.
+    const locked = await h.service.verify('user-1', app.code());
+    expect(locked).toMatchObject({ ok: false, reason: 'locked' });
+    expect(locked.ok === false && locked.retryAt).toBeGreaterThan(h.clock() + 300 * 86_400_000);
+    h.clock.advance(3 * 3_600_000);
+    expect(await h.service.verify('user-1', app.code())).toMatchObject({ ok: false, reason: 'locked' });
+    // Only a success (here: support's reset) clears it; a success then starts a new streak.
+    await h.service.resetThrottle('user-1');
+    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
+    h.clock.advance(30_000);
+    await fail(5);
+    h.clock.advance(3_600_000);
+    await fail(4);
+    h.clock.advance(30_000);
+    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
+    h.clock.advance(3_600_000);
+    await fail(5);
+    expect(h.events.find((e) => e.type === 'throttled')?.details).toMatchObject({ consecutiveAttempts: 13 });
+  });
+
+  test('maxConsecutiveFailures is bounded by lockAfter and by 100', () => {
+    expect(() => harness({ limits: { lockAfter: 10, maxConsecutiveFailures: 101 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => harness({ limits: { lockAfter: 10, maxConsecutiveFailures: 9 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   test('backup codes and TOTP share one counter per account; other accounts are unaffected', async () => {
     const h = harness({ limits: { freeAttempts: 2, lockAfter: 2 } });
     const a = await enrolApp(h, 'user-a');

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { createMemoryStore } from '../../src/index.js';
+import { loginChallengeId } from '../../src/service/oob-flows.js';
 import { enrolApp, harness, stepUp } from './helpers.js';
 
 describe('email and SMS codes', () => {
@@ -17,8 +19,8 @@ describe('email and SMS codes', () => {
     expect(sent).toMatchObject({ channel: 'email', factorId: pending.enrolmentId, expiresAt: h.clock() + 600_000 });
     const code = h.sent[1]!.code;
     expect(await h.service.verify('user-1', code)).toMatchObject({ ok: true, kind: 'email', factor: { id: pending.enrolmentId } });
-    // Used up: no code is pending any more.
-    await expect(h.service.verify('user-1', code, { kind: 'email' })).rejects.toMatchObject({ code: 'CHALLENGE_NOT_FOUND' });
+    // Used up: the same code again is a replay, refused.
+    expect(await h.service.verify('user-1', code, { kind: 'email' })).toEqual({ ok: false, reason: 'replayed' });
     // Codes never appear in events; destinations only masked.
     const dump = JSON.stringify(h.events);
     for (const m of h.sent) expect(dump).not.toContain(m.code);
@@ -79,5 +81,68 @@ describe('email and SMS codes', () => {
   test('without the oob option, email/SMS is not offered', async () => {
     const h = harness({ oob: undefined });
     await expect(h.service.startOobEnrolment('user-1', { channel: 'email', destination: 'ada@example.com' })).rejects.toMatchObject({ code: 'FACTOR_NOT_ALLOWED' });
+  });
+});
+
+describe('email and SMS codes under concurrency', () => {
+  const roomy = { freeAttempts: 100, lockAfter: 100, maxConsecutiveFailures: 100 };
+
+  async function withEmailFactor(h: ReturnType<typeof harness>) {
+    const pending = await h.service.startOobEnrolment('user-1', { channel: 'email', destination: 'ada@example.com' });
+    expect((await h.service.confirmEnrolment('user-1', pending.enrolmentId, h.sent[0]!.code)).ok).toBe(true);
+    await h.service.sendLoginCode('user-1');
+    return h.sent.at(-1)!.code;
+  }
+
+  test('30 parallel wrong guesses use up the code: at most 5 are decided, then even the right code is refused', async () => {
+    const h = harness({ limits: roomy });
+    const code = await withEmailFactor(h);
+    const wrong = Array.from({ length: 30 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+    const results = await Promise.all(wrong.map((guess) => h.service.verify('user-1', guess, { kind: 'email' })));
+    expect(results.every((r) => !r.ok)).toBe(true);
+    const stored = await h.store.getChallenge(loginChallengeId('user-1', 'email'), h.clock());
+    expect((stored?.data['code'] as { attempts: number } | undefined)?.attempts).toBe(5);
+    expect(await h.service.verify('user-1', code, { kind: 'email' })).toMatchObject({ ok: false });
+  });
+
+  test('the right code sent 20 times in parallel is accepted exactly once', async () => {
+    const h = harness({ limits: roomy });
+    const code = await withEmailFactor(h);
+    const results = await Promise.all(Array.from({ length: 20 }, () => h.service.verify('user-1', code, { kind: 'email' })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'replayed').length).toBeGreaterThan(0);
+  });
+
+  test('a check of the old code racing a resend neither passes nor uses up the new code', async () => {
+    const base = createMemoryStore();
+    let resend: (() => Promise<unknown>) | undefined;
+    // A store whose first compare-and-set on a challenge is preceded by a resend (the race, made certain).
+    const store = new Proxy(base, {
+      get(target, prop, receiver) {
+        if (prop === 'compareAndSetChallenge') {
+          return async (...args: Parameters<typeof base.compareAndSetChallenge>) => {
+            const before = resend;
+            resend = undefined;
+            if (before !== undefined) await before();
+            return target.compareAndSetChallenge(...args);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const h = harness({ store, limits: roomy });
+    const oldCode = await withEmailFactor(h);
+    resend = () => h.service.sendLoginCode('user-1');
+    const raced = await h.service.verify('user-1', oldCode, { kind: 'email' });
+    const newCode = h.sent.at(-1)!.code;
+    expect(h.sent).toHaveLength(3);
+    if (newCode !== oldCode) {
+      expect(raced).toEqual({ ok: false, reason: 'mismatch' });
+      expect(await h.service.verify('user-1', newCode, { kind: 'email' })).toMatchObject({ ok: true, kind: 'email' });
+    } else {
+      // One chance in a million: the resend drew the same digits, so the old input is the new code.
+      expect(raced).toMatchObject({ ok: true });
+    }
   });
 });
