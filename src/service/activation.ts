@@ -6,7 +6,9 @@
  */
 import { createBackupCodes } from '../backup-codes/index.js';
 import { MfaError } from '../errors.js';
+import { loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
+import { requirePolicy } from './policy-check.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
 
@@ -42,6 +44,11 @@ export async function newBackupCodeSet(ctx: ServiceContext, accountId: string): 
 /** Activates `pending` as `factor` (first backup codes included when due). @internal */
 export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord, factor: MfaFactorRecord): Promise<ConfirmEnrolmentResult> {
   const { accountId } = pending;
+  if (factor.role === 'login' && ctx.policy !== undefined) {
+    // Asked again at confirmation: a policy may have changed since the enrolment started.
+    const summaries = await loginFactorSummaries(ctx, accountId, await loadFactors(ctx, accountId));
+    await requirePolicy(ctx, accountId, { type: 'enrol', kind: factor.kind }, summaries);
+  }
   // Creating codes costs KDF runs, so only when the account has none; the store decides atomically.
   const set = factor.role === 'login' && (await ctx.store.countBackupCodes(accountId)) === 0 ? await newBackupCodeSet(ctx, accountId) : null;
   const result = await ctx.store.activateEnrolment({

@@ -4,10 +4,11 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
+import { checkId, loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { disableMfa } from './disable.js';
 import { summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
+import { assertRecordVersion } from './store-records.js';
 import { checkFactorName, checkNameFree } from './names.js';
 import { requirePolicy } from './policy-check.js';
 import { requireStepUp } from './step-up.js';
@@ -41,7 +42,11 @@ export interface RemoveFactorResult {
 
 /** Every factor and recovery method, plus the backup-code set. @internal */
 export async function listFactors(ctx: ServiceContext, accountId: string): Promise<FactorSummary[]> {
-  await requireAccount(ctx, accountId);
+  checkId(accountId, 'accountId');
+  // An account that never enrolled has nothing to list: a security page shows it as is.
+  const account = await ctx.store.getAccount(accountId);
+  if (account === null) return [];
+  assertRecordVersion(account, 'account');
   const factors = (await loadFactors(ctx, accountId)).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   const list = factors.map(summariseFactor);
   const remaining = await ctx.store.countBackupCodes(accountId);

@@ -44,3 +44,13 @@ export type { RegisterSshKeyOptions, RegisteredSshKey, RemoveSshKeyOptions } fro
 export type { SshRecoveryStart, StartSshRecoveryOptions } from './ssh-recovery-flows.js';
 export type { PhoneRecoveryStart, StartPhoneRecoveryOptions } from './phone-recovery-flows.js';
 export type { AddRecoveryPhoneOptions, ConfirmRecoveryPhoneResult, RecoveryPhoneEnrolment } from './recovery-phone-management.js';
+export type {
+  StartWebAuthnLoginOptions,
+  StartWebAuthnRegistrationOptions,
+  WebAuthnLoginFailure,
+  WebAuthnLoginFinish,
+  WebAuthnLoginStart,
+  WebAuthnRegistrationFinish,
+  WebAuthnRegistrationStart,
+  WebAuthnServiceSettings,
+} from './webauthn-flows.js';

@@ -156,7 +156,7 @@ export class MfaService {
 
   // --- managing factors -----------------------------------------------------------------------
 
-  /** Every factor and recovery method, and the backup-code set with its remaining count. */
+  /** Every factor and recovery method, and the backup-code set with its remaining count; `[]` for an account that never enrolled. */
   listFactors(accountId: string): Promise<FactorSummary[]> {
     return listFactors(this.context, accountId);
   }

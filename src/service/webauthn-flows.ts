@@ -36,7 +36,7 @@ import { guardEnrolment } from './enrolment-guard.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
-import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
 import { chargeAttempt, clearAttempts } from './throttle.js';
 
 /**
@@ -115,6 +115,12 @@ interface WebAuthnFactorData {
   backedUp: boolean;
   aaguid: string;
   attestationFormat: string;
+  /**
+   * The authenticator signs with a counter of 0 (passkeys usually do): it reported 0 at
+   * registration and again at a login. From then on `lastStep` counts logins instead (so
+   * `lastUsedAt` moves on every login) and the counter is checked as 0.
+   */
+  counterless?: boolean;
 }
 
 function webauthnData(record: MfaFactorRecord): WebAuthnFactorData {
@@ -281,7 +287,7 @@ export async function finishWebAuthnRegistrationFlow(
     name: pending.name,
     createdAt: ctx.now(),
     lastUsedAt: null,
-    // The sign counter lives in lastStep, moved only by advanceFactorStep.
+    // The sign counter lives in lastStep, moved only by advanceFactorStep (login count when counterless).
     lastStep: c.counter,
     revision: 0,
     data: {
@@ -433,7 +439,7 @@ export async function finishWebAuthnLoginFlow(
   let challengeUserVerification: unknown;
   const result = await verifyWebAuthnAuthentication(
     response,
-    { id: data.credentialId, publicKey: data.publicKey, counter: Math.max(0, factor.lastStep), userHandle: webAuthnUserHandle(accountId), backupEligible: data.backupEligible },
+    { id: data.credentialId, publicKey: data.publicKey, counter: data.counterless === true ? 0 : Math.max(0, factor.lastStep), userHandle: webAuthnUserHandle(accountId), backupEligible: data.backupEligible },
     {
       // Spends the challenge: a second response to it finds nothing.
       expectedChallenge: async (challenge) => {
@@ -457,15 +463,23 @@ export async function finishWebAuthnLoginFlow(
   if (!result.ok) return fail(ctx, accountId, factor, result.reason);
 
   const now = ctx.now();
-  if (result.newCounter > factor.lastStep) {
+  const becomesCounterless = data.counterless !== true && result.newCounter === 0 && factor.lastStep <= 0;
+  if (data.counterless !== true && !becomesCounterless && result.newCounter > factor.lastStep) {
     // Two concurrent logins by one authenticator: the one with the lower counter loses here.
     if (!(await ctx.store.advanceFactorStep(accountId, factor.id, result.newCounter, now))) {
       return fail(ctx, accountId, factor, 'counter-regression');
     }
   }
-  if (result.backedUp !== data.backedUp) {
-    // Best effort: the backup state may change between logins.
-    await ctx.store.compareAndSetFactor({ ...factor, data: { ...factor.data, backedUp: result.backedUp } }, factor.revision);
+  const update: MfaJsonObject = {
+    ...(result.backedUp === data.backedUp ? {} : { backedUp: result.backedUp }),
+    ...(becomesCounterless ? { counterless: true } : {}),
+  };
+  // Best effort: the backup state may change between logins; a lost race only delays the update.
+  const saved = Object.keys(update).length > 0 && (await ctx.store.compareAndSetFactor({ ...factor, data: { ...factor.data, ...update } }, factor.revision));
+  if (data.counterless === true || (becomesCounterless && saved)) {
+    // No counter to compare: lastStep counts logins so lastUsedAt moves (the challenge, consumed
+    // once, is what stops a replay). Losing this race means another login of the same key: fine.
+    await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.newCounter), now);
   }
   await clearAttempts(ctx, accountId);
   const summary: FactorSummary = { ...summariseFactor(factor), lastUsedAt: now };

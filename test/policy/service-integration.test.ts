@@ -168,6 +168,16 @@ describe('createPolicyHook with the MFA service', () => {
     expect(totp).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { blockers: [{ id: 'prj_1', name: 'Payroll' }] } });
   });
 
+  it('a policy that starts forbidding a kind while an enrolment is pending refuses its confirmation', async () => {
+    const s = setup();
+    const pending = await s.service.startAuthenticatorEnrolment('u3');
+    const code = generateTotp(decodeBase32Secret(pending.manualKey.replace(/ /g, '')), { now: s.clock });
+    s.policies.set('u3', [{ owner: payroll, requireMfa: true, allowedKinds: ['webauthn', 'backup-codes'] }]);
+    const refused = await refusal(s.service.confirmEnrolment('u3', pending.enrolmentId, code));
+    expect(refused).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { blockers: [{ id: 'prj_1', name: 'Payroll' }] } });
+    expect(await s.service.listFactors('u3')).toEqual([]);
+  });
+
   it('fails closed when the resolver fails or returns a malformed policy', async () => {
     const s = setup();
     const app = await enrolApp(s, 'u1');

@@ -161,6 +161,27 @@ describe('service: WebAuthn factors', () => {
     expect((await login(s, 'user-10', key, { counter: 4 })).result).toEqual({ ok: false, reason: 'counter-regression' });
   });
 
+  it('a passkey that always signs counter 0 still records each login; a counting key keeps clone detection', async () => {
+    const s = setup();
+    const passkey = createSoftwareCredential(-8, 11);
+    const reg = await registerKey(s, 'user-11', passkey);
+    if (!reg.result.ok) throw new Error('registration failed');
+    const id = reg.result.factor.id;
+    const lastUsed = async () => (await s.service.listFactors('user-11')).find((f) => f.id === id)?.lastUsedAt;
+    expect(await lastUsed()).toBeUndefined();
+    for (let i = 1; i <= 3; i++) {
+      s.clock.advance(60_000);
+      expect((await login(s, 'user-11', passkey, { counter: 0 })).result).toMatchObject({ ok: true });
+      expect(await lastUsed()).toBe(T0 + i * 60_000);
+    }
+    // A key whose counter starts at 0 at registration and then counts is not counterless.
+    const key = createSoftwareCredential(-7, 12);
+    await registerKey(s, 'user-12', key);
+    expect((await login(s, 'user-12', key, { counter: 5 })).result).toMatchObject({ ok: true });
+    expect((await login(s, 'user-12', key, { counter: 0 })).result).toEqual({ ok: false, reason: 'counter-regression' });
+    expect((await login(s, 'user-12', key, { counter: 3 })).result).toEqual({ ok: false, reason: 'counter-regression' });
+  });
+
   it('failures are charged to the attempt throttle', async () => {
     const s = setup();
     const key = createSoftwareCredential(-7, 11);
