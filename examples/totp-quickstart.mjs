@@ -3,7 +3,7 @@
 //   2. play the authenticator app: compute the code it would show right now,
 //   3. verify that code as the server would, then show that the same code is refused a second time.
 //
-// Run with `npm run demo` (it builds first). It imports the built package by its name, `mfakit`,
+// Run with `npm run build && node examples/totp-quickstart.mjs` (`npm run demo` starts the web demo instead). It imports the built package by its name, `mfakit`,
 // exactly as an application would. Options: --out <file.svg> (default ./totp-qr.svg).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

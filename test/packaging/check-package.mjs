@@ -13,7 +13,7 @@
 //     then imported from an ES module and required from a CommonJS file, every subpath, and the
 //     functions are exercised. `require('mfakit')` pulls in ESM-only @noble/* v2 through require(esm),
 //     which Node enables from 20.19: this step proves it works here, without warnings.
-//  6. examples/totp-quickstart.mjs (what `npm run demo` runs) runs in that project too.
+//  6. examples/totp-quickstart.mjs (the README's quick start as a script) runs in that project too.
 //
 // Exit code 0 only when every check passes. KEEP_PACKAGING_TMP=1 keeps the temporary directory.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -233,7 +233,7 @@ try {
     return runConsumer(file, project, consumerEnv);
   });
 
-  await check('examples/totp-quickstart.mjs (npm run demo) runs against the installed tarball', () => {
+  await check('examples/totp-quickstart.mjs runs against the installed tarball', () => {
     const file = join(project, 'totp-quickstart.mjs');
     writeFileSync(file, readFileSync(join(repo, 'examples/totp-quickstart.mjs')));
     const svg = join(project, 'qr.svg');
