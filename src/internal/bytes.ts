@@ -93,6 +93,7 @@ export function hexToBytes(hex: string): Uint8Array {
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64URL = B64.slice(0, 62) + '-_';
 const B64_LOOKUP = (() => {
   const table = new Int16Array(128).fill(-1);
   for (let i = 0; i < 64; i++) table[B64.charCodeAt(i)] = i;
@@ -126,7 +127,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 
 /** base64url without padding (RFC 4648 §5), as WebAuthn uses. */
 export function bytesToBase64Url(bytes: Uint8Array): string {
-  return encodeBase64Core(bytes, B64.slice(0, 62) + '-_', false);
+  return encodeBase64Core(bytes, B64URL, false);
 }
 
 /**

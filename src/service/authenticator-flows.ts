@@ -124,8 +124,8 @@ export async function totpVerifierFor(
   record: { readonly id: string; readonly accountId: string; readonly data: MfaJsonObject },
 ): Promise<{ verifier: TotpVerifier; stale: boolean }> {
   const data = totpData(record.data);
-  const cacheKey = `${record.id}\u0000${data.secret.kid}\u0000${data.secret.ct}`;
-  const cached = ctx.verifiers.get(cacheKey);
+  const source = { id: record.id, accountId: record.accountId, kid: data.secret.kid, ct: data.secret.ct };
+  const cached = ctx.verifiers.get(source);
   if (cached !== undefined) return { verifier: cached, stale: false };
   const { plaintext, stale } = await ctx.sealer.open(data.secret, { accountId: record.accountId, factorId: record.id });
   const verifier = createTotpVerifier(plaintext, {
@@ -137,7 +137,7 @@ export async function totpVerifierFor(
   });
   plaintext.fill(0);
   // A stale (old-key) secret is not cached, so the next use re-seals it.
-  if (!stale) ctx.verifiers.set(cacheKey, verifier);
+  if (!stale) ctx.verifiers.set(source, verifier);
   return { verifier, stale };
 }
 

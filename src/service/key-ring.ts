@@ -96,16 +96,17 @@ export function createSecretSealer(keyRing: MfaKeyRing, random: RandomSource = s
     return key;
   };
 
-  const macKeys = new Map<string, Uint8Array>();
+  const macKeys = new Map<string, Map<string, Uint8Array>>();
   return {
     macKey(purpose, kid = current) {
       const bytes = raw.get(kid);
       if (bytes === undefined) return null;
-      const cacheKey = `${kid}\u0000${purpose}`;
-      let key = macKeys.get(cacheKey);
+      let byKid = macKeys.get(purpose);
+      if (byKid === undefined) macKeys.set(purpose, (byKid = new Map()));
+      let key = byKid.get(kid);
       if (key === undefined) {
         key = hmac(sha256, bytes, utf8ToBytes(`mfakit/derived-key/v1/${purpose}`));
-        macKeys.set(cacheKey, key);
+        byKid.set(kid, key);
       }
       return { kid, key };
     },

@@ -174,7 +174,7 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
 
 async function succeed(ctx: ServiceContext, accountId: string, factor: FactorSummary, kind: string, backupCodesRemaining?: number): Promise<MfaVerifyResult> {
   await clearAttempts(ctx, accountId);
-  const stepUp = await issueStepUp(ctx, accountId, factor.id);
+  const stepUp = await issueStepUp(ctx, accountId);
   await ctx.emit({ type: 'verified', accountId, factorId: factor.id, kind, name: factor.name });
   return { ok: true, kind, factor, stepUp, ...(backupCodesRemaining === undefined ? {} : { backupCodesRemaining }) };
 }

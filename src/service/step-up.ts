@@ -3,18 +3,18 @@
  * session. A verification returns a step-up grant: an opaque token the app keeps in the user's
  * server-side session (never in a URL) and passes back as `stepUpToken`.
  *
- * A token is self-contained and MACed (HMAC-SHA256 under a key derived from the key ring): it names
- * the account, the factor, its expiry and the account's current step-up generation. The store
+ * A token is self-contained and MACed (HMAC-SHA256 under a key derived from the key ring): it binds
+ * the account, its expiry and the account's current step-up generation. The store
  * holds one small record per account, the generation (a challenge with purpose `step-up`), not one
  * record per login, so a verification writes nothing extra. Deleting the account's `step-up`
  * challenges (`store.deleteChallenges(accountId, STEP_UP_PURPOSE)`, done by `disable` and by
  * recovery) revokes every outstanding token of the account at once.
  * @module
  */
-import { hmac } from '@noble/hashes/hmac.js';
+import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
-import { base64ToBytes, bytesToBase64Url, bytesToUtf8, timingSafeEqual, utf8ToBytes } from '../internal/bytes.js';
+import { base64ToBytes, bytesToBase64Url, bytesToUtf8, timingSafeEqualString, utf8ToBytes } from '../internal/bytes.js';
 import type { ServiceContext } from './context.js';
 import { MFA_RECORD_VERSION } from './store-records.js';
 
@@ -37,7 +37,7 @@ export interface StepUpGrant {
 /** Challenge purpose of the per-account step-up generation record; deleting it revokes all grants. */
 export const STEP_UP_PURPOSE = 'step-up';
 
-const PREFIX = 'su1';
+const PREFIX = 'su2';
 /** The generation record lives long; a new one is made when it is missing (revoked) or expired. */
 const GENERATION_TTL_MS = 400 * 86_400_000;
 
@@ -45,13 +45,43 @@ function generationId(accountId: string): string {
   return `stepup:${accountId}`;
 }
 
-// Keyed HMAC state per derived key: each MAC then costs the message blocks only.
-const macStates = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>();
+/*
+ * Token: `su2.<kid>.<expiresAt, base 36>.<generation>.<tag>`, where kid is base64url and tag is
+ * base64url(HMAC-SHA256(key derived for `step-up-token/v2`, JSON [kid, accountId, expiresAt,
+ * generation])). The account id is bound by the MAC, not carried: the verifier is always told
+ * which account it checks. Every field is plain text, so issuing costs one short MAC and no
+ * encoding pass over a payload (a grant is issued on every successful verification: it is on the
+ * login hot path).
+ */
 
-function mac(key: Uint8Array, signed: string): string {
+// Keyed HMAC state per derived key (inner and outer pads absorbed once), and one scratch instance
+// the state is cloned into for each MAC: no allocation per token. Synchronous, never re-entrant.
+const macStates = new WeakMap<Uint8Array, _HMAC<any>>();
+let macScratch: _HMAC<any> | undefined;
+const macOut = new Uint8Array(32);
+const macInput = new Uint8Array(512);
+const encoder = new TextEncoder();
+/** Key-ring derivation purpose of the token MAC key (domain separation lives in the key). */
+const MAC_KEY_PURPOSE = 'step-up-token/v2';
+const kidSegments = new Map<string, string>();
+
+function tagOf(key: Uint8Array, kid: string, accountId: string, expiresAt: number, generation: string): string {
   let state = macStates.get(key);
-  if (state === undefined) macStates.set(key, (state = hmac.create(sha256, key)));
-  return bytesToBase64Url(state.clone().update(utf8ToBytes(`mfakit/step-up/v1.${signed}`)).digest());
+  if (state === undefined) macStates.set(key, (state = hmac.create(sha256, key) as _HMAC<any>));
+  const work = state._cloneInto(macScratch);
+  macScratch = work;
+  const message = JSON.stringify([kid, accountId, expiresAt, generation]);
+  // Encoded into a scratch buffer (no allocation); a message too long for it takes the slow path.
+  const { read, written } = encoder.encodeInto(message, macInput);
+  work.update(read === message.length ? macInput.subarray(0, written) : utf8ToBytes(message));
+  work.digestInto(macOut);
+  return bytesToBase64Url(macOut);
+}
+
+function kidSegment(kid: string): string {
+  let segment = kidSegments.get(kid);
+  if (segment === undefined) kidSegments.set(kid, (segment = bytesToBase64Url(utf8ToBytes(kid))));
+  return segment;
 }
 
 /** The account's current generation, or `null` when revoked (no record). */
@@ -63,7 +93,7 @@ async function currentGeneration(ctx: ServiceContext, accountId: string): Promis
 }
 
 /** Issues a grant after a successful verification. @internal */
-export async function issueStepUp(ctx: ServiceContext, accountId: string, factorId: string): Promise<StepUpGrant> {
+export async function issueStepUp(ctx: ServiceContext, accountId: string): Promise<StepUpGrant> {
   const now = ctx.now();
   let generation = await currentGeneration(ctx, accountId);
   if (generation === null) {
@@ -83,31 +113,33 @@ export async function issueStepUp(ctx: ServiceContext, accountId: string, factor
     if (generation === null) throw new MfaError('STORE_ERROR', 'step-up generation was not stored');
   }
   const expiresAt = now + ctx.stepUpWindowMs;
-  const { kid, key } = ctx.sealer.macKey(STEP_UP_PURPOSE)!;
-  const payload = bytesToBase64Url(utf8ToBytes(JSON.stringify([accountId, factorId, expiresAt, generation])));
-  const signed = `${PREFIX}.${bytesToBase64Url(utf8ToBytes(kid))}.${payload}`;
-  return { token: `${signed}.${mac(key, signed)}`, expiresAt };
+  const { kid, key } = ctx.sealer.macKey(MAC_KEY_PURPOSE)!;
+  const tag = tagOf(key, kid, accountId, expiresAt, generation);
+  return { token: `${PREFIX}.${kidSegment(kid)}.${expiresAt.toString(36)}.${generation}.${tag}`, expiresAt };
 }
+
+const EXPIRY = /^[0-9a-z]{1,12}$/;
+const BASE64URL = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Whether `token` is a live grant of the account. Never throws for a bad token. @internal */
 export async function hasStepUp(ctx: ServiceContext, accountId: string, token: unknown): Promise<boolean> {
-  if (typeof token !== 'string' || token.length > 2048) return false;
+  if (typeof token !== 'string' || token.length > 512) return false;
   const parts = token.split('.');
-  if (parts.length !== 4 || parts[0] !== PREFIX) return false;
-  let fields: unknown;
+  if (parts.length !== 5 || parts[0] !== PREFIX) return false;
+  const [, kidText, expiryText, generation, tag] = parts as [string, string, string, string, string];
+  if (!BASE64URL.test(kidText) || !EXPIRY.test(expiryText) || !BASE64URL.test(generation) || !BASE64URL.test(tag)) return false;
+  const expiresAt = parseInt(expiryText, 36);
+  if (!Number.isSafeInteger(expiresAt) || !(expiresAt > ctx.now())) return false;
+  let kid: string;
   try {
-    const derived = ctx.sealer.macKey(STEP_UP_PURPOSE, bytesToUtf8(base64ToBytes(parts[1]!)));
-    if (derived === null) return false;
-    const expected = mac(derived.key, `${parts[0]}.${parts[1]}.${parts[2]}`);
-    if (!timingSafeEqual(utf8ToBytes(expected), utf8ToBytes(parts[3]!))) return false;
-    fields = JSON.parse(bytesToUtf8(base64ToBytes(parts[2]!)));
+    kid = bytesToUtf8(base64ToBytes(kidText));
   } catch {
     return false;
   }
-  if (!Array.isArray(fields) || fields.length !== 4) return false;
-  const [forAccount, , expiresAt, generation] = fields as [unknown, unknown, unknown, unknown];
-  if (forAccount !== accountId || typeof expiresAt !== 'number' || !(expiresAt > ctx.now())) return false;
-  return typeof generation === 'string' && generation === (await currentGeneration(ctx, accountId));
+  const derived = ctx.sealer.macKey(MAC_KEY_PURPOSE, kid);
+  if (derived === null) return false;
+  if (!timingSafeEqualString(tagOf(derived.key, kid, accountId, expiresAt, generation), tag)) return false;
+  return generation === (await currentGeneration(ctx, accountId));
 }
 
 /**

@@ -483,7 +483,7 @@ export async function finishWebAuthnLoginFlow(
   }
   await clearAttempts(ctx, accountId);
   const summary: FactorSummary = { ...summariseFactor(factor), lastUsedAt: now };
-  const stepUp = await issueStepUp(ctx, accountId, factor.id);
+  const stepUp = await issueStepUp(ctx, accountId);
   await ctx.emit({
     type: 'verified',
     accountId,

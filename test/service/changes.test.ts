@@ -22,12 +22,17 @@ describe('step-up', () => {
     await enrolApp(h, 'user-b');
     const result = await h.service.verify('user-a', a.app.code());
     const token = result.ok ? result.stepUp.token : '';
-    const [prefix, kid, payload, tag] = token.split('.');
-    const forged = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-    forged[0] = 'user-b';
-    const swapped = `${prefix}.${kid}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${tag}`;
-    expect(await h.service.hasRecentStepUp('user-b', swapped)).toBe(false);
+    const [prefix, kid, expiry, generation, tag] = token.split('.');
+    expect(prefix).toBe('su2');
+    // The account is bound by the MAC: the same token is worthless for another account.
+    expect(await h.service.hasRecentStepUp('user-b', token)).toBe(false);
+    // A later expiry (or any other changed field) breaks the MAC.
+    const later = (parseInt(expiry!, 36) + 3_600_000).toString(36);
+    expect(await h.service.hasRecentStepUp('user-a', `${prefix}.${kid}.${later}.${generation}.${tag}`)).toBe(false);
+    expect(await h.service.hasRecentStepUp('user-a', `${prefix}.${kid}.${expiry}.${generation}A.${tag}`)).toBe(false);
     expect(await h.service.hasRecentStepUp('user-a', `${token.slice(0, -2)}AA`)).toBe(false);
+    expect(await h.service.hasRecentStepUp('user-a', `${token}.x`)).toBe(false);
+    expect(await h.service.hasRecentStepUp('user-a', 'su2.x.y.z.w')).toBe(false);
     expect(await h.service.hasRecentStepUp('user-a', 'su1.x.y.z')).toBe(false);
     expect(await h.service.hasRecentStepUp('user-a', token)).toBe(true);
     expect(JSON.stringify(h.events)).not.toContain(token);
