@@ -13,5 +13,12 @@
  */
 export type Clock = () => number;
 
-/** The default clock: `Date.now`. */
+/**
+ * The default clock: `Date.now`.
+ *
+ * @example
+ * ```ts
+ * const code = generateTotp(secret, { now: systemClock }); // same as leaving `now` out
+ * ```
+ */
 export const systemClock: Clock = () => Date.now();

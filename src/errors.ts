@@ -20,6 +20,22 @@
 
 /**
  * Every code an {@link MfaError} can carry. Grouped by the module that throws it; `switch` on it.
+ *
+ * @example
+ * ```ts
+ * function status(code: MfaErrorCode): number {
+ *   switch (code) {
+ *     case 'THROTTLED':
+ *     case 'SEND_LIMIT_EXCEEDED':
+ *       return 429;
+ *     case 'ACCOUNT_NOT_FOUND':
+ *     case 'FACTOR_NOT_FOUND':
+ *       return 404;
+ *     default:
+ *       return 400;
+ *   }
+ * }
+ * ```
  */
 export type MfaErrorCode =
   // --- general -----------------------------------------------------------------------------
@@ -90,7 +106,14 @@ export type MfaErrorCode =
   | 'STORE_SCHEMA_VERSION'
   | 'CONFORMANCE_FAILURE';
 
-/** Options for {@link MfaError}. */
+/**
+ * Options for {@link MfaError}.
+ *
+ * @example
+ * ```ts
+ * throw new MfaError('SEND_LIMIT_EXCEEDED', 'try again later', { details: { retryAt }, cause: error });
+ * ```
+ */
 export interface MfaErrorOptions {
   /** The underlying error, if any. */
   cause?: unknown;
@@ -112,6 +135,11 @@ export class MfaError extends Error {
   /** Structured details, when the code alone is not enough. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
+  /**
+   * @param code What went wrong, for programs.
+   * @param message What went wrong, for people; never put a secret or a code in it.
+   * @param options The `cause` (kept as the standard `Error.cause`) and `details`.
+   */
   constructor(code: MfaErrorCode, message: string, options: MfaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MfaError';

@@ -5,7 +5,7 @@
  * SSH verification, policies), the MFA service and the in-memory store. Storage adapters and the
  * SMTP sender live in their own subpaths (`mfakit/adapters/*`) so importing the core never loads a
  * driver. Each module is also importable alone (`mfakit/otp`, …) for the smallest bundles.
- * @module
+ * @module mfakit
  */
 export * from './errors.js';
 export * from './clock.js';

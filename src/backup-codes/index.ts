@@ -14,7 +14,7 @@
  * const record = records.find((r) => r.id === backupCodeId(input));
  * const result = await verifyBackupCode(input, record); // { ok: true, id: '…', needsRehash: false }
  * ```
- * @module
+ * @module mfakit/backup-codes
  */
 export { BACKUP_CODE_ALPHABET, backupCodeId, normalizeBackupCode } from './alphabet.js';
 export {

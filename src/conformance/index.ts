@@ -12,7 +12,7 @@
  *   for (const c of storeConformanceCases(() => createMyStore())) test(c.name, c.run);
  * });
  * ```
- * @module
+ * @module mfakit/conformance
  */
 export { storeConformanceCases, type StoreConformanceOptions } from './suite.js';
 export type { ConformanceCase, StoreFactory } from './types.js';

@@ -14,7 +14,9 @@ import type { MfaStore } from '../service/store.js';
  * ```
  */
 export interface ConformanceCase {
+  /** What the case checks, prefixed with its area (for example `accounts: …`); use it as the test name. */
   readonly name: string;
+  /** Runs the case on a store from the factory; resolves when the store conforms. */
   readonly run: () => Promise<void>;
 }
 

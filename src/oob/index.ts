@@ -10,7 +10,7 @@
  * const { code, record } = issueOobCode({ purpose: 'login', channel: 'email', destination: 'ada@example.com' }, { key });
  * verifyOobCode(code, record, { key }).ok; // true
  * ```
- * @module
+ * @module mfakit/oob
  */
 export {
   OOB_ASSURANCE,

@@ -105,6 +105,7 @@ export interface OobMessage {
  * ```
  */
 export interface OobSender {
+  /** Delivers one message: resolve once the provider has accepted it, reject with `MfaError('DELIVERY_FAILED')` otherwise. */
   send(message: OobMessage): Promise<void>;
 }
 

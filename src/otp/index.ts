@@ -10,7 +10,7 @@
  * const svg = renderQrSvg(buildKeyUri({ secret, accountName: 'ada@example.com', issuer: 'ACME' }));
  * const result = verifyTotp(secret, '123456', { afterStep: lastStep });
  * ```
- * @module
+ * @module mfakit/otp
  */
 export type { OtpAlgorithm } from './options.js';
 export type {

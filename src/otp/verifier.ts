@@ -37,19 +37,22 @@ const REPLAYED: TotpFailure = Object.freeze({ ok: false, reason: 'replayed' });
  * ```ts
  * createTotpVerifier(secret, { digits: 6, window: { past: 1, future: 1 } });
  * ```
- *
- * @example
- * ```ts
- * const verifier: TotpVerifier = createTotpVerifier(secret);
- * verifier.verify('123456');
- * ```
  */
 export interface TotpVerifierOptions extends TotpOptions {
   /** Default window for every `verify`; default one step each way. */
   window?: TotpWindow;
 }
 
-/** A verifier bound to one TOTP secret. See {@link createTotpVerifier}. */
+/**
+ * A verifier bound to one TOTP secret. See {@link createTotpVerifier}.
+ *
+ * @example
+ * ```ts
+ * const verifier: TotpVerifier = createTotpVerifier(secret);
+ * const result = verifier.verify('123456', { afterStep: lastStep });
+ * if (result.ok) lastStep = result.step; // persist it: that step and earlier ones are now refused
+ * ```
+ */
 export interface TotpVerifier {
   readonly algorithm: OtpAlgorithm;
   readonly digits: number;

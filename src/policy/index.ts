@@ -10,7 +10,7 @@
  * const decision = evaluateMfaDisable(await resolver(accountId));
  * if (!decision.allowed) console.log(decision.owners.map((o) => o.name));
  * ```
- * @module
+ * @module mfakit/policy
  */
 export {
   POLICY_FACTOR_KINDS,

@@ -9,7 +9,7 @@
  * const service = createMfaService({ issuer: 'ACME', store: createMemoryStore(), keyRing });
  * const pending = await service.startAuthenticatorEnrolment('user-42');
  * ```
- * @module
+ * @module mfakit/service
  */
 export * from './store-records.js';
 export type * from './store.js';

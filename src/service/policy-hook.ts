@@ -55,6 +55,12 @@ export type PolicyHookDecision =
  * ```
  */
 export interface PolicyHook {
+  /**
+   * Decides one action for one account. `context.factors` are the account's login factors and
+   * `context.now` the service's clock (ms). May return a promise. A refused change makes the
+   * service throw an `MfaError` with the decision's `code` and `details.blockers`; a refused
+   * `login` comes back as `MfaLoginRequirement.blocked`.
+   */
   check(
     action: PolicyAction,
     context: { accountId: string; factors: readonly FactorSummary[]; now: number },

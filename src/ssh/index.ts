@@ -12,7 +12,7 @@
  * // show challenge.command; later:
  * const result = await verifySshChallengeResponse(challenge, pastedSignature, { publicKey: key.line });
  * ```
- * @module
+ * @module mfakit/ssh
  */
 export type { SshKeyType, SshPublicKey } from './key-types.js';
 export { parseSshPublicKey, parseAuthorizedKeys, parseSshPublicKeyBlob, sshFingerprint } from './public-key.js';

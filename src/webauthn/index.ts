@@ -8,7 +8,7 @@
  * ```ts
  * import { createWebAuthnAuthenticationOptions, verifyWebAuthnAuthentication } from 'mfakit/webauthn';
  * ```
- * @module
+ * @module mfakit/webauthn
  */
 export { decodeCbor, decodeCborPrefix, isCborMap } from './cbor.js';
 export type { CborDecodeOptions, CborKey, CborMap, CborPrefix, CborValue } from './cbor.js';

@@ -8,6 +8,6 @@
  * import { composeStores } from 'mfakit/adapters/composed';
  * const store = composeStores({ counters: redisStore, challenges: redisStore, durable: postgresStore });
  * ```
- * @module
+ * @module mfakit/adapters/composed
  */
 export { composeStores, type ComposedStoreParts } from './compose-stores.js';

@@ -13,7 +13,7 @@
  * const store = createPostgresStore({ pool });
  * setInterval(() => void sweepExpired(store, Date.now()), 600_000).unref();
  * ```
- * @module
+ * @module mfakit/adapters/postgres
  */
 export { PostgresStore, createPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate.js';

@@ -15,7 +15,7 @@
  * import { createRedisStore } from 'mfakit/adapters/redis';
  * const store = createRedisStore({ redis: new Redis(process.env.REDIS_URL!) });
  * ```
- * @module
+ * @module mfakit/adapters/redis
  */
 export { RedisStore, createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export type { RedisClientLike } from './script-runner.js';

@@ -7,7 +7,7 @@
  * import { createSmtpOobSender } from 'mfakit/adapters/smtp';
  * const sender = createSmtpOobSender({ smtp: process.env.SMTP_URL!, from: 'no-reply@example.com', appName: 'Example' });
  * ```
- * @module
+ * @module mfakit/adapters/smtp
  */
 export { createSmtpOobSender, type SmtpOobSender, type SmtpOobSenderOptions, type SmtpTransportLike } from './sender.js';
 export { describeOobPurpose, renderOobEmail, type SmtpOobEmail, type SmtpOobRenderContext } from './message.js';

@@ -17,7 +17,9 @@ import { renderOobEmail, type SmtpOobEmail, type SmtpOobRenderContext } from './
  * ```
  */
 export interface SmtpTransportLike {
+  /** Sends one message (nodemailer's mail options); rejects when the server refuses it. */
   sendMail(mail: Record<string, unknown>): Promise<unknown>;
+  /** Closes the transport's connections; the sender calls it only on a transport it created from `smtp`. */
   close?(): void;
 }
 
@@ -54,6 +56,10 @@ export interface SmtpOobSenderOptions {
  * ```
  */
 export interface SmtpOobSender extends OobSender {
+  /**
+   * Closes the transport the sender created from `smtp`; a `transport` the app passed in is left
+   * open, since the app owns it.
+   */
   close(): void;
 }
 

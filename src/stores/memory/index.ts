@@ -1,5 +1,5 @@
 /**
  * `mfakit/stores/memory`: the in-memory store, the embedded default.
- * @module
+ * @module mfakit/stores/memory
  */
 export { MemoryStore, createMemoryStore, type MemoryStoreOptions } from './memory-store.js';

@@ -14,7 +14,7 @@
  * const response = await startWebAuthnRegistration(options);
  * await fetch('/webauthn/register', { method: 'POST', body: JSON.stringify(response) });
  * ```
- * @module
+ * @module mfakit/webauthn/browser
  */
 import { MfaError } from '../../errors.js';
 import { base64ToBytes, bytesToBase64Url } from '../../internal/bytes.js';
