@@ -66,6 +66,9 @@ export interface ServiceContext {
   newId(prefix: string): string;
 }
 
+/** The settled promise `emit` returns when there is no sink: nothing to wait for. */
+const NOTHING: Promise<void> = Promise.resolve();
+
 function intInRange(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
@@ -142,7 +145,7 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
     enrolmentTtlMs: intInRange('enrolmentTtlMs', options.enrolmentTtlMs, 600_000, 30_000, 86_400_000),
     stepUpWindowMs: intInRange('stepUpWindowMs', options.stepUpWindowMs, 600_000, 10_000, 86_400_000),
     verifiers: new VerifierCache(intInRange('verifierCacheSize', options.verifierCacheSize, 10_000, 0, 1_000_000)),
-    emit: sink === undefined ? async () => {} : (event) => deliverEvent(sink, { ...event, at: event.at ?? now() }),
+    emit: sink === undefined ? () => NOTHING : (event) => deliverEvent(sink, { ...event, at: event.at ?? now() }),
     newId: (prefix) => `${prefix}_${bytesToBase64Url(random(16))}`,
   };
 }

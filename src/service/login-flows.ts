@@ -131,7 +131,8 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
 
   let replayed = false;
   for (const factor of totpCandidates) {
-    const { verifier, stale } = await totpVerifierFor(ctx, factor);
+    const opened = totpVerifierFor(ctx, factor);
+    const { verifier, stale } = opened instanceof Promise ? await opened : opened;
     const result = verifier.verify(code, { now: ctx.now, afterStep: factor.lastStep });
     if (result.ok) {
       // Exactly one of any number of concurrent requests with this code wins the advance.

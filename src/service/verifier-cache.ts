@@ -1,5 +1,5 @@
 /**
- * A small LRU cache of TOTP verifiers, keyed by factor id: opening a sealed secret (AES-GCM
+ * A small cache of TOTP verifiers, keyed by factor id: opening a sealed secret (AES-GCM
  * through WebCrypto) costs more than checking a code, so hot factors keep their precomputed
  * verifier. An entry also remembers the account and the sealed ciphertext it was opened from, and
  * is served only for exactly those, so a re-sealed or replaced secret is never served stale.
@@ -8,6 +8,8 @@
 import type { TotpVerifier } from '../otp/index.js';
 
 interface Entry {
+  /** Hit since the eviction hand last passed it (second-chance / CLOCK eviction). */
+  used: boolean;
   readonly accountId: string;
   readonly kid: string;
   readonly ct: string;
@@ -22,7 +24,12 @@ export interface VerifierSource {
   readonly ct: string;
 }
 
-/** LRU of verifiers. @internal */
+/**
+ * Verifiers with second-chance eviction, an approximation of LRU: a hit only sets a flag (no map
+ * mutation on the hot path); eviction walks from the oldest entry, giving each flagged entry
+ * another round (flag cleared, moved to the back) and dropping the first unflagged one.
+ * @internal
+ */
 export class VerifierCache {
   private readonly entries = new Map<string, Entry>();
 
@@ -35,19 +42,23 @@ export class VerifierCache {
       this.entries.delete(source.id);
       return undefined;
     }
-    // Most recently used last: re-insert.
-    this.entries.delete(source.id);
-    this.entries.set(source.id, found);
+    found.used = true;
     return found.verifier;
   }
 
   set(source: VerifierSource, verifier: TotpVerifier): void {
     if (this.capacity === 0) return;
     this.entries.delete(source.id);
-    this.entries.set(source.id, { accountId: source.accountId, kid: source.kid, ct: source.ct, verifier });
+    this.entries.set(source.id, { used: true, accountId: source.accountId, kid: source.kid, ct: source.ct, verifier });
+    // A new entry starts flagged, so it is not the first to go. Bounded: after one full pass every
+    // flag is cleared, so the walk ends within size + 1 steps.
     while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+      const [oldestId, oldest] = this.entries.entries().next().value as [string, Entry];
+      this.entries.delete(oldestId);
+      if (oldest.used) {
+        oldest.used = false;
+        this.entries.set(oldestId, oldest);
+      }
     }
   }
 
