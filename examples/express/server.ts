@@ -43,7 +43,7 @@ function statusOf(code: MfaErrorCode): 400 | 403 | 404 | 500 {
 /** A failed login code: 400 when it cannot be a code, 401 wrong or reused, 429 with Retry-After. */
 function sendVerifyFailure(res: Response, result: Extract<MfaVerifyResult, { ok: false }>): void {
   if (result.reason === 'throttled' || result.reason === 'locked') {
-    const seconds = Math.max(1, Math.ceil(((result.retryAt ?? Date.now()) - Date.now()) / 1000));
+    const seconds = Math.max(1, Math.ceil((result.retryAt - Date.now()) / 1000));
     res.status(429).set('Retry-After', String(seconds)).json({ error: result.reason, retryAt: result.retryAt });
   } else {
     res.status(result.reason === 'malformed' ? 400 : 401).json({ error: result.reason });

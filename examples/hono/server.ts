@@ -47,7 +47,7 @@ function statusOf(code: MfaErrorCode): 400 | 403 | 404 | 500 {
 /** A failed login code: 400 when it cannot be a code, 401 wrong or reused, 429 with Retry-After. */
 function verifyFailure(c: Context, result: Extract<MfaVerifyResult, { ok: false }>): Response {
   if (result.reason === 'throttled' || result.reason === 'locked') {
-    const seconds = Math.max(1, Math.ceil(((result.retryAt ?? Date.now()) - Date.now()) / 1000));
+    const seconds = Math.max(1, Math.ceil((result.retryAt - Date.now()) / 1000));
     c.header('Retry-After', String(seconds));
     return c.json({ error: result.reason, retryAt: result.retryAt }, 429);
   }

@@ -64,7 +64,9 @@ export type MfaVerifyResult =
       /** Set when a backup code was used: how many are left (prompt to regenerate when low). */
       readonly backupCodesRemaining?: number;
     }
-  | { readonly ok: false; readonly reason: VerifyFailureReason; readonly retryAt?: number };
+  | { readonly ok: false; readonly reason: 'malformed' | 'mismatch' | 'replayed'; readonly retryAt?: undefined }
+  /** Throttled or locked: nothing was checked; `retryAt` (ms since epoch) is when to try again. */
+  | { readonly ok: false; readonly reason: 'throttled' | 'locked'; readonly retryAt: number };
 
 function digitsOf(input: string): string | null {
   let normalised: string;

@@ -52,7 +52,13 @@ export async function chargeAttempt(ctx: ServiceContext, accountId: string, opti
   } else {
     const delay = delayFor(ctx, state.count);
     if (delay > 0 && state.previousAt !== null && now - state.previousAt < delay) {
-      decision = { allowed: false, reason: 'throttled', retryAt: state.previousAt + delay };
+      // This refused attempt counted too, and the store now measures the next delay from it:
+      // the next attempt is number count + 1, allowed once its own (longer) delay has passed, or
+      // only after the window if it would pass lockAfter. Telling the client anything earlier
+      // would send it into another refusal.
+      const next = state.count + 1;
+      const retryAt = next > ctx.limits.lockAfter ? state.expiresAt : now + delayFor(ctx, next);
+      decision = { allowed: false, reason: 'throttled', retryAt };
     } else {
       // Only attempts the window lets through are guesses: refused ones do not lengthen the streak.
       const counted = await ctx.store.incrementCounter(streakKey(accountId), { ttlMs: STREAK_MEMORY_MS, now });

@@ -73,10 +73,11 @@ describe('throttling', () => {
     const wrong = () => wrongCode(app.code());
     const firstFailureAt = h.clock();
     for (let i = 0; i < 5; i++) expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
-    // 6th attempt right away: too soon (1 s after the 5th).
+    // 6th attempt right away: too soon (1 s after the 5th). It counts too, so the 7th must wait
+    // its own 2 s from the 6th: that is the retryAt the client is told.
     const sixth = await h.service.verify('user-1', wrong());
-    expect(sixth).toEqual({ ok: false, reason: 'throttled', retryAt: h.clock() + 1000 });
-    // 7th after 2 s: allowed (the 6th counted too, its delay is 2 s).
+    expect(sixth).toEqual({ ok: false, reason: 'throttled', retryAt: h.clock() + 2000 });
+    // 7th exactly at retryAt: allowed.
     h.clock.advance(2000);
     expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
     h.clock.advance(4000);
@@ -91,6 +92,35 @@ describe('throttling', () => {
     expect(locked.ok === false && locked.retryAt).toBe(firstFailureAt + 86_400_000);
     expect((await h.service.loginRequirement('user-1')).retryAt).toBeDefined();
     expect(h.events.filter((e) => e.type === 'throttled').map((e) => e.reason)).toEqual(['throttled', 'locked']);
+  });
+
+  test('a client that always waits until retryAt is never refused for a delay, and is locked only after lockAfter', async () => {
+    const h = harness({ limits: { freeAttempts: 2, lockAfter: 6, baseDelayMs: 1000, maxDelayMs: 8000 } });
+    const { app } = await enrolApp(h, 'user-1');
+    let evaluated = 0;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const result = await h.service.verify('user-1', wrongCode(app.code()));
+      if (result.ok) throw new Error('a wrong code verified');
+      if (result.reason === 'mismatch') {
+        evaluated++;
+        // Polite client: after a plain failure it retries a little later, then honours retryAt.
+        h.clock.advance(10);
+        continue;
+      }
+      if (result.reason === 'locked') break;
+      expect(result.reason).toBe('throttled');
+      const retryAt = result.retryAt!;
+      h.clock.set(retryAt);
+      const atRetry = await h.service.verify('user-1', wrongCode(app.code()));
+      // Honouring retryAt is never refused for a delay again.
+      expect(atRetry.ok === false && atRetry.reason).not.toBe('throttled');
+      if (atRetry.ok === false && atRetry.reason === 'mismatch') evaluated++;
+      if (atRetry.ok === false && atRetry.reason === 'locked') break;
+      h.clock.advance(10);
+    }
+    // Every evaluated guess is within lockAfter.
+    expect(evaluated).toBeLessThanOrEqual(6);
+    expect(evaluated).toBeGreaterThanOrEqual(3);
   });
 
   test('a success resets the count; a new password login (nothing) does not', async () => {
