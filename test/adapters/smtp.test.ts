@@ -176,6 +176,10 @@ describe('adapters/smtp against a real SMTP server', () => {
       { appName: 'A&B', now: 30_000 },
     );
     expect(email.text).toContain('less than a minute');
+    // Issued a moment ago: still "10 minutes", not "9".
+    const fresh = renderOobEmail({ channel: 'email', destination: 'a@b.c', code: '1', purpose: 'enrolment', expiresAt: 600_000 }, { appName: 'A', now: 250 });
+    expect(fresh.text).toContain('expires in 10 minutes');
+    expect(fresh.subject).toBe('Your one-time code for turning on email or SMS codes for A');
     expect(email.html).not.toContain('<b>1');
     expect(email.html).toContain('A&#38;B');
   });

@@ -34,6 +34,7 @@ export interface SmtpOobRenderContext {
 
 const PURPOSE_TEXT: Readonly<Record<string, (app: string) => string>> = {
   login: (app) => `signing in to ${app}`,
+  enrolment: (app) => `turning on email or SMS codes for ${app}`,
   recovery: (app) => `recovering your ${app} account`,
   'phone-verification': (app) => `verifying your phone number for ${app}`,
   'email-verification': (app) => `verifying your email address for ${app}`,
@@ -58,8 +59,9 @@ function humanTime(ms: number): string {
 }
 
 function humanDuration(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
-  if (minutes === 0) return 'less than a minute';
+  if (ms < 60_000) return 'less than a minute';
+  // Nearest minute: a 10-minute code sent a moment after it was issued still says 10 minutes.
+  const minutes = Math.round(ms / 60_000);
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
