@@ -114,7 +114,10 @@ export function stepUpToken(c: C): string | undefined {
 }
 
 /** After a confirmed enrolment: the first factor comes with the backup codes, shown once. Returns where to go. */
-export function afterConfirmed(c: C, name: string, backupCodes: readonly string[] | null): string {
+export function afterConfirmed(c: C, name: string, result: { readonly backupCodes: readonly string[] | null; readonly stepUp: { readonly token: string } | null }): string {
+  const { backupCodes } = result;
+  // The new factor was just proved: its grant covers the changes that usually follow (backup codes).
+  if (result.stepUp !== null) c.get('session').stepUpToken = result.stepUp.token;
   flash(c, 'ok', `${name} added.`);
   if (backupCodes === null) return '/security';
   c.get('session').freshBackupCodes = backupCodes;

@@ -10,20 +10,31 @@ import { loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { requirePolicy } from './policy-check.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
+import { issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
 
 /**
  * A confirmed enrolment. `backupCodes` is set only when this was the account's first factor: show
- * them once, they are not retrievable later.
+ * them once, they are not retrievable later. `stepUp` is a step-up grant, as a verification gives:
+ * the user has just proved the new factor (its first code is spent), so the sensitive changes that
+ * usually follow enrolment (regenerate or download backup codes, add a second device) need no
+ * second code. It is `null` for recovery methods (and when the store failed to give one).
  *
  * @example
  * ```ts
  * const result = await service.confirmEnrolment(userId, enrolmentId, '492039');
  * if (result.ok && result.backupCodes) showOnce(result.backupCodes);
+ * if (result.ok && result.stepUp) session.mfaStepUp = result.stepUp.token;
  * ```
  */
 export type ConfirmEnrolmentResult =
-  | { readonly ok: true; readonly factor: FactorSummary; readonly backupCodes: readonly string[] | null; readonly replacedFactorId: string | null }
+  | {
+      readonly ok: true;
+      readonly factor: FactorSummary;
+      readonly backupCodes: readonly string[] | null;
+      readonly replacedFactorId: string | null;
+      readonly stepUp: StepUpGrant | null;
+    }
   | { readonly ok: false; readonly reason: 'malformed' | 'mismatch' | 'expired' };
 
 /** A new backup-code set as records and the codes to show. @internal */
@@ -70,5 +81,8 @@ export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord,
   }
   const codes = result.backupCodesStored && set !== null ? set.codes : null;
   if (codes !== null) await ctx.emit({ type: 'backup-codes-generated', accountId, details: { count: codes.length } });
-  return { ok: true, factor: summariseFactor(factor), backupCodes: codes, replacedFactorId: pending.replacesFactorId };
+  // The factor is active and the codes are stored: from here nothing may throw, or the codes would
+  // be lost unseen. A grant the store cannot give now is simply not given (the user verifies later).
+  const stepUp = factor.role === 'login' ? await issueStepUp(ctx, accountId).catch(() => null) : null;
+  return { ok: true, factor: summariseFactor(factor), backupCodes: codes, replacedFactorId: pending.replacesFactorId, stepUp };
 }

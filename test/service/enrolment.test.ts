@@ -36,6 +36,26 @@ describe('enrolling an authenticator app', () => {
     expect(h.events.map((e) => e.type)).toEqual(['enrolment-started', 'enrolment-confirmed', 'backup-codes-generated', 'replay-refused']);
   });
 
+  test('confirming gives a step-up grant: backup codes can be regenerated and a second device added without waiting for the next code', async () => {
+    const h = harness();
+    const pending = await h.service.startAuthenticatorEnrolment('user-1');
+    const app = phone(pending.manualKey, h.clock);
+    const result = await h.service.confirmEnrolment('user-1', pending.enrolmentId, app.code());
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.stepUp).not.toBeNull();
+    const token = result.stepUp!.token;
+    expect(result.stepUp!.expiresAt).toBe(h.clock() + 600_000);
+    expect(await h.service.hasRecentStepUp('user-1', token)).toBe(true);
+    expect(await h.service.hasRecentStepUp('user-2', token)).toBe(false);
+    const { codes } = await h.service.regenerateBackupCodes('user-1', { stepUpToken: token });
+    expect(codes).toHaveLength(10);
+    const second = await h.service.startAuthenticatorEnrolment('user-1', { name: 'Tablet', stepUpToken: token });
+    expect(second.name).toBe('Tablet');
+    // The grant expires like any other.
+    h.clock.advance(600_001);
+    expect(await h.service.hasRecentStepUp('user-1', token)).toBe(false);
+  });
+
   test('a wrong or malformed code changes nothing; the enrolment can still be confirmed', async () => {
     const h = harness();
     const pending = await h.service.startAuthenticatorEnrolment('user-1');

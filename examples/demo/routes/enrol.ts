@@ -81,7 +81,7 @@ export function enrolRoutes(app: Hono<DemoEnv>): void {
       const result = await c.get('demo').service.confirmEnrolment(user.id, pending.enrolmentId, code);
       if (!result.ok) return redirect(c, '/security/totp', { kind: 'error', text: describeFailure(result.reason) });
       delete session.totpEnrolment;
-      return redirect(c, afterConfirmed(c, `Authenticator app “${result.factor.name}”`, result.backupCodes));
+      return redirect(c, afterConfirmed(c, `Authenticator app “${result.factor.name}”`, result));
     } catch (error) {
       if (!isMfaError(error)) throw error;
       delete session.totpEnrolment;
@@ -162,7 +162,7 @@ export function enrolRoutes(app: Hono<DemoEnv>): void {
       const result = await c.get('demo').service.confirmEnrolment(user.id, pending.enrolmentId, code);
       if (!result.ok) return redirect(c, '/security/email', { kind: 'error', text: describeFailure(result.reason) });
       delete session.emailEnrolment;
-      return redirect(c, afterConfirmed(c, 'Email codes', result.backupCodes));
+      return redirect(c, afterConfirmed(c, 'Email codes', result));
     } catch (error) {
       if (!isMfaError(error)) throw error;
       delete session.emailEnrolment;

@@ -60,7 +60,7 @@ export function webauthnRoutes(app: Hono<DemoEnv>): void {
     try {
       const result = await c.get('demo').service.finishWebAuthnRegistration(user.id, body.enrolmentId, body.response);
       if (!result.ok) return c.json({ error: `The browser's answer was refused (${result.reason}).` }, 400);
-      return c.json({ redirect: afterConfirmed(c, `“${result.factor.name}”`, result.backupCodes) });
+      return c.json({ redirect: afterConfirmed(c, `“${result.factor.name}”`, result) });
     } catch (error) {
       if (!isMfaError(error)) throw error;
       return c.json({ error: describeError(error) }, 400);
