@@ -27,6 +27,7 @@ export type MfaEventType =
   | 'factor-renamed'
   | 'factor-removed'
   | 'factor-replaced'
+  | 'factor-imported'
   | 'mfa-disabled'
   | 'oob-code-sent'
   | 'secret-resealed'

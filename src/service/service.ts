@@ -4,6 +4,7 @@
  * `ServiceContext` and add one line per method here.
  * @module
  */
+import { importAuthenticator, type ImportAuthenticatorOptions, type ImportedAuthenticator } from './authenticator-import.js';
 import { MfaError } from '../errors.js';
 import { checkId, requireAccount } from './accounts.js';
 import type { ConfirmEnrolmentResult } from './activation.js';
@@ -85,6 +86,23 @@ export class MfaService {
   /** Replaces a lost device: a new authenticator enrolment that removes `lostFactorId` when confirmed. */
   replaceAuthenticator(accountId: string, lostFactorId: string, options: Omit<StartAuthenticatorOptions, 'replacesFactorId'> & { stepUpToken: string }): Promise<AuthenticatorEnrolment> {
     return startAuthenticatorEnrolment(this.context, accountId, { ...options, replacesFactorId: lostFactorId });
+  }
+
+  /**
+   * Imports an authenticator app the user already has (migrating from another TOTP system): the
+   * secret is sealed and the factor is active at once. A server-side migration step, never a
+   * user action: it takes no code and no step-up, so never expose it to users. Backup codes are
+   * not created; offer them after the user's next verification (`regenerateBackupCodes`).
+   *
+   * @example
+   * ```ts
+   * for (const row of legacyRows) {
+   *   await service.importAuthenticator(row.userId, row.base32Secret, { name: 'Phone', lastStep: row.lastStep });
+   * }
+   * ```
+   */
+  importAuthenticator(accountId: string, secret: Uint8Array | string, options?: ImportAuthenticatorOptions): Promise<ImportedAuthenticator> {
+    return importAuthenticator(this.context, accountId, secret, options);
   }
 
   /** Starts an email/SMS factor enrolment (sends a code). Needs the `oob` option. */
