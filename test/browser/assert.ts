@@ -40,3 +40,19 @@ export function assertThrows<E extends Error>(
   }
   throw new Error(`${what}: expected ${type.name} to be thrown, but it returned normally`);
 }
+
+/** The async twin of {@link assertThrows}: awaits `fn` and returns what it rejected with. */
+export async function assertRejects<E extends Error>(
+  fn: () => Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+  what: string,
+): Promise<E> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof type) return error;
+    const shown = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new Error(`${what}: expected ${type.name} to be thrown, got ${shown}`);
+  }
+  throw new Error(`${what}: expected ${type.name} to be thrown, but it resolved`);
+}
