@@ -305,3 +305,36 @@ export function requireInteger(value: unknown, name: string): asserts value is n
     throw new MfaError('INVALID_ARGUMENT', `${name} must be a safe integer`);
   }
 }
+
+/**
+ * A time argument as whole milliseconds; `INVALID_ARGUMENT` unless it is a finite number.
+ *
+ * @example
+ * ```ts
+ * const now = toTime(options.now, 'now');
+ * ```
+ */
+export function toTime(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new MfaError('INVALID_ARGUMENT', `${name} must be a finite number of milliseconds`);
+  }
+  return Math.floor(value);
+}
+
+/**
+ * Checks a factor record before an adapter writes it: schema version, ids and integer fields.
+ *
+ * @example
+ * ```ts
+ * checkFactorRecord(record);
+ * ```
+ */
+export function checkFactorRecord(record: MfaFactorRecord): void {
+  assertRecordVersion(record, 'factor');
+  requireId(record.id, 'record.id');
+  requireId(record.accountId, 'record.accountId');
+  requireInteger(record.createdAt, 'record.createdAt');
+  requireInteger(record.lastStep, 'record.lastStep');
+  requireInteger(record.revision, 'record.revision');
+  if (record.lastUsedAt !== null) requireInteger(record.lastUsedAt, 'record.lastUsedAt');
+}

@@ -22,7 +22,7 @@ import {
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
 } from '../../service/store-records.js';
-import { requireId, requireInteger } from '../composed/stored-values.js';
+import { checkFactorRecord as checkFactor, requireId, requireInteger, toTime } from '../composed/stored-values.js';
 import { inTransaction, run, type Queryable } from './db.js';
 import { checkTablePrefix } from './prefix.js';
 import {
@@ -52,25 +52,8 @@ export interface PostgresStoreOptions {
   readonly tablePrefix?: string;
 }
 
-function toTime(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new MfaError('INVALID_ARGUMENT', `${name} must be a finite number of milliseconds`);
-  }
-  return Math.floor(value);
-}
-
 function json(value: unknown): string {
   return JSON.stringify(value);
-}
-
-function checkFactor(record: MfaFactorRecord): void {
-  assertRecordVersion(record, 'factor');
-  requireId(record.id, 'record.id');
-  requireId(record.accountId, 'record.accountId');
-  requireInteger(record.createdAt, 'record.createdAt');
-  requireInteger(record.lastStep, 'record.lastStep');
-  requireInteger(record.revision, 'record.revision');
-  if (record.lastUsedAt !== null) requireInteger(record.lastUsedAt, 'record.lastUsedAt');
 }
 
 function factorValues(r: MfaFactorRecord): unknown[] {

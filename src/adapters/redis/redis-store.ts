@@ -25,7 +25,7 @@ import {
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
 } from '../../service/store-records.js';
-import { decodeAccount, requireId, requireInteger, storeCorrupt } from '../composed/stored-values.js';
+import { checkFactorRecord as checkFactor, decodeAccount, requireId, requireInteger, storeCorrupt, toTime } from '../composed/stored-values.js';
 import {
   backupCodeFromJson,
   challengeFromHash,
@@ -59,23 +59,6 @@ export interface RedisStoreOptions {
    * than "unknown" (the key's TTL is its expiry plus this). Default 24 hours.
    */
   readonly expiredEnrolmentRetentionMs?: number;
-}
-
-function toTime(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new MfaError('INVALID_ARGUMENT', `${name} must be a finite number of milliseconds`);
-  }
-  return Math.floor(value);
-}
-
-function checkFactor(record: MfaFactorRecord): void {
-  assertRecordVersion(record, 'factor');
-  requireId(record.id, 'record.id');
-  requireId(record.accountId, 'record.accountId');
-  requireInteger(record.createdAt, 'record.createdAt');
-  requireInteger(record.lastStep, 'record.lastStep');
-  requireInteger(record.revision, 'record.revision');
-  if (record.lastUsedAt !== null) requireInteger(record.lastUsedAt, 'record.lastUsedAt');
 }
 
 /** The nine factor fields as script arguments (see `scripts.ts`). */
