@@ -178,8 +178,8 @@ export async function confirmTotpEnrolment(ctx: ServiceContext, pending: MfaEnro
   return activate(ctx, pending, factor);
 }
 
-/** Re-seals a factor's secret under the current key (after a successful use). Best effort. @internal */
-export async function resealTotpFactor(ctx: ServiceContext, factor: MfaFactorRecord): Promise<void> {
+/** Re-seals a factor's secret under the current key (compare-and-set; true when it was replaced). @internal */
+export async function resealTotpFactor(ctx: ServiceContext, factor: MfaFactorRecord): Promise<boolean> {
   const data = totpData(factor.data);
   const binding = { accountId: factor.accountId, factorId: factor.id };
   const { plaintext } = await ctx.sealer.open(data.secret, binding);
@@ -187,4 +187,5 @@ export async function resealTotpFactor(ctx: ServiceContext, factor: MfaFactorRec
   plaintext.fill(0);
   const replaced = await ctx.store.compareAndSetFactor({ ...factor, data: { ...factor.data, secret: { ...sealed } } }, factor.revision);
   if (replaced) await ctx.emit({ type: 'secret-resealed', accountId: factor.accountId, factorId: factor.id, kind: factor.kind, details: { kid: sealed.kid } });
+  return replaced;
 }

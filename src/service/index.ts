@@ -24,6 +24,7 @@ export type { StepUpGrant } from './step-up.js';
 export type { ConfirmEnrolmentResult } from './activation.js';
 export type { StartAuthenticatorOptions, AuthenticatorEnrolment } from './authenticator-flows.js';
 export type { ImportAuthenticatorOptions, ImportedAuthenticator } from './authenticator-import.js';
+export type { ResealOutcome } from './key-rotation.js';
 export type { RegenerateBackupCodesOptions } from './backup-code-flows.js';
 export type { MfaVerifyOptions, VerifyFailureReason, MfaVerifyResult } from './login-flows.js';
 export type { MfaLoginRequirement } from './login-requirement.js';

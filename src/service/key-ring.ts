@@ -53,6 +53,8 @@ export interface SealBinding {
 
 /** Seals and opens secrets with a key ring. Internal to the service. */
 export interface SecretSealer {
+  /** The key id new values are sealed under. */
+  readonly currentKeyId: string;
   seal(plaintext: Uint8Array, binding: SealBinding): Promise<SealedSecret>;
   /** Opens a sealed value; `stale` is true when it was sealed under a key other than the current one. */
   open(sealed: unknown, binding: SealBinding): Promise<{ plaintext: Uint8Array; stale: boolean }>;
@@ -98,6 +100,7 @@ export function createSecretSealer(keyRing: MfaKeyRing, random: RandomSource = s
 
   const macKeys = new Map<string, Map<string, Uint8Array>>();
   return {
+    currentKeyId: current,
     macKey(purpose, kid = current) {
       const bytes = raw.get(kid);
       if (bytes === undefined) return null;

@@ -4,6 +4,7 @@
  * `ServiceContext` and add one line per method here.
  * @module
  */
+import { resealSecrets, type ResealOutcome } from './key-rotation.js';
 import { importAuthenticator, type ImportAuthenticatorOptions, type ImportedAuthenticator } from './authenticator-import.js';
 import { MfaError } from '../errors.js';
 import { checkId, requireAccount } from './accounts.js';
@@ -103,6 +104,20 @@ export class MfaService {
    */
   importAuthenticator(accountId: string, secret: Uint8Array | string, options?: ImportAuthenticatorOptions): Promise<ImportedAuthenticator> {
     return importAuthenticator(this.context, accountId, secret, options);
+  }
+
+  /**
+   * Re-seals the account's stored TOTP secrets under the key ring's current key (rotation). Secrets
+   * are also re-sealed on their next successful use; run this over your accounts to drop an old
+   * key without waiting for every user to log in. Emits `secret-resealed` per secret.
+   *
+   * @example
+   * ```ts
+   * for (const userId of await allUserIds()) await service.resealSecrets(userId);
+   * ```
+   */
+  resealSecrets(accountId: string): Promise<ResealOutcome> {
+    return resealSecrets(this.context, accountId);
   }
 
   /** Starts an email/SMS factor enrolment (sends a code). Needs the `oob` option. */

@@ -26,6 +26,34 @@ describe('secrets at rest', () => {
     expect((await onlyNew.verify('user-1', app.code())).ok).toBe(true);
   });
 
+  test('resealSecrets moves an account that never logs in to the new key, so the old key can go', async () => {
+    const store = createMemoryStore();
+    const h = harness({ store });
+    const phone = await enrolApp(h, 'user-1', { name: 'Phone' });
+    const tablet = await enrolApp(h, 'user-1', { name: 'Tablet', stepUpToken: phone.confirmed.stepUp!.token });
+    const rotated = createMfaService({
+      issuer: 'ACME Cloud',
+      store,
+      now: h.clock,
+      keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2, k1: KEY_1 } },
+      events: (e) => void h.events.push(e),
+    });
+    h.events.length = 0;
+    expect(await rotated.resealSecrets('user-1')).toEqual({ resealed: 2, keyIds: ['k2'] });
+    expect(h.events.map((e) => [e.type, e.factorId])).toEqual([
+      ['secret-resealed', phone.factorId],
+      ['secret-resealed', tablet.factorId],
+    ]);
+    // Idempotent; an account without factors has nothing to move.
+    expect(await rotated.resealSecrets('user-1')).toEqual({ resealed: 0, keyIds: ['k2'] });
+    expect(await rotated.resealSecrets('nobody')).toEqual({ resealed: 0, keyIds: [] });
+    // Without ever logging in under the new ring, both devices work with the old key dropped.
+    const onlyNew = createMfaService({ issuer: 'ACME Cloud', store, now: h.clock, keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2 } } });
+    expect(await onlyNew.verify('user-1', phone.app.code())).toMatchObject({ ok: true, factor: { name: 'Phone' } });
+    h.clock.advance(30_000);
+    expect(await onlyNew.verify('user-1', tablet.app.code())).toMatchObject({ ok: true, factor: { name: 'Tablet' } });
+  });
+
   test('a key missing from the ring is KEY_NOT_FOUND, a wrong key DECRYPTION_FAILED', async () => {
     const store = createMemoryStore();
     const h = harness({ store });

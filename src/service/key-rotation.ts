@@ -1,0 +1,41 @@
+/**
+ * Key rotation: re-sealing an account's stored secrets under the key ring's current key. A secret
+ * is also re-sealed by itself the next time it verifies; this is for the accounts that do not log
+ * in, so the old key can be dropped once no stored secret names it.
+ * @module
+ */
+import { checkId, loadFactors } from './accounts.js';
+import { resealTotpFactor, totpData } from './authenticator-flows.js';
+import type { ServiceContext } from './context.js';
+
+/**
+ * Outcome of `resealSecrets` for one account.
+ *
+ * @example
+ * ```ts
+ * const { resealed, keyIds }: ResealOutcome = await service.resealSecrets('user-42');
+ * if (keyIds.every((kid) => kid === '2026-11')) console.log('user-42 no longer needs the old key');
+ * ```
+ */
+export interface ResealOutcome {
+  /** Secrets moved to the current key by this call. */
+  readonly resealed: number;
+  /** The key ids the account's stored secrets are sealed under afterwards (sorted, unique). */
+  readonly keyIds: readonly string[];
+}
+
+/** Re-seals every stored secret of the account under the current key. @internal */
+export async function resealSecrets(ctx: ServiceContext, accountId: string): Promise<ResealOutcome> {
+  checkId(accountId, 'accountId');
+  const current = ctx.sealer.currentKeyId;
+  let resealed = 0;
+  for (const factor of await loadFactors(ctx, accountId)) {
+    if (factor.kind !== 'totp' || totpData(factor.data).secret.kid === current) continue;
+    // Compare-and-set on the factor's revision: a concurrent change wins, and the next call (or
+    // the next login) re-seals it instead.
+    if (await resealTotpFactor(ctx, factor)) resealed++;
+  }
+  const keyIds = new Set<string>();
+  for (const factor of await loadFactors(ctx, accountId)) if (factor.kind === 'totp') keyIds.add(totpData(factor.data).secret.kid);
+  return { resealed, keyIds: [...keyIds].sort() };
+}
