@@ -60,9 +60,6 @@ function codesForPass(pass) {
 const PREPARED_PASSES = smoke ? 2 : 60;
 for (let p = 0; p < PREPARED_PASSES; p++) codesForPass(p);
 
-function wrongOf(code) {
-  return String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
-}
 
 let wrongIndex = 0;
 let wrongEvaluated = 0;
@@ -72,8 +69,11 @@ async function serviceWrong() {
   // Move time 1 s per pass so the 1 s throttle windows roll over instead of locking.
   if (a === 0) now += 1000;
   const result = await service.verify(accounts[a].id, '000000');
-  if (!result.ok && result.reason === 'mismatch') wrongEvaluated++;
-  else wrongOther++;
+  // '000000' is, rarely (3 in a million per try with a one-step window), an account's right code:
+  // that try and the same step's later ones (replayed) were still fully evaluated. Only a
+  // throttled or locked answer means the check did not run.
+  if (!result.ok && (result.reason === 'throttled' || result.reason === 'locked')) wrongOther++;
+  else wrongEvaluated++;
 }
 
 let validIndex = 0;
@@ -122,7 +122,7 @@ for (let round = 0; round < rounds; round++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = cases.map(([name]) => ({ name, opsPerSec: median(samples.get(name)) }));
 printTable(`TOTP verifications/s, service with the in-memory store vs bare core (${ACCOUNTS} accounts, median of ${rounds})`, rows);
-console.log(`service wrong codes: ${wrongEvaluated} evaluated as mismatch, ${wrongOther} other (throttled/locked: should be 0)`);
+console.log(`service wrong codes: ${wrongEvaluated} evaluated, ${wrongOther} throttled/locked (should be 0)`);
 console.log(`service valid codes: ${validOk} accepted, ${validFailed} refused (should be 0); bare valid matched ${bareOk}`);
 const byName = new Map(rows.map((r) => [r.name, r]));
 const metWrong = printRatio('service/bare, wrong code', byName.get('service.verify, wrong code'), byName.get('bare verifyTotp, wrong code'), 0.5);
