@@ -8,6 +8,7 @@
  * @module mfakit
  */
 export * from './errors.js';
+export { mfaErrorStatus, type MfaHttpStatus } from './http-status.js';
 export * from './clock.js';
 export * from './otp/index.js';
 export * from './backup-codes/index.js';

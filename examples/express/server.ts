@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createMemoryStore, createMfaService, isMfaError, type MfaErrorCode, type MfaVerifyResult } from 'mfakit';
+import { createMemoryStore, createMfaService, isMfaError, mfaErrorStatus, type MfaVerifyResult } from 'mfakit';
 
 export interface ExampleOptions {
   /** Where the audit events go; default the console. */
@@ -31,14 +31,6 @@ const signedIn = (res: Response): SignedIn => res.locals['signedIn'] as SignedIn
 
 /** Text from a JSON body field ('' when missing, which the service refuses as malformed). */
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-
-/** The HTTP status for an MfaError: the client's mistake unless the store or the keys failed. */
-function statusOf(code: MfaErrorCode): 400 | 403 | 404 | 500 {
-  if (code === 'STEP_UP_REQUIRED') return 403; // verify a code first: no recent verification
-  if (code === 'ACCOUNT_NOT_FOUND' || code === 'FACTOR_NOT_FOUND' || code === 'ENROLMENT_NOT_FOUND') return 404;
-  const ours: MfaErrorCode[] = ['STORE_ERROR', 'STORE_CORRUPT', 'STORE_SCHEMA_VERSION', 'KEY_NOT_FOUND', 'DECRYPTION_FAILED', 'INTERNAL'];
-  return ours.includes(code) ? 500 : 400;
-}
 
 /** A failed login code: 400 when it cannot be a code, 401 wrong or reused, 429 with Retry-After. */
 function sendVerifyFailure(res: Response, result: Extract<MfaVerifyResult, { ok: false }>): void {
@@ -120,12 +112,11 @@ export function createApp(options: ExampleOptions = {}): express.Express {
     res.json(result);
   });
 
-  // MfaError: the client's mistake (400 with its code), or ours (500). Express 5 routes rejected
+  // MfaError: the client's mistake (4xx with its code), or ours (5xx, details only in the log). Express 5 routes rejected
   // promises here; body-parser errors carry their own status.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (isMfaError(error) && statusOf(error.code) < 500) {
-      return res.status(statusOf(error.code)).json({ error: error.code, message: error.message });
-    }
+    const mfaStatus = mfaErrorStatus(error); // 400, 403, 404, 409, 410, 429 or 5xx
+    if (isMfaError(error) && mfaStatus < 500) return res.status(mfaStatus).json({ error: error.code, message: error.message });
     const status = (error as { status?: unknown }).status; // body-parser: bad JSON, too large
     if (typeof status === 'number' && status < 500) return res.status(status).json({ error: 'bad request' });
     log(`error: ${String(error)}`);

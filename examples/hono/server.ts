@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { createMemoryStore, createMfaService, isMfaError, type MfaErrorCode, type MfaVerifyResult } from 'mfakit';
+import { createMemoryStore, createMfaService, isMfaError, mfaErrorStatus, type MfaVerifyResult } from 'mfakit';
 
 export interface ExampleOptions {
   /** Where the audit events go; default the console. */
@@ -35,14 +35,6 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
 
 /** Text from a JSON body field ('' when missing, which the service refuses as malformed). */
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-
-/** The HTTP status for an MfaError: the client's mistake unless the store or the keys failed. */
-function statusOf(code: MfaErrorCode): 400 | 403 | 404 | 500 {
-  if (code === 'STEP_UP_REQUIRED') return 403; // verify a code first: no recent verification
-  if (code === 'ACCOUNT_NOT_FOUND' || code === 'FACTOR_NOT_FOUND' || code === 'ENROLMENT_NOT_FOUND') return 404;
-  const ours: MfaErrorCode[] = ['STORE_ERROR', 'STORE_CORRUPT', 'STORE_SCHEMA_VERSION', 'KEY_NOT_FOUND', 'DECRYPTION_FAILED', 'INTERNAL'];
-  return ours.includes(code) ? 500 : 400;
-}
 
 /** A failed login code: 400 when it cannot be a code, 401 wrong or reused, 429 with Retry-After. */
 function verifyFailure(c: Context, result: Extract<MfaVerifyResult, { ok: false }>): Response {
@@ -124,9 +116,8 @@ export function createApp(options: ExampleOptions = {}): Hono<AppEnv> {
 
   // MfaError: the client's mistake (4xx with its code), or ours (500, details only in the log).
   app.onError((error, c) => {
-    if (isMfaError(error) && statusOf(error.code) < 500) {
-      return c.json({ error: error.code, message: error.message }, statusOf(error.code));
-    }
+    const mfaStatus = mfaErrorStatus(error); // 400, 403, 404, 409, 410, 429 or 5xx
+    if (isMfaError(error) && mfaStatus < 500) return c.json({ error: error.code, message: error.message }, mfaStatus);
     log(`error: ${String(error)}`);
     return c.json({ error: 'internal error' }, 500);
   });
