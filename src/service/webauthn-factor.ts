@@ -1,0 +1,90 @@
+/**
+ * What the WebAuthn flows share: the service's WebAuthn settings, the user handle of an account, and
+ * the stored data of a WebAuthn factor.
+ * @module
+ */
+import { MfaError } from '../errors.js';
+import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
+import type { WebAuthnAttestationFormat } from '../webauthn/index.js';
+import type { MfaFactorRecord } from './store-records.js';
+
+/**
+ * WebAuthn settings of the service (option `webauthn`).
+ *
+ * @example
+ * ```ts
+ * const webauthn: WebAuthnServiceSettings = { rpId: 'example.org', rpName: 'Example', origins: ['https://example.org'] };
+ * ```
+ */
+export interface WebAuthnServiceSettings {
+  /** The RP ID (registrable domain of the site). */
+  readonly rpId: string;
+  /** Shown by the browser; default the service issuer. */
+  readonly rpName?: string;
+  /** Allowed origins, e.g. `https://example.org`. */
+  readonly origins: readonly string[];
+  /** COSE algorithms (default Ed25519, ES256, RS256). */
+  readonly algorithms?: readonly number[];
+  /** Require UV for second-factor use too (passkey login always requires it); default false. */
+  readonly requireUserVerification?: boolean;
+  /** Ceremony timeout and challenge lifetime, ms; default 300000. */
+  readonly timeoutMs?: number;
+  /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
+  readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
+  readonly requireTrustedAttestation?: boolean;
+  /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
+  readonly onCounterRegression?: 'reject' | 'accept';
+}
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+
+export function requireSettings(settings: WebAuthnServiceSettings | undefined): WebAuthnServiceSettings {
+  if (settings === undefined) throw new MfaError('INVALID_OPTION', 'WebAuthn needs the service option webauthn: { rpId, origins }');
+  if (typeof settings.rpId !== 'string' || settings.rpId.length === 0 || !Array.isArray(settings.origins) || settings.origins.length === 0) {
+    throw new MfaError('INVALID_OPTION', 'webauthn needs rpId and a non-empty origins list');
+  }
+  return settings;
+}
+
+export function timeoutOf(settings: WebAuthnServiceSettings): number {
+  const timeout = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isSafeInteger(timeout) || timeout < 10_000 || timeout > 600_000) throw new MfaError('INVALID_OPTION', 'webauthn.timeoutMs must be 10000 to 600000');
+  return timeout;
+}
+
+/** The user handle of an account (base64url of its id). @internal */
+export function webAuthnUserHandle(accountId: string): string {
+  const bytes = utf8ToBytes(accountId);
+  if (bytes.length > 64) throw new MfaError('INVALID_ARGUMENT', 'WebAuthn needs account ids of at most 64 bytes (they are the user handle)');
+  return bytesToBase64Url(bytes);
+}
+
+/** WebAuthn factor data as stored. @internal */
+interface WebAuthnFactorData {
+  credentialId: string;
+  publicKey: string;
+  algorithm: number;
+  transports: string[];
+  backupEligible: boolean;
+  backedUp: boolean;
+  aaguid: string;
+  attestationFormat: string;
+  /**
+   * The authenticator signs with a counter of 0 (passkeys usually do): it reported 0 at
+   * registration and again at a login. From then on `lastStep` counts logins instead (so
+   * `lastUsedAt` moves on every login) and the counter is checked as 0.
+   */
+  counterless?: boolean;
+}
+
+export function webauthnData(record: MfaFactorRecord): WebAuthnFactorData {
+  const d = record.data as Partial<Record<keyof WebAuthnFactorData, unknown>>;
+  if (typeof d.credentialId !== 'string' || typeof d.publicKey !== 'string' || typeof d.backupEligible !== 'boolean') {
+    throw new MfaError('STORE_CORRUPT', 'stored WebAuthn data is malformed');
+  }
+  return d as unknown as WebAuthnFactorData;
+}
+
+export function webauthnFactors(factors: readonly MfaFactorRecord[]): MfaFactorRecord[] {
+  return factors.filter((f) => f.kind === 'webauthn' && f.role === 'login');
+}
