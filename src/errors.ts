@@ -23,16 +23,15 @@
  *
  * @example
  * ```ts
- * function status(code: MfaErrorCode): number {
+ * // For HTTP statuses use mfaErrorStatus(error); a code also picks what to tell the user:
+ * function explain(code: MfaErrorCode): string {
  *   switch (code) {
- *     case 'THROTTLED':
+ *     case 'STEP_UP_REQUIRED':
+ *       return 'Confirm it is you with a second factor first.';
  *     case 'SEND_LIMIT_EXCEEDED':
- *       return 429;
- *     case 'ACCOUNT_NOT_FOUND':
- *     case 'FACTOR_NOT_FOUND':
- *       return 404;
+ *       return 'Too many codes were sent; try again later.';
  *     default:
- *       return 400;
+ *       return 'Something went wrong.';
  *   }
  * }
  * ```

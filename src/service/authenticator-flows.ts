@@ -119,25 +119,23 @@ export async function startAuthenticatorEnrolment(
   return { enrolmentId: id, name, keyUri, qrSvg, manualKey, expiresAt: pending.expiresAt };
 }
 
-/** A verifier for a TOTP factor or enrolment (cached by factor and ciphertext). @internal */
-export function totpVerifierFor(
-  ctx: ServiceContext,
-  record: { readonly id: string; readonly accountId: string; readonly data: MfaJsonObject },
-): { verifier: TotpVerifier; stale: boolean } | Promise<{ verifier: TotpVerifier; stale: boolean }> {
-  const data = totpData(record.data);
-  const source = { id: record.id, accountId: record.accountId, kid: data.secret.kid, ct: data.secret.ct };
-  // A hot factor is answered synchronously: no decryption, no extra turn of the event loop.
-  const cached = ctx.verifiers.get(source);
-  if (cached !== undefined) return { verifier: cached, stale: false };
-  return openTotpVerifier(ctx, record, data, source);
+type TotpRecord = { readonly id: string; readonly accountId: string; readonly data: MfaJsonObject };
+
+function verifierSource(record: TotpRecord, data: TotpFactorData): VerifierSource {
+  return { id: record.id, accountId: record.accountId, kid: data.secret.kid, ct: data.secret.ct };
 }
 
-async function openTotpVerifier(
-  ctx: ServiceContext,
-  record: { readonly id: string; readonly accountId: string },
-  data: TotpFactorData,
-  source: VerifierSource,
-): Promise<{ verifier: TotpVerifier; stale: boolean }> {
+/**
+ * The cached verifier of a TOTP factor, if its sealed secret was opened before: synchronous, so a
+ * hot factor costs no decryption and no extra turn of the event loop. @internal
+ */
+export function cachedTotpVerifier(ctx: ServiceContext, record: TotpRecord): TotpVerifier | undefined {
+  return ctx.verifiers.get(verifierSource(record, totpData(record.data)));
+}
+
+/** Opens the sealed secret into a verifier (cached unless sealed under an old key). @internal */
+export async function openTotpVerifier(ctx: ServiceContext, record: TotpRecord): Promise<{ verifier: TotpVerifier; stale: boolean }> {
+  const data = totpData(record.data);
   const { plaintext, stale } = await ctx.sealer.open(data.secret, { accountId: record.accountId, factorId: record.id });
   const verifier = createTotpVerifier(plaintext, {
     algorithm: data.algorithm,
@@ -148,13 +146,13 @@ async function openTotpVerifier(
   });
   plaintext.fill(0);
   // A stale (old-key) secret is not cached, so the next use re-seals it.
-  if (!stale) ctx.verifiers.set(source, verifier);
+  if (!stale) ctx.verifiers.set(verifierSource(record, data), verifier);
   return { verifier, stale };
 }
 
 /** Confirms a TOTP enrolment with its first code. @internal */
 export async function confirmTotpEnrolment(ctx: ServiceContext, pending: MfaEnrolmentRecord, code: string): Promise<ConfirmEnrolmentResult> {
-  const { verifier } = await totpVerifierFor(ctx, pending);
+  const verifier = cachedTotpVerifier(ctx, pending) ?? (await openTotpVerifier(ctx, pending)).verifier;
   const result = verifier.verify(code, { now: ctx.now });
   if (!result.ok) {
     const reason = result.reason === 'malformed' ? 'malformed' : 'mismatch';

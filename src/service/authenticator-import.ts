@@ -7,6 +7,7 @@
  */
 import { MfaError } from '../errors.js';
 import { createTotpVerifier, decodeBase32Secret, type OtpAlgorithm } from '../otp/index.js';
+import { checkSecretLength } from '../otp/secret.js';
 import { checkId, ensureAccount, loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
@@ -66,11 +67,8 @@ export async function importAuthenticator(
   if (typeof secretInput === 'string') {
     secret = decodeBase32Secret(secretInput, { allowShortSecret });
   } else if (secretInput instanceof Uint8Array) {
-    if (secretInput.length < 16 && !allowShortSecret) {
-      throw new MfaError('SECRET_TOO_SHORT', `secret has ${secretInput.length * 8} bits; at least 128 are required (allowShortSecret accepts 80)`, {
-        details: { bytes: secretInput.length },
-      });
-    }
+    // The same length rule as base32 text (at least 128 bits, 80 with allowShortSecret).
+    checkSecretLength(secretInput.length, allowShortSecret);
     secret = new Uint8Array(secretInput);
   } else {
     throw new MfaError('INVALID_SECRET', 'secret must be base32 text or a Uint8Array');

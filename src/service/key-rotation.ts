@@ -29,13 +29,18 @@ export async function resealSecrets(ctx: ServiceContext, accountId: string): Pro
   checkId(accountId, 'accountId');
   const current = ctx.sealer.currentKeyId;
   let resealed = 0;
-  for (const factor of await loadFactors(ctx, accountId)) {
-    if (factor.kind !== 'totp' || totpData(factor.data).secret.kid === current) continue;
-    // Compare-and-set on the factor's revision: a concurrent change wins, and the next call (or
-    // the next login) re-seals it instead.
-    if (await resealTotpFactor(ctx, factor)) resealed++;
-  }
   const keyIds = new Set<string>();
-  for (const factor of await loadFactors(ctx, accountId)) if (factor.kind === 'totp') keyIds.add(totpData(factor.data).secret.kid);
+  for (const factor of await loadFactors(ctx, accountId)) {
+    if (factor.kind !== 'totp') continue;
+    const kid = totpData(factor.data).secret.kid;
+    // Compare-and-set on the factor's revision: when a concurrent change wins, its old key id is
+    // reported (conservatively) and the next call (or the next login) re-seals it.
+    if (kid !== current && (await resealTotpFactor(ctx, factor))) {
+      resealed++;
+      keyIds.add(current);
+    } else {
+      keyIds.add(kid);
+    }
+  }
   return { resealed, keyIds: [...keyIds].sort() };
 }

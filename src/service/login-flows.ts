@@ -8,7 +8,7 @@
 import { MfaError } from '../errors.js';
 import { normaliseOtpCode } from '../otp/index.js';
 import { checkId, loadFactors, requireAccount } from './accounts.js';
-import { resealTotpFactor, totpData, totpVerifierFor } from './authenticator-flows.js';
+import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
 import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import { summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
@@ -64,9 +64,9 @@ export type MfaVerifyResult =
       /** Set when a backup code was used: how many are left (prompt to regenerate when low). */
       readonly backupCodesRemaining?: number;
     }
-  | { readonly ok: false; readonly reason: 'malformed' | 'mismatch' | 'replayed'; readonly retryAt?: undefined }
+  | { readonly ok: false; readonly reason: Exclude<VerifyFailureReason, 'throttled' | 'locked'>; readonly retryAt?: undefined }
   /** Throttled or locked: nothing was checked; `retryAt` (ms since epoch) is when to try again. */
-  | { readonly ok: false; readonly reason: 'throttled' | 'locked'; readonly retryAt: number };
+  | { readonly ok: false; readonly reason: Extract<VerifyFailureReason, 'throttled' | 'locked'>; readonly retryAt: number };
 
 function digitsOf(input: string): string | null {
   let normalised: string;
@@ -133,8 +133,8 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
 
   let replayed = false;
   for (const factor of totpCandidates) {
-    const opened = totpVerifierFor(ctx, factor);
-    const { verifier, stale } = opened instanceof Promise ? await opened : opened;
+    const cached = cachedTotpVerifier(ctx, factor);
+    const { verifier, stale } = cached !== undefined ? { verifier: cached, stale: false } : await openTotpVerifier(ctx, factor);
     const result = verifier.verify(code, { now: ctx.now, afterStep: factor.lastStep });
     if (result.ok) {
       // Exactly one of any number of concurrent requests with this code wins the advance.

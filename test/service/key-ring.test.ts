@@ -1,6 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { createMemoryStore, createMfaService, MFA_RECORD_VERSION } from '../../src/index.js';
-import { KEY_1, KEY_2, enrolApp, harness } from './helpers.js';
+import { createMemoryStore, createMfaService, MFA_RECORD_VERSION, type MfaStore } from '../../src/index.js';
+import { KEY_1, KEY_2, enrolApp, harness, type Harness } from './helpers.js';
+
+/** The same store after rotation: k2 current, k1 kept to open older secrets; events into `h`. */
+function rotatedService(h: Harness, store: MfaStore) {
+  return createMfaService({
+    issuer: 'ACME Cloud',
+    store,
+    now: h.clock,
+    keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2, k1: KEY_1 } },
+    events: (e) => void h.events.push(e),
+  });
+}
 
 describe('secrets at rest', () => {
   test('rotation: a secret sealed under the old key still verifies and is re-sealed under the new key', async () => {
@@ -9,13 +20,7 @@ describe('secrets at rest', () => {
     const { app, factorId } = await enrolApp(h, 'user-1');
     expect((await store.getFactor('user-1', factorId))!.data['secret']).toMatchObject({ kid: 'k1' });
 
-    const rotated = createMfaService({
-      issuer: 'ACME Cloud',
-      store,
-      now: h.clock,
-      keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2, k1: KEY_1 } },
-      events: (e) => void h.events.push(e),
-    });
+    const rotated = rotatedService(h, store);
     expect((await rotated.verify('user-1', app.code())).ok).toBe(true);
     expect((await store.getFactor('user-1', factorId))!.data['secret']).toMatchObject({ kid: 'k2' });
     expect(h.events.at(-2)).toMatchObject({ type: 'secret-resealed', factorId, details: { kid: 'k2' } });
@@ -31,13 +36,7 @@ describe('secrets at rest', () => {
     const h = harness({ store });
     const phone = await enrolApp(h, 'user-1', { name: 'Phone' });
     const tablet = await enrolApp(h, 'user-1', { name: 'Tablet', stepUpToken: phone.confirmed.stepUp!.token });
-    const rotated = createMfaService({
-      issuer: 'ACME Cloud',
-      store,
-      now: h.clock,
-      keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2, k1: KEY_1 } },
-      events: (e) => void h.events.push(e),
-    });
+    const rotated = rotatedService(h, store);
     h.events.length = 0;
     expect(await rotated.resealSecrets('user-1')).toEqual({ resealed: 2, keyIds: ['k2'] });
     expect(h.events.map((e) => [e.type, e.factorId])).toEqual([
