@@ -12,7 +12,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { base64ToBytes } from '../internal/bytes.js';
+import { base64ToBytes, bytesToUtf8 } from '../internal/bytes.js';
 import {
   createWebAuthnAuthenticationOptions,
   verifyWebAuthnAuthentication,
@@ -35,7 +35,7 @@ const LOGIN_PURPOSE = 'webauthn-login';
 function accountFromUserHandle(userHandle: string | null | undefined): string | null {
   if (typeof userHandle !== 'string' || userHandle.length === 0) return null;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(base64ToBytes(userHandle, 'INVALID_CREDENTIAL'));
+    return bytesToUtf8(base64ToBytes(userHandle, 'INVALID_CREDENTIAL'));
   } catch {
     return null;
   }
