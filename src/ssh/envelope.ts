@@ -45,15 +45,30 @@ function invalid(message: string): MfaError {
 function dearmor(text: string): Uint8Array {
   if (typeof text !== 'string') throw invalid('expected the armored signature as text');
   if (text.length > MAX_ARMOR) throw invalid('signature too long');
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  const trimmed = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim();
   if (!trimmed.startsWith(BEGIN)) throw invalid(`signature must start with ${BEGIN}`);
   if (!trimmed.endsWith(END) || trimmed.length < BEGIN.length + END.length) throw invalid(`signature must end with ${END}`);
   // The body: base64 split over lines (any line ends, surrounding spaces allowed), nothing else.
   const body = trimmed.slice(BEGIN.length, trimmed.length - END.length);
-  if (!/^[\r\n]/.test(body) || !/[\r\n][ \t]*$/.test(body)) throw invalid('armor lines must stand alone');
-  const joined = body.replace(/[ \t]*\r?\n[ \t]*/g, '');
-  if (joined.length === 0 || joined.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(joined)) throw invalid('signature body is not base64');
+  if (!isLineEnd(body.charCodeAt(0)) || !endsWithLineEnd(body)) throw invalid('armor lines must stand alone');
+  // ssh-keygen writes bare '\n' line ends and no spaces: remove them without a regular expression.
+  const plain = body.indexOf('\r') < 0 && body.indexOf(' ') < 0 && body.indexOf('\t') < 0;
+  const joined = plain ? body.replaceAll('\n', '') : body.replace(/[ \t]*\r?\n[ \t]*/g, '');
+  // base64ToBytes refuses every character outside the alphabet and any '=' but the last two; the
+  // armor also refuses base64url's '-' and '_' and unpadded lengths.
+  if (joined.length === 0 || joined.length % 4 !== 0 || joined.includes('-') || joined.includes('_')) throw invalid('signature body is not base64');
   return base64ToBytes(joined, 'INVALID_SSH_SIGNATURE');
+}
+
+function isLineEnd(c: number): boolean {
+  return c === 0x0a || c === 0x0d;
+}
+
+/** True when `text` ends with a line end followed only by spaces and tabs. */
+function endsWithLineEnd(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i--;
+  return i >= 0 && isLineEnd(text.charCodeAt(i));
 }
 
 /**

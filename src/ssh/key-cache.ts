@@ -46,13 +46,25 @@ export function verifierFor(key: SshPublicKey, scheme: SignatureScheme, backend:
     perKey = new Map();
     verifiers.set(key, perKey);
   }
-  const id = `${backend}|${scheme.name}|${'hash' in scheme ? scheme.hash : ''}|${'encoding' in scheme ? scheme.encoding : ''}|${'saltLength' in scheme ? scheme.saltLength : ''}`;
+  const id = `${backend}|${schemeId(scheme)}`;
   let verifier = perKey.get(id);
   if (verifier === undefined) {
     verifier = prepareSignatureVerifier(key.material, scheme, { backend });
     perKey.set(id, verifier);
   }
   return verifier;
+}
+
+const schemeIds = new WeakMap<SignatureScheme, string>();
+
+/** A string naming everything in `scheme` (memoised per scheme object: SSHSIG checks reuse constant ones). */
+function schemeId(scheme: SignatureScheme): string {
+  let id = schemeIds.get(scheme);
+  if (id === undefined) {
+    id = `${scheme.name}|${'hash' in scheme ? scheme.hash : ''}|${'encoding' in scheme ? scheme.encoding : ''}|${'saltLength' in scheme ? scheme.saltLength : ''}`;
+    schemeIds.set(scheme, id);
+  }
+  return id;
 }
 
 const applicationHashes = new WeakMap<SshPublicKey, Uint8Array>();

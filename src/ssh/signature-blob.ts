@@ -31,6 +31,16 @@ export function parseSignatureBlob(blob: Uint8Array): SignatureBlob {
 }
 
 /** What to hand the signature module, or null when the signature value cannot be valid. */
+// One scheme object per algorithm: no allocation per check, and the verifier cache can key on them.
+const ECDSA_SCHEMES = {
+  'SHA-256': Object.freeze({ name: 'ECDSA', hash: 'SHA-256', encoding: 'raw' }),
+  'SHA-384': Object.freeze({ name: 'ECDSA', hash: 'SHA-384', encoding: 'raw' }),
+  'SHA-512': Object.freeze({ name: 'ECDSA', hash: 'SHA-512', encoding: 'raw' }),
+} as const satisfies Record<string, SignatureScheme>;
+const RSA_SHA256: SignatureScheme = Object.freeze({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
+const RSA_SHA512: SignatureScheme = Object.freeze({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' });
+const ED25519: SignatureScheme = Object.freeze({ name: 'Ed25519' });
+
 export interface SignatureCheck {
   scheme: SignatureScheme;
   signature: Uint8Array;
@@ -54,14 +64,16 @@ export function signatureCheck(keyType: SshKeyType, algorithm: string, signature
     const raw = new Uint8Array(2 * w);
     raw.set(rValue, w - rValue.length);
     raw.set(sValue, 2 * w - sValue.length);
-    return { scheme: { name: 'ECDSA', hash: info.ecdsa.hash, encoding: 'raw' }, signature: raw };
+    return { scheme: ECDSA_SCHEMES[info.ecdsa.hash], signature: raw };
   }
   if (keyType === 'ssh-rsa') {
     if (signature.length > modulusLength || signature.length === 0) return null;
+    const scheme = algorithm === 'rsa-sha2-512' ? RSA_SHA512 : RSA_SHA256;
+    if (signature.length === modulusLength) return { scheme, signature };
     const padded = new Uint8Array(modulusLength);
     padded.set(signature, modulusLength - signature.length);
-    return { scheme: { name: 'RSASSA-PKCS1-v1_5', hash: algorithm === 'rsa-sha2-512' ? 'SHA-512' : 'SHA-256' }, signature: padded };
+    return { scheme, signature: padded };
   }
   if (signature.length !== 64) throw new MfaError('INVALID_SSH_SIGNATURE', 'Ed25519 signature must be 64 bytes');
-  return { scheme: { name: 'Ed25519' }, signature };
+  return { scheme: ED25519, signature };
 }

@@ -77,6 +77,33 @@ describe('with real ssh-keygen keys', () => {
     await expect(verifySshSignature(inner, { publicKey: a.publicLine, namespace, message })).rejects.toSatisfy(throwsCode('INVALID_SSH_SIGNATURE'));
   });
 
+
+  it('armor syntax: the same rules with bare \\n line ends and with CRLF and spaces', async () => {
+    const signed = sshSign(a.privatePath, namespace, message);
+    const body = signed.split('\n').slice(1, -2); // ssh-keygen: BEGIN, lines, END, ''
+    const build = (lines: string[], eol: string) => `-----BEGIN SSH SIGNATURE-----${eol}${lines.join(eol)}${eol}-----END SSH SIGNATURE-----${eol}`;
+    const joined = body.join('');
+    const accepted = [build(body, '\n'), build(body, '\r\n'), build(body, '\n\t '), build(body, '\r\n  '), `\uFEFF${signed}`, build([joined], '\n')];
+    for (const armored of accepted) expect(parseSshSignature(armored).namespace).toBe(namespace);
+    const mutate = (f: (b64: string) => string) => [f(joined)];
+    const refused = [
+      ...['\n', '\r\n'].flatMap((eol) => [
+        build(mutate((b) => b.replace(/[+/]/, '-')), eol), // base64url character
+        build(mutate((b) => b.replace(/A/, '_')), eol),
+        build(mutate((b) => `${b.slice(0, 8)}=${b.slice(9)}`), eol), // '=' inside
+        build(mutate((b) => b.replace(/=+$/, '')), eol), // padding stripped
+        build(mutate((b) => `${b.slice(0, 10)} ${b.slice(10)}`), eol), // space inside a line
+        build(mutate((b) => `${b.slice(0, 10)}\r${b.slice(10)}`), eol), // lone CR inside a line
+        build([], eol), // empty body
+      ]),
+      `-----BEGIN SSH SIGNATURE-----${joined}\n-----END SSH SIGNATURE-----\n`, // body on the marker line
+      `-----BEGIN SSH SIGNATURE-----\n${joined}-----END SSH SIGNATURE-----\n`,
+    ];
+    expect(joined.endsWith('=')).toBe(true); // the padding case above is a real change
+    for (const armored of refused) {
+      expect(() => parseSshSignature(armored), JSON.stringify(armored.slice(0, 60))).toThrow(expect.objectContaining({ code: 'INVALID_SSH_SIGNATURE' }));
+    }
+  });
   it('hash field other than sha256/sha512 (sha1, SHA256)', async () => {
     const envelope = decodeEnvelope(dearmor(sshSign(a.privatePath, namespace, message)));
     for (const hashAlgorithm of ['sha1', 'SHA256', 'sha384', '']) {

@@ -15,7 +15,7 @@ import { MfaError } from '../../errors.js';
 import { validatePublicKey } from './keys.js';
 import { verifyPortable } from './portable.js';
 import { checkScheme, normaliseSignature, type NormalisedScheme } from './scheme.js';
-import { getSubtle, importVerifyKey, verifyWebCrypto, webCryptoSupports } from './webcrypto.js';
+import { getSubtle, importVerifyKey, verifyParams, verifyWebCrypto, webCryptoSupports } from './webcrypto.js';
 import type { PublicKeyMaterial, SignatureBackend, SignatureScheme, ValidatedKey } from './types.js';
 
 export type { PublicKeyMaterial, SignatureBackend, SignatureScheme } from './types.js';
@@ -54,30 +54,39 @@ export function prepareSignatureVerifier(key: PublicKeyMaterial, scheme: Signatu
   const validated = validatePublicKey(key);
   const normalised = checkScheme(validated, scheme);
   let chosen: Promise<CryptoKey | null> | undefined;
-  // Once the backend is known, later calls skip the promise (one await less per verification).
-  let resolved: { key: CryptoKey | null } | undefined;
+  // Once the backend is known, later calls go straight to it: no async wrapper, no extra await.
+  let resolved: { key: CryptoKey | null; subtle: SubtleCrypto | undefined } | undefined;
+  const params = verifyParams(normalised);
   const check = (cryptoKey: CryptoKey | null, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean> => {
     const normalisedSignature = normaliseSignature(validated, normalised, signature);
     if (normalisedSignature === null) return false;
     if (cryptoKey === null) return verifyPortable(validated, normalised, normalisedSignature, data);
-    return verifyWebCrypto(getSubtle()!, cryptoKey, normalised, normalisedSignature, data);
+    return verifyWebCrypto(resolved?.subtle ?? getSubtle()!, cryptoKey, params, normalisedSignature, data);
+  };
+  const first = async (signature: Uint8Array, data: Uint8Array): Promise<boolean> => {
+    chosen ??= chooseBackend(validated, normalised, backend);
+    // The backend choice and import run before the signature is looked at, so a malformed
+    // signature costs the same as a wrong one and a forced-but-missing backend always throws.
+    let cryptoKey: CryptoKey | null;
+    try {
+      cryptoKey = await chosen;
+    } catch (error) {
+      chosen = undefined;
+      throw error;
+    }
+    resolved = { key: cryptoKey, subtle: cryptoKey === null ? undefined : getSubtle() };
+    return check(cryptoKey, signature, data);
   };
   return {
-    async verify(signature, data) {
-      if (!(data instanceof Uint8Array)) throw new MfaError('INVALID_ARGUMENT', 'data must be a Uint8Array');
-      if (resolved !== undefined) return check(resolved.key, signature, data);
-      chosen ??= chooseBackend(validated, normalised, backend);
-      // The backend choice and import run before the signature is looked at, so a malformed
-      // signature costs the same as a wrong one and a forced-but-missing backend always throws.
-      let cryptoKey: CryptoKey | null;
+    verify(signature, data) {
+      if (!(data instanceof Uint8Array)) return Promise.reject(new MfaError('INVALID_ARGUMENT', 'data must be a Uint8Array'));
+      if (resolved === undefined) return first(signature, data);
       try {
-        cryptoKey = await chosen;
+        const result = check(resolved.key, signature, data);
+        return typeof result === 'boolean' ? Promise.resolve(result) : result;
       } catch (error) {
-        chosen = undefined;
-        throw error;
+        return Promise.reject(error);
       }
-      resolved = { key: cryptoKey };
-      return check(cryptoKey, signature, data);
     },
   };
 }

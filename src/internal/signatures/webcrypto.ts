@@ -18,7 +18,7 @@ export function getSubtle(): SubtleCrypto | undefined {
 }
 
 type ImportParams = RsaHashedImportParams | EcKeyImportParams | Algorithm;
-type VerifyParams = EcdsaParams | RsaPssParams | Algorithm;
+export type VerifyParams = EcdsaParams | RsaPssParams | Algorithm;
 
 /** The cache key of an algorithm: a CryptoKey is bound to it (RSA keys to their hash too). */
 export function algorithmId(key: ValidatedKey, scheme: NormalisedScheme): string {
@@ -43,7 +43,8 @@ function importParams(key: ValidatedKey, scheme: NormalisedScheme): ImportParams
   }
 }
 
-function verifyParams(scheme: NormalisedScheme): VerifyParams {
+/** The `subtle.verify` parameters of `scheme` (a verifier computes them once). */
+export function verifyParams(scheme: NormalisedScheme): VerifyParams {
   switch (scheme.name) {
     case 'ECDSA':
       return { name: 'ECDSA', hash: scheme.hash };
@@ -72,9 +73,9 @@ export async function importVerifyKey(subtle: SubtleCrypto, key: ValidatedKey, s
 }
 
 /** Verifies with an imported key; a signature WebCrypto cannot even process is simply not valid. */
-export function verifyWebCrypto(subtle: SubtleCrypto, cryptoKey: CryptoKey, scheme: NormalisedScheme, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+export function verifyWebCrypto(subtle: SubtleCrypto, cryptoKey: CryptoKey, params: VerifyParams, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   try {
-    return subtle.verify(verifyParams(scheme), cryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>).catch(() => false);
+    return subtle.verify(params, cryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>).catch(() => false);
   } catch {
     return Promise.resolve(false);
   }
