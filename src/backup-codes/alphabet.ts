@@ -28,6 +28,9 @@ export const MAX_BACKUP_CODE_INPUT_LENGTH = 256;
 export const MIN_SECRET_CHARS = 4;
 export const MAX_SECRET_CHARS = 52;
 
+/** Fewest characters of a canonical code (its id group and the fewest secret characters). */
+export const MIN_BACKUP_CODE_LENGTH = BACKUP_CODE_GROUP_LENGTH + MIN_SECRET_CHARS;
+
 const VALUE_OF = (() => {
   const table = new Int8Array(128).fill(-1);
   for (let i = 0; i < BACKUP_CODE_ALPHABET.length; i++) table[BACKUP_CODE_ALPHABET.charCodeAt(i)] = i;
@@ -75,7 +78,7 @@ export function normalizeBackupCode(input: string): string | null {
   const compact = input.normalize('NFKC').replace(SEPARATORS, '').toUpperCase();
   const length = compact.length;
   if (
-    length < BACKUP_CODE_GROUP_LENGTH + MIN_SECRET_CHARS ||
+    length < MIN_BACKUP_CODE_LENGTH ||
     length > BACKUP_CODE_GROUP_LENGTH + MAX_SECRET_CHARS ||
     length % BACKUP_CODE_GROUP_LENGTH !== 0
   ) {

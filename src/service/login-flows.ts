@@ -6,6 +6,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/alphabet.js';
 import { normaliseOtpCode } from '../otp/index.js';
 import { checkId, loadFactors, requireAccount } from './accounts.js';
 import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
@@ -13,7 +14,7 @@ import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import { summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
 import { checkLoginCode, pendingLoginCodes } from './oob-flows.js';
-import { issueStepUp, type StepUpGrant } from './step-up.js';
+import { prepareStepUp, type StepUpGrant } from './step-up.js';
 import { chargeAttempt, clearAttempts } from './throttle.js';
 import type { MfaFactorRecord } from './store-records.js';
 
@@ -60,6 +61,12 @@ export type MfaVerifyResult =
       readonly ok: true;
       readonly kind: string;
       readonly factor: FactorSummary;
+      /**
+       * The step-up grant of this verification. Its token is minted when first read (a getter,
+       * enumerable, so spreading or serialising the result includes it); a login that never reads
+       * it skips the MAC. Read it at once if you keep it: it expires `stepUpWindowMs` after the
+       * verification, whenever it is read.
+       */
       readonly stepUp: StepUpGrant;
       /** Set when a backup code was used: how many are left (prompt to regenerate when low). */
       readonly backupCodesRemaining?: number;
@@ -105,7 +112,9 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   const totpFactors = factors.filter((f) => f.kind === 'totp' && (kind === undefined || kind === 'totp'));
   const totpCandidates = digits === null ? [] : totpFactors.filter((f) => totpData(f.data).digits === digits.length);
   const backupAllowed = options.factorId === undefined && (kind === undefined || kind === 'backup-codes');
-  const backupId = backupAllowed ? backupCodeLookupId(code) : null;
+  // Digits and separators only: fewer than MIN_BACKUP_CODE_LENGTH digits cannot be a backup code
+  // (separators are not code characters), so a six-digit TOTP code skips the backup-code parse.
+  const backupId = backupAllowed && (digits === null || digits.length >= MIN_BACKUP_CODE_LENGTH) ? backupCodeLookupId(code) : null;
   const oobAllowed = kind === undefined || kind === 'email' || kind === 'sms';
   const oobChannel = kind === 'email' || kind === 'sms' ? kind : undefined;
   const oobFactors = factors.filter((f) => (f.kind === 'email' || f.kind === 'sms') && (oobChannel === undefined || f.kind === oobChannel));
@@ -177,7 +186,28 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
 
 async function succeed(ctx: ServiceContext, accountId: string, factor: FactorSummary, kind: string, backupCodesRemaining?: number): Promise<MfaVerifyResult> {
   // Independent store work (the throttle's counters, the step-up generation): one round trip, not two.
-  const [, stepUp] = await Promise.all([clearAttempts(ctx, accountId), issueStepUp(ctx, accountId)]);
+  const [, mintStepUp] = await Promise.all([clearAttempts(ctx, accountId), prepareStepUp(ctx, accountId)]);
   await ctx.emit({ type: 'verified', accountId, factorId: factor.id, kind, name: factor.name });
-  return { ok: true, kind, factor, stepUp, ...(backupCodesRemaining === undefined ? {} : { backupCodesRemaining }) };
+  // The grant's token is minted when the app reads `stepUp` (a login that only needs "verified"
+  // skips the MAC); it is this verification's grant whenever it is read. Literal getters are own
+  // enumerable properties (spreads and JSON include them) and keep the object's shape fast.
+  if (backupCodesRemaining === undefined) {
+    return {
+      ok: true,
+      kind,
+      factor,
+      get stepUp() {
+        return mintStepUp();
+      },
+    };
+  }
+  return {
+    ok: true,
+    kind,
+    factor,
+    get stepUp() {
+      return mintStepUp();
+    },
+    backupCodesRemaining,
+  };
 }

@@ -94,8 +94,14 @@ async function currentGeneration(ctx: ServiceContext, accountId: string): Promis
   return typeof generation === 'string' ? generation : null;
 }
 
-/** Issues a grant after a successful verification. @internal */
-export async function issueStepUp(ctx: ServiceContext, accountId: string): Promise<StepUpGrant> {
+/**
+ * After a successful verification: reads what a grant needs now (the account's generation, one
+ * store read; a first grant writes it) and returns the function that mints the token, once, on
+ * first call. Minting is a MAC and its encoding, about as costly as the code check itself, so
+ * `verify` defers it until the app reads `stepUp`. The generation, expiry and key are fixed here:
+ * a grant minted later is the grant of this verification (revoked by a disable meanwhile). @internal
+ */
+export async function prepareStepUp(ctx: ServiceContext, accountId: string): Promise<() => StepUpGrant> {
   const now = ctx.now();
   let generation = await currentGeneration(ctx, accountId);
   if (generation === null) {
@@ -114,10 +120,20 @@ export async function issueStepUp(ctx: ServiceContext, accountId: string): Promi
     generation = await currentGeneration(ctx, accountId);
     if (generation === null) throw new MfaError('STORE_ERROR', 'step-up generation was not stored');
   }
+  const fixedGeneration = generation;
   const expiresAt = now + ctx.stepUpWindowMs;
   const { kid, key } = ctx.sealer.macKey(MAC_KEY_PURPOSE)!;
-  const tag = tagOf(key, kid, accountId, expiresAt, generation);
-  return { token: `${PREFIX}.${kidSegment(kid)}.${expiresAt.toString(36)}.${generation}.${tag}`, expiresAt };
+  let grant: StepUpGrant | undefined;
+  return () =>
+    (grant ??= Object.freeze({
+      token: `${PREFIX}.${kidSegment(kid)}.${expiresAt.toString(36)}.${fixedGeneration}.${tagOf(key, kid, accountId, expiresAt, fixedGeneration)}`,
+      expiresAt,
+    }));
+}
+
+/** Issues a grant at once (flows that are not on the login hot path). @internal */
+export async function issueStepUp(ctx: ServiceContext, accountId: string): Promise<StepUpGrant> {
+  return (await prepareStepUp(ctx, accountId))();
 }
 
 const EXPIRY = /^[0-9a-z]{1,12}$/;

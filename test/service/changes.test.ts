@@ -16,6 +16,30 @@ describe('step-up', () => {
     await expect(h.service.regenerateBackupCodes('user-a', { stepUpToken: token })).rejects.toMatchObject({ code: 'STEP_UP_REQUIRED' });
   });
 
+  test('the grant of verify is minted when read: the same token every read, in spreads and JSON, and fixed at verification', async () => {
+    const h = harness();
+    const a = await enrolApp(h, 'user-a');
+    const result = await h.service.verify('user-a', a.app.code());
+    if (!result.ok) throw new Error('expected a match');
+    expect(Object.keys(result)).toContain('stepUp');
+    // Read late: the expiry still counts from the verification, not from the read.
+    h.clock.advance(60_000);
+    const grant = result.stepUp;
+    expect(grant.expiresAt).toBe(h.clock() - 60_000 + 600_000);
+    expect(result.stepUp).toBe(grant);
+    expect({ ...result }.stepUp).toBe(grant);
+    expect(JSON.parse(JSON.stringify(result)).stepUp).toEqual({ token: grant.token, expiresAt: grant.expiresAt });
+    expect(await h.service.hasRecentStepUp('user-a', grant.token)).toBe(true);
+
+    // A grant first read after the account's grants were revoked is revoked too.
+    h.clock.advance(30_000);
+    const unread = await h.service.verify('user-a', a.app.code());
+    if (!unread.ok) throw new Error('expected a match');
+    expect(await h.store.deleteChallenges('user-a', 'step-up')).toBe(1);
+    expect(await h.service.hasRecentStepUp('user-a', unread.stepUp.token)).toBe(false);
+    expect(await h.service.hasRecentStepUp('user-a', grant.token)).toBe(false);
+  });
+
   test('a token is MACed: a tampered or forged token is refused, and the store holds no token', async () => {
     const h = harness();
     const a = await enrolApp(h, 'user-a');
