@@ -19,7 +19,7 @@ import { measure, printRatio, printTable, smoke } from './lib.mjs';
 // Enough accounts that no account sees more than ~60 wrong codes in one measured case: the
 // failure streak (limits.maxConsecutiveFailures, at most 100) would lock it otherwise.
 const ACCOUNTS = smoke ? 400 : 5000;
-const rounds = smoke ? 1 : 3;
+const rounds = smoke ? 1 : 5;
 const durationMs = smoke ? 60 : 1000;
 const T0 = Date.UTC(2026, 0, 1);
 

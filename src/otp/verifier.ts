@@ -125,8 +125,12 @@ class Verifier implements TotpVerifier {
   verify(code: string, options?: TotpCheckOptions): TotpVerifyResult {
     if (options === undefined) return this.#check(code, this.now, this.past, this.future, -1);
     const o = optionsObject(options);
+    const now = clockOption(o.now, this.now);
+    const afterStep = afterStepOption(o.afterStep);
+    // No window override (the service's case): no pair to build.
+    if (o.window === undefined) return this.#check(code, now, this.past, this.future, afterStep);
     const [past, future] = windowOption(o.window, this.past, this.future);
-    return this.#check(code, clockOption(o.now, this.now), past, future, afterStepOption(o.afterStep));
+    return this.#check(code, now, past, future, afterStep);
   }
 
   /** The verification itself, options already checked. `afterStep` -1 means none. */

@@ -16,7 +16,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { base64ToBytes, bytesToBase64Url, bytesToUtf8, timingSafeEqualString, utf8ToBytes } from '../internal/bytes.js';
 import type { ServiceContext } from './context.js';
-import { MFA_RECORD_VERSION } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord } from './store-records.js';
 
 /**
  * Proof of a recent MFA verification: keep `token` in the server-side session, pass it as
@@ -86,12 +86,16 @@ function kidSegment(kid: string): string {
   return segment;
 }
 
-/** The account's current generation, or `null` when revoked (no record). */
-async function currentGeneration(ctx: ServiceContext, accountId: string): Promise<string | null> {
-  const record = await ctx.store.getChallenge(generationId(accountId), ctx.now());
+/** The generation a stored record carries for the account, or `null` (revoked: no record). */
+function generationOf(record: MfaChallengeRecord | null, accountId: string): string | null {
   if (record === null || record.purpose !== STEP_UP_PURPOSE || record.accountId !== accountId) return null;
   const generation = record.data['generation'];
   return typeof generation === 'string' ? generation : null;
+}
+
+/** The account's current generation, or `null` when revoked (no record). */
+async function currentGeneration(ctx: ServiceContext, accountId: string): Promise<string | null> {
+  return generationOf(await ctx.store.getChallenge(generationId(accountId), ctx.now()), accountId);
 }
 
 /**
@@ -103,32 +107,38 @@ async function currentGeneration(ctx: ServiceContext, accountId: string): Promis
  */
 export async function prepareStepUp(ctx: ServiceContext, accountId: string): Promise<() => StepUpGrant> {
   const now = ctx.now();
-  let generation = await currentGeneration(ctx, accountId);
-  if (generation === null) {
-    // First grant since the account was created or last revoked. Two racing first grants may each
-    // write one; the re-read makes both use the survivor (rarely, the loser's token is refused).
-    await ctx.store.putChallenge({
-      v: MFA_RECORD_VERSION,
-      id: generationId(accountId),
-      accountId,
-      purpose: STEP_UP_PURPOSE,
-      data: { generation: bytesToBase64Url(ctx.random(16)) },
-      createdAt: now,
-      expiresAt: now + GENERATION_TTL_MS,
-      revision: 0,
-    });
-    generation = await currentGeneration(ctx, accountId);
-    if (generation === null) throw new MfaError('STORE_ERROR', 'step-up generation was not stored');
-  }
-  const fixedGeneration = generation;
+  // The usual case (a generation exists) is one store read and no further await.
+  const stored = generationOf(await ctx.store.getChallenge(generationId(accountId), now), accountId);
+  const generation = stored ?? (await firstGeneration(ctx, accountId, now));
   const expiresAt = now + ctx.stepUpWindowMs;
   const { kid, key } = ctx.sealer.macKey(MAC_KEY_PURPOSE)!;
   let grant: StepUpGrant | undefined;
   return () =>
     (grant ??= Object.freeze({
-      token: `${PREFIX}.${kidSegment(kid)}.${expiresAt.toString(36)}.${fixedGeneration}.${tagOf(key, kid, accountId, expiresAt, fixedGeneration)}`,
+      token: `${PREFIX}.${kidSegment(kid)}.${expiresAt.toString(36)}.${generation}.${tagOf(key, kid, accountId, expiresAt, generation)}`,
       expiresAt,
     }));
+}
+
+/**
+ * Writes the account's first generation since it was created or last revoked. Two racing first
+ * grants may each write one; the re-read makes both use the survivor (rarely, the loser's token is
+ * refused).
+ */
+async function firstGeneration(ctx: ServiceContext, accountId: string, now: number): Promise<string> {
+  await ctx.store.putChallenge({
+    v: MFA_RECORD_VERSION,
+    id: generationId(accountId),
+    accountId,
+    purpose: STEP_UP_PURPOSE,
+    data: { generation: bytesToBase64Url(ctx.random(16)) },
+    createdAt: now,
+    expiresAt: now + GENERATION_TTL_MS,
+    revision: 0,
+  });
+  const generation = await currentGeneration(ctx, accountId);
+  if (generation === null) throw new MfaError('STORE_ERROR', 'step-up generation was not stored');
+  return generation;
 }
 
 /** Issues a grant at once (flows that are not on the login hot path). @internal */

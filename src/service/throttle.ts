@@ -76,6 +76,7 @@ export async function chargeAttempt(ctx: ServiceContext, accountId: string, opti
 }
 
 /** Clears both counts after a success (or when support unlocks the account). @internal */
-export async function clearAttempts(ctx: ServiceContext, accountId: string): Promise<void> {
-  await Promise.all([ctx.store.resetCounter(attemptsKey(accountId)), ctx.store.resetCounter(streakKey(accountId))]);
+export function clearAttempts(ctx: ServiceContext, accountId: string): Promise<unknown> {
+  // One promise for both resets (no async wrapper: this is on every successful login).
+  return Promise.all([ctx.store.resetCounter(attemptsKey(accountId)), ctx.store.resetCounter(streakKey(accountId))]);
 }
