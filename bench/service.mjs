@@ -80,11 +80,15 @@ let validIndex = 0;
 let validPass = 0;
 let validOk = 0;
 let validFailed = 0;
-async function serviceValid() {
+/** The next account's fresh code, moving the clock one step after each pass over the accounts. */
+function verifyNextValid() {
   const a = validIndex++ % ACCOUNTS;
   if (a === 0 && validIndex > 1) validPass++;
   now = T0 + (validPass + 1) * 30_000 + 1000;
-  const result = await service.verify(accounts[a].id, codesForPass(validPass)[a]);
+  return service.verify(accounts[a].id, codesForPass(validPass)[a]);
+}
+async function serviceValid() {
+  const result = await verifyNextValid();
   if (result.ok) validOk++;
   else validFailed++;
 }
@@ -92,10 +96,7 @@ async function serviceValid() {
 // the grant in the session does.
 let grantLength = 0;
 async function serviceValidWithGrant() {
-  const a = validIndex++ % ACCOUNTS;
-  if (a === 0 && validIndex > 1) validPass++;
-  now = T0 + (validPass + 1) * 30_000 + 1000;
-  const result = await service.verify(accounts[a].id, codesForPass(validPass)[a]);
+  const result = await verifyNextValid();
   if (result.ok) {
     validOk++;
     grantLength += result.stepUp.token.length;

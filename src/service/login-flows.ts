@@ -191,23 +191,14 @@ async function succeed(ctx: ServiceContext, accountId: string, factor: FactorSum
   // The grant's token is minted when the app reads `stepUp` (a login that only needs "verified"
   // skips the MAC); it is this verification's grant whenever it is read. Literal getters are own
   // enumerable properties (spreads and JSON include them) and keep the object's shape fast.
-  if (backupCodesRemaining === undefined) {
-    return {
-      ok: true,
-      kind,
-      factor,
-      get stepUp() {
-        return mintStepUp();
-      },
-    };
-  }
-  return {
+  const result: { ok: true; kind: string; factor: FactorSummary; readonly stepUp: StepUpGrant; backupCodesRemaining?: number } = {
     ok: true,
     kind,
     factor,
     get stepUp() {
       return mintStepUp();
     },
-    backupCodesRemaining,
   };
+  if (backupCodesRemaining !== undefined) result.backupCodesRemaining = backupCodesRemaining;
+  return result;
 }
