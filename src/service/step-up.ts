@@ -49,9 +49,9 @@ function generationId(accountId: string): string {
  * Token: `su2.<kid>.<expiresAt, base 36>.<generation>.<tag>`, where kid is base64url and tag is
  * base64url(HMAC-SHA256(the kid's key derived for `step-up-token/v2`, JSON [expiresAt, generation,
  * accountId])). The account id is bound by the MAC, not carried: the verifier is always told
- * which account it checks. Every field is plain text, so issuing costs one short MAC and no
- * encoding pass over a payload (a grant is issued on every successful verification: it is on the
- * login hot path).
+ * which account it checks. Every field is plain text, so minting costs one short MAC and no
+ * encoding pass over a payload (most logins keep their grant, so this is on the login path; the
+ * token of `verify` is minted only when the app reads it).
  */
 
 // Keyed HMAC state per derived key (inner and outer pads absorbed once), and one scratch instance
@@ -141,7 +141,7 @@ async function firstGeneration(ctx: ServiceContext, accountId: string, now: numb
   return generation;
 }
 
-/** Issues a grant at once (flows that are not on the login hot path). @internal */
+/** Issues a grant at once (enrolment confirmations and WebAuthn logins). @internal */
 export async function issueStepUp(ctx: ServiceContext, accountId: string): Promise<StepUpGrant> {
   return (await prepareStepUp(ctx, accountId))();
 }
