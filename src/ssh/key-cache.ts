@@ -57,7 +57,7 @@ export function verifierFor(key: SshPublicKey, scheme: SignatureScheme, backend:
 
 const schemeIds = new WeakMap<SignatureScheme, string>();
 
-/** A string naming everything in `scheme` (memoised per scheme object: SSHSIG checks reuse constant ones). */
+/** A string naming everything in `scheme`, memoised per scheme object (SSH checks pass the constants of schemes.ts). */
 function schemeId(scheme: SignatureScheme): string {
   let id = schemeIds.get(scheme);
   if (id === undefined) {

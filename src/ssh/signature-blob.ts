@@ -7,6 +7,7 @@
 import { MfaError } from '../errors.js';
 import type { SignatureScheme } from '../internal/signatures/index.js';
 import { KEY_TYPES, type SshKeyType } from './key-types.js';
+import { ECDSA_RAW, ED25519, RSA_PKCS1 } from './schemes.js';
 import { SshReader } from './wire.js';
 
 /** Outer fields of a signature blob. */
@@ -31,16 +32,6 @@ export function parseSignatureBlob(blob: Uint8Array): SignatureBlob {
 }
 
 /** What to hand the signature module, or null when the signature value cannot be valid. */
-// One scheme object per algorithm: no allocation per check, and the verifier cache can key on them.
-const ECDSA_SCHEMES = {
-  'SHA-256': Object.freeze({ name: 'ECDSA', hash: 'SHA-256', encoding: 'raw' }),
-  'SHA-384': Object.freeze({ name: 'ECDSA', hash: 'SHA-384', encoding: 'raw' }),
-  'SHA-512': Object.freeze({ name: 'ECDSA', hash: 'SHA-512', encoding: 'raw' }),
-} as const satisfies Record<string, SignatureScheme>;
-const RSA_SHA256: SignatureScheme = Object.freeze({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
-const RSA_SHA512: SignatureScheme = Object.freeze({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' });
-const ED25519: SignatureScheme = Object.freeze({ name: 'Ed25519' });
-
 export interface SignatureCheck {
   scheme: SignatureScheme;
   signature: Uint8Array;
@@ -64,11 +55,11 @@ export function signatureCheck(keyType: SshKeyType, algorithm: string, signature
     const raw = new Uint8Array(2 * w);
     raw.set(rValue, w - rValue.length);
     raw.set(sValue, 2 * w - sValue.length);
-    return { scheme: ECDSA_SCHEMES[info.ecdsa.hash], signature: raw };
+    return { scheme: ECDSA_RAW[info.ecdsa.hash], signature: raw };
   }
   if (keyType === 'ssh-rsa') {
     if (signature.length > modulusLength || signature.length === 0) return null;
-    const scheme = algorithm === 'rsa-sha2-512' ? RSA_SHA512 : RSA_SHA256;
+    const scheme = RSA_PKCS1[algorithm === 'rsa-sha2-512' ? 'SHA-512' : 'SHA-256'];
     if (signature.length === modulusLength) return { scheme, signature };
     const padded = new Uint8Array(modulusLength);
     padded.set(signature, modulusLength - signature.length);

@@ -9,6 +9,7 @@ import type { SignatureBackend, SignatureScheme } from '../internal/signatures/i
 import { resolveRegisteredKey, verifierFor } from './key-cache.js';
 import type { SshPublicKey } from './key-types.js';
 import { parseSshPublicKey, parseSshPublicKeyBlob } from './public-key.js';
+import { ECDSA_DER, RSA_PKCS1 } from './schemes.js';
 import { failure, type SshVerificationResult } from './result.js';
 import { messageBytes } from './verify-sshsig.js';
 
@@ -68,10 +69,10 @@ export async function verifyRawSignature(signature: Uint8Array | string, options
   let scheme: SignatureScheme;
   let algorithm: string;
   if (key.type === 'ssh-rsa') {
-    scheme = { name: 'RSASSA-PKCS1-v1_5', hash: webHash };
+    scheme = RSA_PKCS1[webHash];
     algorithm = `rsa-pkcs1-${hash}`;
   } else if (key.type.startsWith('ecdsa-sha2-')) {
-    scheme = { name: 'ECDSA', hash: webHash, encoding: 'der' };
+    scheme = ECDSA_DER[webHash];
     algorithm = `ecdsa-${hash}`;
   } else {
     throw new MfaError('UNSUPPORTED_SSH_KEY', `raw (openssl) signatures are accepted only for RSA and ECDSA keys, not ${key.type}; use ssh-keygen -Y sign`);

@@ -55,13 +55,13 @@ export function prepareSignatureVerifier(key: PublicKeyMaterial, scheme: Signatu
   const normalised = checkScheme(validated, scheme);
   let chosen: Promise<CryptoKey | null> | undefined;
   // Once the backend is known, later calls go straight to it: no async wrapper, no extra await.
-  let resolved: { key: CryptoKey | null; subtle: SubtleCrypto | undefined } | undefined;
+  let resolved: { key: CryptoKey | null } | undefined;
   const params = verifyParams(normalised);
   const check = (cryptoKey: CryptoKey | null, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean> => {
     const normalisedSignature = normaliseSignature(validated, normalised, signature);
     if (normalisedSignature === null) return false;
     if (cryptoKey === null) return verifyPortable(validated, normalised, normalisedSignature, data);
-    return verifyWebCrypto(resolved?.subtle ?? getSubtle()!, cryptoKey, params, normalisedSignature, data);
+    return verifyWebCrypto(getSubtle()!, cryptoKey, params, normalisedSignature, data);
   };
   const first = async (signature: Uint8Array, data: Uint8Array): Promise<boolean> => {
     chosen ??= chooseBackend(validated, normalised, backend);
@@ -74,7 +74,7 @@ export function prepareSignatureVerifier(key: PublicKeyMaterial, scheme: Signatu
       chosen = undefined;
       throw error;
     }
-    resolved = { key: cryptoKey, subtle: cryptoKey === null ? undefined : getSubtle() };
+    resolved = { key: cryptoKey };
     return check(cryptoKey, signature, data);
   };
   return {
