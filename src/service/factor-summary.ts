@@ -40,16 +40,28 @@ export const BACKUP_CODES_FACTOR_ID = 'backup-codes';
 
 /** Summary of a stored factor. @internal */
 export function summariseFactor(record: MfaFactorRecord): FactorSummary {
-  const hint = record.data['destinationHint'];
-  return {
+  return summaryOf(record, record.lastUsedAt);
+}
+
+/** Summary of a factor that has just verified at `usedAt` (its record may predate the use). @internal */
+export function summariseUsedFactor(record: MfaFactorRecord, usedAt: number): FactorSummary {
+  return summaryOf(record, usedAt);
+}
+
+function summaryOf(record: MfaFactorRecord, lastUsedAt: number | null): FactorSummary {
+  // Optional keys are added only when set (absent, not `undefined`), without spreads: every
+  // successful login builds one.
+  const summary: { -readonly [K in keyof FactorSummary]: FactorSummary[K] } = {
     id: record.id,
     kind: record.kind,
     role: record.role,
     name: record.name,
     createdAt: record.createdAt,
-    ...(record.lastUsedAt === null ? {} : { lastUsedAt: record.lastUsedAt }),
-    ...(typeof hint === 'string' ? { destinationHint: hint } : {}),
   };
+  if (lastUsedAt !== null) summary.lastUsedAt = lastUsedAt;
+  const hint = record.data['destinationHint'];
+  if (typeof hint === 'string') summary.destinationHint = hint;
+  return summary;
 }
 
 /** Summary of the backup-code set. @internal */

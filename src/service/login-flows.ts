@@ -12,7 +12,7 @@ import { checkId, loadFactors, requireAccount } from './accounts.js';
 import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
 import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
-import { summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
+import { summariseBackupCodes, summariseFactor, summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { checkLoginCode, pendingLoginCodes } from './oob-flows.js';
 import { prepareStepUp, type StepUpGrant } from './step-up.js';
 import { chargeAttempt, clearAttempts } from './throttle.js';
@@ -98,7 +98,7 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   // (a six-digit code on an account with only authenticator apps costs one read here).
   const all = await loadFactors(ctx, accountId);
   if (all.length === 0) await requireAccount(ctx, accountId); // unknown account: ACCOUNT_NOT_FOUND first
-  let factors: MfaFactorRecord[];
+  let factors: readonly MfaFactorRecord[];
   if (options.factorId !== undefined) {
     checkId(options.factorId, 'factorId');
     const factor = all.find((f) => f.id === options.factorId);
@@ -106,27 +106,40 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
     if (factor.role !== 'login') throw new MfaError('INVALID_ARGUMENT', 'this factor is a recovery method, not a login factor');
     factors = [factor];
   } else {
-    factors = all.filter((f) => f.role === 'login');
+    factors = all;
   }
   const digits = digitsOf(code);
-  const totpFactors = factors.filter((f) => f.kind === 'totp' && (kind === undefined || kind === 'totp'));
-  const totpCandidates = digits === null ? [] : totpFactors.filter((f) => totpData(f.data).digits === digits.length);
+  const totpAllowed = kind === undefined || kind === 'totp';
+  const oobAllowed = kind === undefined || kind === 'email' || kind === 'sms';
+  const oobChannel = kind === 'email' || kind === 'sms' ? kind : undefined;
+  // One pass over the login factors: the authenticator apps the code could belong to (its digit
+  // count), and whether any TOTP or email/SMS factor of the asked kind exists.
+  const totpCandidates: MfaFactorRecord[] = [];
+  let hasTotp = false;
+  let hasOobFactor = false;
+  for (const f of factors) {
+    if (f.role !== 'login') continue;
+    if (f.kind === 'totp') {
+      if (!totpAllowed) continue;
+      hasTotp = true;
+      if (digits !== null && totpData(f.data).digits === digits.length) totpCandidates.push(f);
+    } else if ((f.kind === 'email' || f.kind === 'sms') && (oobChannel === undefined || f.kind === oobChannel)) {
+      hasOobFactor = true;
+    }
+  }
   const backupAllowed = options.factorId === undefined && (kind === undefined || kind === 'backup-codes');
   // Digits and separators only: fewer than MIN_BACKUP_CODE_LENGTH digits cannot be a backup code
   // (separators are not code characters), so a six-digit TOTP code skips the backup-code parse.
   const backupId = backupAllowed && (digits === null || digits.length >= MIN_BACKUP_CODE_LENGTH) ? backupCodeLookupId(code) : null;
-  const oobAllowed = kind === undefined || kind === 'email' || kind === 'sms';
-  const oobChannel = kind === 'email' || kind === 'sms' ? kind : undefined;
-  const oobFactors = factors.filter((f) => (f.kind === 'email' || f.kind === 'sms') && (oobChannel === undefined || f.kind === oobChannel));
   // Email/SMS login codes exist only for accounts with such factors, or as an allowed fallback.
-  const mayHaveCodes = oobAllowed && ctx.oob !== undefined && (oobFactors.length > 0 || ctx.oob.allowFallback === true);
+  const mayHaveCodes = oobAllowed && ctx.oob !== undefined && (hasOobFactor || ctx.oob.allowFallback === true);
   let challenges = mayHaveCodes ? await pendingLoginCodes(ctx, accountId, oobChannel) : [];
   if (options.factorId !== undefined) challenges = challenges.filter((c) => c.data['factorId'] === options.factorId);
 
-  const needCount = backupAllowed && (backupId !== null || (totpFactors.length === 0 && challenges.length === 0));
+  const needCount = backupAllowed && (backupId !== null || (!hasTotp && challenges.length === 0));
   const backupCount = needCount ? await ctx.store.countBackupCodes(accountId) : 0;
-  if (totpFactors.length === 0 && backupCount === 0 && challenges.length === 0) {
-    if (oobAllowed && oobFactors.length > 0) {
+  if (!hasTotp && backupCount === 0 && challenges.length === 0) {
+    if (oobAllowed && hasOobFactor) {
       throw new MfaError('CHALLENGE_NOT_FOUND', 'no email/SMS code is pending for this account: send one first (sendLoginCode)');
     }
     throw new MfaError('FACTOR_NOT_FOUND', 'the account has no factor that can verify this (MFA is not enabled)', { details: { accountId } });
@@ -149,7 +162,7 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
       // Exactly one of any number of concurrent requests with this code wins the advance.
       if (await ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now())) {
         if (stale) await resealTotpFactor(ctx, factor);
-        return succeed(ctx, accountId, { ...summariseFactor(factor), lastUsedAt: ctx.now() }, 'totp');
+        return succeed(ctx, accountId, summariseUsedFactor(factor, ctx.now()), 'totp');
       }
       replayed = true;
     } else if (result.reason === 'replayed') {

@@ -10,7 +10,7 @@ import { MfaError } from '../errors.js';
 import { loadFactors, requireAccount } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { maskDestination } from './events.js';
-import { summariseFactor } from './factor-summary.js';
+import { summariseUsedFactor } from './factor-summary.js';
 import {
   chargeRecoveryStart,
   performRecovery,
@@ -98,5 +98,5 @@ export async function completePhoneRecovery(ctx: ServiceContext, settings: Resol
   if (phone === null) return recoveryFailed(ctx, accountId, 'phone', 'expired', { factorId });
   const now = ctx.now();
   await ctx.store.advanceFactorStep(accountId, phone.id, Math.max(phone.lastStep + 1, 0), now);
-  return performRecovery(ctx, settings, 'phone', phone, { ...summariseFactor(phone), lastUsedAt: now }, { destination: maskDestination(destinationOf(phone)) });
+  return performRecovery(ctx, settings, 'phone', phone, summariseUsedFactor(phone, now), { destination: maskDestination(destinationOf(phone)) });
 }

@@ -21,7 +21,7 @@ import {
 } from '../ssh/index.js';
 import { checkId, requireAccount } from './accounts.js';
 import type { ServiceContext } from './context.js';
-import { summariseFactor } from './factor-summary.js';
+import { summariseUsedFactor } from './factor-summary.js';
 import {
   chargeRecoveryStart,
   performRecovery,
@@ -231,7 +231,7 @@ export async function completeSshRecovery(
     if (consumed === null || consumed.accountId !== accountId) return recoveryFailed(ctx, accountId, 'ssh-key', 'expired', { factorId: key.record.id });
     const now = ctx.now();
     await ctx.store.advanceFactorStep(accountId, key.record.id, Math.max(key.record.lastStep + 1, 0), now);
-    return performRecovery(ctx, settings, 'ssh-key', key.record, { ...summariseFactor(key.record), lastUsedAt: now }, {
+    return performRecovery(ctx, settings, 'ssh-key', key.record, summariseUsedFactor(key.record, now), {
       fingerprint: result.fingerprint,
       format: result.format,
       signatureAlgorithm: result.signatureAlgorithm,

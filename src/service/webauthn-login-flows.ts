@@ -22,7 +22,7 @@ import {
 } from '../webauthn/index.js';
 import { loadFactors, requireAccount } from './accounts.js';
 import type { ServiceContext } from './context.js';
-import { summariseFactor, type FactorSummary } from './factor-summary.js';
+import { summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
 import { chargeAttempt, clearAttempts } from './throttle.js';
@@ -221,7 +221,7 @@ export async function finishWebAuthnLoginFlow(
     await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.newCounter), now);
   }
   await clearAttempts(ctx, accountId);
-  const summary: FactorSummary = { ...summariseFactor(factor), lastUsedAt: now };
+  const summary = summariseUsedFactor(factor, now);
   const stepUp = await issueStepUp(ctx, accountId);
   await ctx.emit({
     type: 'verified',

@@ -122,7 +122,7 @@ export class MemoryStore implements MfaStore {
   private readonly enrolments = new AccountScoped<MfaEnrolmentRecord>();
   private readonly backupCodes = new AccountScoped<MfaBackupCodeRecord>();
   private readonly challenges = new Map<string, MfaChallengeRecord>();
-  private readonly counters = new Map<string, MfaCounterState>();
+  private readonly counters = new Map<string, { count: number; readonly expiresAt: number; previousAt: number | null }>();
   private sweepAtSize = 1024;
 
   constructor(_options: MemoryStoreOptions = {}) {}
@@ -385,14 +385,16 @@ export class MemoryStore implements MfaStore {
     checkTime(options.now, 'now');
     if (!(options.ttlMs > 0)) throw new MfaError('INVALID_ARGUMENT', 'ttlMs must be positive');
     const stored = this.counters.get(key);
-    const live = stored !== undefined && stored.expiresAt > options.now ? stored : undefined;
-    const result: MfaCounterState =
-      live === undefined
-        ? { count: 1, expiresAt: options.now + options.ttlMs, previousAt: null }
-        : { count: live.count + 1, expiresAt: live.expiresAt, previousAt: live.previousAt };
+    if (stored !== undefined && stored.expiresAt > options.now) {
+      // The stored state never leaves the store (getCounter copies it): updated in place.
+      const result: MfaCounterState = { count: stored.count + 1, expiresAt: stored.expiresAt, previousAt: stored.previousAt };
+      stored.count = result.count;
+      stored.previousAt = options.now;
+      return result;
+    }
     // Stored `previousAt` is the time of the latest increment; it is reported by the next one.
-    this.counters.set(key, { count: result.count, expiresAt: result.expiresAt, previousAt: options.now });
-    return result;
+    this.counters.set(key, { count: 1, expiresAt: options.now + options.ttlMs, previousAt: options.now });
+    return { count: 1, expiresAt: options.now + options.ttlMs, previousAt: null };
   }
 
   async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
