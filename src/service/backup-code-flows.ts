@@ -1,6 +1,13 @@
 /**
  * Backup codes at the service level: regenerate (the old set dies atomically) and check one at
  * login (one KDF run, consumed once).
+ *
+ * A used code leaves a tombstone: a challenge record (purpose {@link USED_BACKUP_CODE_PURPOSE})
+ * holding the code's salted hash, so typing it again is told apart from a wrong code (`replayed`,
+ * event `replay-refused`) by whoever holds the right code, and nobody else. Tombstones die with
+ * their set (deleted just before it: regenerate, disable, account recovery). Without one (it is
+ * written after the consume, so a crash in between loses it) a reused code reads as a wrong code:
+ * never as a right one.
  * @module
  */
 import { backupCodeId, verifyBackupCode } from '../backup-codes/index.js';
@@ -9,7 +16,7 @@ import { loadFactors, requireAccount } from './accounts.js';
 import { newBackupCodeSet } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { requireStepUp } from './step-up.js';
-import { assertRecordVersion } from './store-records.js';
+import { assertRecordVersion, MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaChallengeRecord } from './store-records.js';
 
 /**
  * Options of `regenerateBackupCodes`.
@@ -21,6 +28,41 @@ import { assertRecordVersion } from './store-records.js';
  */
 export interface RegenerateBackupCodesOptions {
   readonly stepUpToken: string;
+}
+
+/** Challenge purpose of used-backup-code tombstones. @internal */
+export const USED_BACKUP_CODE_PURPOSE = 'backup-code-used';
+/** How long a tombstone is kept: longer than most sets live; an older reuse reads as wrong. */
+const TOMBSTONE_TTL_MS = 400 * 86_400_000;
+
+function tombstoneId(accountId: string, codeId: string): string {
+  return `${USED_BACKUP_CODE_PURPOSE}:${accountId}:${codeId}`;
+}
+
+/** The used code `codeId` of the account, from its tombstone, or `undefined`. */
+async function usedBackupCode(ctx: ServiceContext, accountId: string, codeId: string): Promise<{ id: string; hash: string; usedAt: number } | undefined> {
+  const tombstone = await ctx.store.getChallenge(tombstoneId(accountId, codeId), ctx.now());
+  if (tombstone === null || tombstone.purpose !== USED_BACKUP_CODE_PURPOSE || tombstone.accountId !== accountId) return undefined;
+  const hash = tombstone.data['hash'];
+  return typeof hash === 'string' ? { id: codeId, hash, usedAt: tombstone.createdAt } : undefined;
+}
+
+function tombstoneOf(record: MfaBackupCodeRecord, now: number): MfaChallengeRecord {
+  return {
+    v: MFA_RECORD_VERSION,
+    id: tombstoneId(record.accountId, record.id),
+    accountId: record.accountId,
+    purpose: USED_BACKUP_CODE_PURPOSE,
+    data: { hash: record.hash, setId: record.setId },
+    createdAt: now,
+    expiresAt: now + TOMBSTONE_TTL_MS,
+    revision: 0,
+  };
+}
+
+/** Deletes the tombstones of the account's used codes (their set is gone). @internal */
+export async function forgetUsedBackupCodes(ctx: ServiceContext, accountId: string): Promise<void> {
+  await ctx.store.deleteChallenges(accountId, USED_BACKUP_CODE_PURPOSE);
 }
 
 /** The lookup id of a typed backup code, or `null` when it cannot be one. @internal */
@@ -46,6 +88,9 @@ export async function regenerateBackupCodes(
     throw new MfaError('FACTOR_NOT_FOUND', 'backup codes need MFA to be enabled (an active login factor)');
   }
   const set = await newBackupCodeSet(ctx, accountId);
+  // Tombstones first: should the store fail after this, the old set still works (its used codes
+  // then read as wrong), and the new set is never stored without being shown.
+  await forgetUsedBackupCodes(ctx, accountId);
   await ctx.store.replaceBackupCodes(accountId, set.records);
   await ctx.emit({ type: 'backup-codes-regenerated', accountId, details: { count: set.codes.length } });
   return { codes: set.codes };
@@ -58,14 +103,20 @@ export type BackupCodeCheck = { ok: true; remaining: number } | { ok: false; rea
 export async function checkBackupCode(ctx: ServiceContext, accountId: string, input: string, id: string): Promise<BackupCodeCheck> {
   const record = await ctx.store.getBackupCode(accountId, id);
   if (record !== null) assertRecordVersion(record, 'backup-code');
+  // No live code with this id: perhaps a used one. Read for every miss, so a used id and an
+  // unknown one cost the same.
+  const stored = record !== null ? { id: record.id, hash: record.hash } : await usedBackupCode(ctx, accountId, id);
   const { pepper, kdf } = ctx.backupCodes;
   // Runs the KDF even for an unknown id, so a miss takes as long as a wrong code.
-  const result = await verifyBackupCode(input, record === null ? undefined : { id: record.id, hash: record.hash }, {
+  const result = await verifyBackupCode(input, stored, {
     ...(pepper === undefined ? {} : { pepper }),
     ...(kdf === undefined ? {} : { kdf }),
   });
   if (!result.ok) return { ok: false, reason: result.reason === 'used' ? 'replayed' : 'mismatch' };
   // The code is right; only the one request whose consume succeeds may log in.
-  if (!(await ctx.store.consumeBackupCode(accountId, id))) return { ok: false, reason: 'replayed' };
-  return { ok: true, remaining: await ctx.store.countBackupCodes(accountId) };
+  if (record === null || !(await ctx.store.consumeBackupCode(accountId, id))) return { ok: false, reason: 'replayed' };
+  // The tombstone is only a label for later reuse: a store failing to write it must not turn
+  // this spent code's login into an error.
+  const [, remaining] = await Promise.all([ctx.store.putChallenge(tombstoneOf(record, ctx.now())).catch(() => undefined), ctx.store.countBackupCodes(accountId)]);
+  return { ok: true, remaining };
 }

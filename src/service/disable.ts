@@ -7,6 +7,7 @@
  */
 import { MfaError } from '../errors.js';
 import { loadFactors, loginFactorSummaries, requireAccount } from './accounts.js';
+import { forgetUsedBackupCodes } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import { requirePolicy } from './policy-check.js';
 import { STEP_UP_PURPOSE, requireStepUp } from './step-up.js';
@@ -57,6 +58,7 @@ export async function disableMfa(ctx: ServiceContext, accountId: string, options
   await requireStepUp(ctx, accountId, options.stepUpToken, 'disable');
   const factors = await loadFactors(ctx, accountId);
   await requirePolicy(ctx, accountId, { type: 'disable' }, await loginFactorSummaries(ctx, accountId, factors));
+  await forgetUsedBackupCodes(ctx, accountId);
   const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
   for (const f of factors) ctx.verifiers.forget(f.id);
   await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);

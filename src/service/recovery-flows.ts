@@ -11,6 +11,7 @@ import { MfaError } from '../errors.js';
 import { assertAppNamespace } from '../ssh/namespace.js';
 import { SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
 import type { SshVerificationFailureReason } from '../ssh/index.js';
+import { forgetUsedBackupCodes } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { STEP_UP_PURPOSE } from './step-up.js';
@@ -252,6 +253,7 @@ export async function performRecovery(
   const marked = await updateAccountData(ctx, accountId, (data) => ({ ...data, [REENROLMENT_KEY]: { since: at, method } }));
   if (!marked) throw new MfaError('STORE_ERROR', 'the account kept changing during the recovery; try again');
   const before = await ctx.store.listFactors(accountId);
+  await forgetUsedBackupCodes(ctx, accountId);
   const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
   for (const f of before) if (f.role === 'login') ctx.verifiers.forget(f.id);
   await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);

@@ -165,8 +165,9 @@ export interface MfaBackupCodeRecord {
 
 /**
  * A generic short-lived, single-use challenge: WebAuthn challenges, SSH recovery challenges,
- * email/SMS codes (their keyed-hash record in `data`), step-up grants. `purpose` is checked on
- * consume so a challenge issued for one flow can never be spent by another.
+ * email/SMS codes (their keyed-hash record in `data`), step-up grants, used backup codes (their
+ * salted hash, so a reuse reads as `replayed`). `purpose` is checked on consume so a challenge
+ * issued for one flow can never be spent by another.
  *
  * @example
  * ```ts

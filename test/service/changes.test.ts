@@ -86,9 +86,22 @@ describe('regenerating backup codes', () => {
     const { codes } = await h.service.regenerateBackupCodes('user-1', { stepUpToken: token });
     expect(codes).toHaveLength(10);
     expect(codes.some((c) => old.includes(c))).toBe(false);
-    expect((await h.service.verify('user-1', old[0]!)).ok).toBe(false);
+    expect(await h.service.verify('user-1', old[0]!)).toEqual({ ok: false, reason: 'mismatch' });
     expect((await h.service.verify('user-1', codes[0]!)).ok).toBe(true);
     expect(h.events.map((e) => e.type)).toContain('backup-codes-regenerated');
+  });
+
+  test('a regenerated set takes the tombstones of used old codes with it', async () => {
+    const h = harness();
+    const { app, confirmed } = await enrolApp(h, 'user-1');
+    const old = confirmed.ok ? confirmed.backupCodes! : [];
+    expect((await h.service.verify('user-1', old[0]!)).ok).toBe(true);
+    expect(await h.service.verify('user-1', old[0]!)).toEqual({ ok: false, reason: 'replayed' });
+    const token = await stepUp(h, 'user-1', app);
+    await h.service.regenerateBackupCodes('user-1', { stepUpToken: token });
+    // The old set is dead: its used code is now as wrong as its unused ones.
+    expect(await h.service.verify('user-1', old[0]!)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await h.service.verify('user-1', old[1]!)).toEqual({ ok: false, reason: 'mismatch' });
   });
 });
 
@@ -117,6 +130,21 @@ describe('removing factors and disabling MFA', () => {
     expect(removed.mfaDisabled).toBe(true);
     expect(await h.service.listFactors('user-1')).toEqual([]);
     expect((await h.service.loginRequirement('user-1')).mfaRequired).toBe(false);
+  });
+
+  test('disable takes the tombstones of used backup codes with the set; a new set starts clean', async () => {
+    const h = harness();
+    const { app, confirmed } = await enrolApp(h, 'user-1');
+    const old = confirmed.ok ? confirmed.backupCodes! : [];
+    expect((await h.service.verify('user-1', old[0]!)).ok).toBe(true);
+    expect((await h.service.verify('user-1', old[1]!)).ok).toBe(true);
+    const token = await stepUp(h, 'user-1', app);
+    await h.service.disable('user-1', { confirmation: 'disable', stepUpToken: token });
+    // Nothing of the old set is left in the store (deleting again finds no tombstone).
+    expect(await h.store.deleteChallenges('user-1', 'backup-code-used')).toBe(0);
+    expect(await h.store.countBackupCodes('user-1')).toBe(0);
+    await enrolApp(h, 'user-1');
+    expect(await h.service.verify('user-1', old[0]!)).toEqual({ ok: false, reason: 'mismatch' });
   });
 
   test('disable: "disable" in any case, trimmed; wrong text, missing step-up: nothing changes', async () => {

@@ -31,11 +31,34 @@ describe('verifying at login', () => {
     const codes = confirmed.ok ? confirmed.backupCodes! : [];
     const first = await h.service.verify('user-1', codes[0]!.toLowerCase().replace(/-/g, ' '));
     expect(first).toMatchObject({ ok: true, kind: 'backup-codes', factor: { id: 'backup-codes', remaining: 9 }, backupCodesRemaining: 9 });
-    // A used code is gone from the store: it is simply wrong now (only a concurrent use reports 'replayed').
-    expect(await h.service.verify('user-1', codes[0]!)).toEqual({ ok: false, reason: 'mismatch' });
+    // A used code is told from a wrong one (its tombstone), in any spelling.
+    expect(await h.service.verify('user-1', codes[0]!)).toEqual({ ok: false, reason: 'replayed' });
+    expect(await h.service.verify('user-1', codes[0]!.toLowerCase())).toEqual({ ok: false, reason: 'replayed' });
     expect((await h.service.verify('user-1', codes[1]!, { kind: 'backup-codes' })).ok).toBe(true);
     expect(h.events.filter((e) => e.type === 'backup-code-used').map((e) => e.details?.['remaining'])).toEqual([9, 8]);
+    expect(h.events.filter((e) => e.type === 'replay-refused')).toHaveLength(2);
     expect(JSON.stringify(h.events)).not.toContain(codes[0]!.slice(5));
+  });
+
+  test('a used backup code says "replayed" only to whoever types it right', async () => {
+    const h = harness();
+    const { confirmed } = await enrolApp(h, 'user-1');
+    const code = confirmed.ok ? confirmed.backupCodes![0]! : '';
+    expect((await h.service.verify('user-1', code)).ok).toBe(true);
+    // Same lookup id (first group), one later character changed: a wrong code, not a replay.
+    const last = code.at(-1)!;
+    const other = code.slice(0, -1) + (last === '2' ? '3' : '2');
+    expect(await h.service.verify('user-1', other)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await h.service.verify('user-1', code)).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  test('50 concurrent uses of one backup code: one success, every other request "replayed"', async () => {
+    const h = harness({ limits: { freeAttempts: 100, lockAfter: 100 } });
+    const { confirmed } = await enrolApp(h, 'user-1');
+    const code = confirmed.ok ? confirmed.backupCodes![0]! : '';
+    const results = await Promise.all(Array.from({ length: 50 }, () => h.service.verify('user-1', code)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array(49).fill('replayed'));
   });
 
   test('kind and factorId restrict what is tried', async () => {

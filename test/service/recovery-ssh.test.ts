@@ -50,15 +50,16 @@ interface Setup {
   token: string;
   keyId: string;
   loginFactorIds: string[];
+  backupCodes: readonly string[];
 }
 
 /** An account with an authenticator app and backup codes, and `label`'s key registered. */
 async function setup(label: string, overrides: Partial<MfaServiceOptions> = {}): Promise<Setup> {
   const h = harness({ recovery: { sshNamespace: NAMESPACE }, ...overrides });
-  const { app, factorId } = await enrolApp(h, ACCOUNT);
+  const { app, factorId, confirmed } = await enrolApp(h, ACCOUNT);
   const token = await stepUp(h, ACCOUNT, app);
   const registered = await h.service.registerSshKey(ACCOUNT, key(label).publicLine, { stepUpToken: token });
-  return { h, app, token, keyId: registered.id, loginFactorIds: [factorId] };
+  return { h, app, token, keyId: registered.id, loginFactorIds: [factorId], backupCodes: confirmed.ok ? confirmed.backupCodes! : [] };
 }
 
 async function snapshot(s: Setup) {
@@ -87,6 +88,7 @@ describe.each(LABELS)('%s key, end to end', (label) => {
     expect(h.events.map((e) => e.type)).toContain('recovery-started');
 
     const armored = signWithCommand(start.command, key(label).privatePath);
+    expect((await h.service.verify(ACCOUNT, s.backupCodes[0]!)).ok).toBe(true); // leaves a tombstone
     h.clock.advance(60_000);
     const result = await h.service.completeSshRecovery(ACCOUNT, start.challengeId, armored);
     expect(result).toMatchObject({ ok: true, method: 'ssh-key', action: 'reset-factors', factorsRemoved: 1, reenrolmentRequired: true, recoveredWith: { id: s.keyId, kind: 'ssh-key' } });
@@ -94,6 +96,8 @@ describe.each(LABELS)('%s key, end to end', (label) => {
     // The lost factor and the backup codes are gone; the recovery key stays; step-up grants are revoked.
     expect((await h.service.listFactors(ACCOUNT)).map((f) => f.id)).toEqual([s.keyId]);
     expect(await h.service.hasRecentStepUp(ACCOUNT, s.token)).toBe(false);
+    expect(await h.store.countBackupCodes(ACCOUNT)).toBe(0);
+    expect(await h.store.deleteChallenges(ACCOUNT, 'backup-code-used')).toBe(0); // the used code's tombstone too
     const requirement = await h.service.loginRequirement(ACCOUNT);
     expect(requirement).toMatchObject({ mfaRequired: false, reenrolmentRequired: { method: 'ssh-key', since: h.clock() } });
     const completed = h.events.find((e) => e.type === 'recovery-completed');
