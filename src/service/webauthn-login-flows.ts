@@ -220,9 +220,9 @@ export async function finishWebAuthnLoginFlow(
     // once, is what stops a replay). Losing this race means another login of the same key: fine.
     await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.newCounter), now);
   }
-  await clearAttempts(ctx, accountId);
+  // Independent store work (the throttle's counters, the step-up generation): issued together.
+  const [, stepUp] = await Promise.all([clearAttempts(ctx, accountId), issueStepUp(ctx, accountId)]);
   const summary = summariseUsedFactor(factor, now);
-  const stepUp = await issueStepUp(ctx, accountId);
   await ctx.emit({
     type: 'verified',
     accountId,
