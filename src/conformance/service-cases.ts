@@ -72,8 +72,24 @@ export function serviceLevelCases(makeStore: StoreFactory, clock: Clock): Confor
     const results = await concurrently(50, () => svc.verify(accountId, codes[0]!));
     const wins = results.filter((r) => r.ok).length;
     check(wins === 1, 'exactly one use succeeds', { wins });
-    // A loser that read the code before it was consumed says 'replayed'; one that read after, 'mismatch'.
+    // A loser that read the code before it was consumed, or its tombstone after, says 'replayed';
+    // one that read between the two, 'mismatch'.
     check(results.every((r) => r.ok || r.reason === 'replayed' || r.reason === 'mismatch'), 'every other one is refused');
+  });
+
+  add('service: a used backup code is refused as replayed later; a regenerated set forgets it', async (store, now) => {
+    const svc = service(store, now);
+    const accountId = uniqueId('acct');
+    const { secret, codes } = await enrolled(svc, accountId, now);
+    check((await svc.verify(accountId, codes[0]!)).ok, 'the backup code works once');
+    const again = await svc.verify(accountId, codes[0]!);
+    check(!again.ok && again.reason === 'replayed', 'used again: replayed (its tombstone, a challenge record)', { again });
+    advance(now, 30_000);
+    const login = await svc.verify(accountId, generateTotp(secret, { now }));
+    check(login.ok, 'the authenticator app still works');
+    await svc.regenerateBackupCodes(accountId, { stepUpToken: login.ok ? login.stepUp.token : '' });
+    const old = await svc.verify(accountId, codes[0]!);
+    check(!old.ok && old.reason === 'mismatch', 'after regeneration the old used code is simply wrong', { old });
   });
 
   add('service race: 200 parallel wrong guesses with a limit of 7: at most 7 are evaluated', async (store, now) => {
