@@ -53,7 +53,7 @@ function tombstoneOf(record: MfaBackupCodeRecord, now: number): MfaChallengeReco
     id: tombstoneId(record.accountId, record.id),
     accountId: record.accountId,
     purpose: USED_BACKUP_CODE_PURPOSE,
-    data: { hash: record.hash, setId: record.setId },
+    data: { hash: record.hash },
     createdAt: now,
     expiresAt: now + TOMBSTONE_TTL_MS,
     revision: 0,

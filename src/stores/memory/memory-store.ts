@@ -393,8 +393,9 @@ export class MemoryStore implements MfaStore {
       return result;
     }
     // Stored `previousAt` is the time of the latest increment; it is reported by the next one.
-    this.counters.set(key, { count: 1, expiresAt: options.now + options.ttlMs, previousAt: options.now });
-    return { count: 1, expiresAt: options.now + options.ttlMs, previousAt: null };
+    const expiresAt = options.now + options.ttlMs;
+    this.counters.set(key, { count: 1, expiresAt, previousAt: options.now });
+    return { count: 1, expiresAt, previousAt: null };
   }
 
   async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
