@@ -3,8 +3,8 @@
  * @module
  */
 import type { Clock } from '../clock.js';
-import type { MfaStore } from '../service/store.js';
-import type { MfaFactorRecord } from '../service/store-records.js';
+import type { MfaStore } from '../store/contract.js';
+import type { MfaFactorRecord } from '../store/records.js';
 import { check, checkJsonEqual, checkRejects, concurrently, uniqueId } from './check.js';
 import { recordBuilders } from './records.js';
 import type { ConformanceCase, StoreFactory } from './types.js';

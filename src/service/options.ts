@@ -10,7 +10,7 @@ import type { OobChannel, OobSender } from '../oob/index.js';
 import type { MfaEventSink } from './events.js';
 import type { MfaKeyRing } from './key-ring.js';
 import type { PolicyHook } from './policy-hook.js';
-import type { MfaStore } from './store.js';
+import type { MfaStore } from '../store/contract.js';
 import type { WebAuthnServiceSettings } from './webauthn-flows.js';
 import type { AccountRecoverySettings } from './recovery-flows.js';
 
