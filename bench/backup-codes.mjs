@@ -105,6 +105,25 @@ for (const { label, kdf, slow } of kdfs) {
   // A set of ten costs ten runs: the slow KDF gets fewer rounds (each takes over half a second).
   createCases.push({ name: `set of 10, ${label}`, expect: true, skip: slow ? (round) => round % 4 !== 0 : undefined, run: async () => (await createBackupCodes({ kdf })).records.length === 10 });
 }
+if (!smoke) {
+  // The same default where WebCrypto is missing (a page served over http://): @noble/hashes runs
+  // it in JavaScript. The runtime's `crypto` is swapped for one without `subtle` for each run.
+  const { codes, records } = await createBackupCodes({ count: 1 });
+  const runtimeCrypto = globalThis.crypto;
+  const withoutSubtle = { getRandomValues: (bytes) => runtimeCrypto.getRandomValues(bytes) };
+  verifyCases.push({
+    name: 'verify, pbkdf2-sha256 i=10,000, JavaScript (no WebCrypto)',
+    expect: true,
+    run: async () => {
+      Object.defineProperty(globalThis, 'crypto', { value: withoutSubtle, configurable: true, writable: true });
+      try {
+        return (await verifyBackupCode(codes[0], records[0])).ok;
+      } finally {
+        Object.defineProperty(globalThis, 'crypto', { value: runtimeCrypto, configurable: true, writable: true });
+      }
+    },
+  });
+}
 verifyCases.push({ name: "better-auth's check (decrypt list, includes, re-encrypt)", expect: true, run: () => betterAuthCheck(baCode) });
 createCases.push({ name: "better-auth's set of 10 (generate, encrypt)", expect: true, run: async () => (await betterAuth.generateBackupCodes(BA_SECRET, BA_OPTIONS)).backupCodes.length === 10 });
 
