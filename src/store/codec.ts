@@ -6,7 +6,7 @@
  * Records are assembled in one fixed key order so they compare equal as JSON to what was written.
  * @module
  */
-import { MfaError } from '../../errors.js';
+import { MfaError } from '../errors.js';
 import {
   assertRecordVersion,
   type MfaAccountRecord,
@@ -15,7 +15,7 @@ import {
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
   type MfaJsonObject,
-} from '../../service/store-records.js';
+} from './records.js';
 
 /** The record kinds, as `assertRecordVersion` names them. */
 export type StoredKind = 'account' | 'factor' | 'enrolment' | 'backup-code' | 'challenge' | 'counter';

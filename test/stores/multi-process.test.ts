@@ -12,11 +12,11 @@ import { build } from 'esbuild';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createPostgresStore, migrate } from '../../src/adapters/postgres/index.js';
-import { createRedisStore } from '../../src/adapters/redis/index.js';
+import { createPostgresStore, migrate } from '../../src/stores/postgres/index.js';
+import { createRedisStore } from '../../src/stores/redis/index.js';
 import { decodeBase32Secret, generateTotp } from '../../src/otp/index.js';
 import { createMfaService, type MfaService } from '../../src/service/service.js';
-import type { MfaStore } from '../../src/service/store.js';
+import type { MfaStore } from '../../src/store/contract.js';
 import {
   deleteRedisKeys,
   dropPostgresTables,

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createRedisStore, type RedisStore } from '../../src/adapters/redis/index.js';
+import { createRedisStore, type RedisStore } from '../../src/stores/redis/index.js';
 import { storeConformanceCases } from '../../src/conformance/index.js';
 import { MfaError } from '../../src/errors.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaFactorRecord } from '../../src/service/store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaFactorRecord } from '../../src/store/records.js';
 import { clusterSlot, deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from './fixtures/servers.js';
 
 const run = serverGate('Redis', REDIS_URL, await redisReachable());
@@ -31,7 +31,7 @@ function challenge(overrides: Partial<MfaChallengeRecord> = {}): MfaChallengeRec
   return { v: MFA_RECORD_VERSION, id: `c-${uniqueSuffix()}`, accountId: null, purpose: 'p', data: {}, createdAt: now, expiresAt: now + 60_000, revision: 0, ...overrides };
 }
 
-describe.runIf(run)('adapters/redis', () => {
+describe.runIf(run)('stores/redis', () => {
   const redis = new Redis(REDIS_URL);
   const clients: Redis[] = [];
   let store: RedisStore;

@@ -7,7 +7,7 @@
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { MfaStore } from '../../service/store.js';
+import type { MfaStore } from '../../store/contract.js';
 
 /**
  * Parts of {@link composeStores}.
@@ -37,9 +37,9 @@ export interface ComposedStoreParts {
  *
  * @example
  * ```ts
- * import { composeStores } from 'mfakit/adapters/composed';
- * import { createPostgresStore } from 'mfakit/adapters/postgres';
- * import { createRedisStore } from 'mfakit/adapters/redis';
+ * import { composeStores } from 'mfakit/stores/composed';
+ * import { createPostgresStore } from 'mfakit/stores/postgres';
+ * import { createRedisStore } from 'mfakit/stores/redis';
  *
  * const fast = createRedisStore({ redis });
  * const store = composeStores({ counters: fast, challenges: fast, durable: createPostgresStore({ pool }) });

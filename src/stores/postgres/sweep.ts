@@ -51,7 +51,7 @@ export interface SweepResult {
  *
  * @example
  * ```ts
- * import { sweepExpired } from 'mfakit/adapters/postgres';
+ * import { sweepExpired } from 'mfakit/stores/postgres';
  * setInterval(() => {
  *   sweepExpired(store, Date.now()).catch((error) => console.error('mfakit sweep failed', error));
  * }, 10 * 60_000).unref();

@@ -1,13 +1,13 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { composeStores } from '../../src/adapters/composed/index.js';
-import { createPostgresStore, migrate } from '../../src/adapters/postgres/index.js';
-import { createRedisStore } from '../../src/adapters/redis/index.js';
+import { composeStores } from '../../src/stores/composed/index.js';
+import { createPostgresStore, migrate } from '../../src/stores/postgres/index.js';
+import { createRedisStore } from '../../src/stores/redis/index.js';
 import { storeConformanceCases } from '../../src/conformance/index.js';
 import { MfaError } from '../../src/errors.js';
-import type { MfaStore } from '../../src/service/store.js';
-import { MFA_RECORD_VERSION } from '../../src/service/store-records.js';
+import type { MfaStore } from '../../src/store/contract.js';
+import { MFA_RECORD_VERSION } from '../../src/store/records.js';
 import {
   deleteRedisKeys,
   dropPostgresTables,

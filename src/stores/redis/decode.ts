@@ -1,8 +1,8 @@
 /**
- * Redis replies to records. Every value is checked (see `composed/stored-values.ts`).
+ * Redis replies to records. Every value is checked (see `store/codec.ts`).
  * @module
  */
-import type { MfaBackupCodeRecord, MfaChallengeRecord, MfaCounterState, MfaEnrolmentRecord, MfaFactorRecord } from '../../service/store-records.js';
+import type { MfaBackupCodeRecord, MfaChallengeRecord, MfaCounterState, MfaEnrolmentRecord, MfaFactorRecord } from '../../store/records.js';
 import {
   decodeBackupCode,
   decodeChallenge,
@@ -12,7 +12,7 @@ import {
   storedInteger,
   storedIntegerOrNull,
   type StoredKind,
-} from '../composed/stored-values.js';
+} from '../../store/codec.js';
 
 /** The per-factor fields of the account's `factors` hash, in script order. */
 export const FACTOR_FIELDS = ['v', 'kind', 'role', 'name', 'created', 'used', 'step', 'rev', 'data'] as const;

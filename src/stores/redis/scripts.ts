@@ -45,7 +45,7 @@ end
  *
  * @example
  * ```ts
- * import { REDIS_STORE_SCRIPTS } from 'mfakit/adapters/redis';
+ * import { REDIS_STORE_SCRIPTS } from 'mfakit/stores/redis';
  * const sha = await redis.script('LOAD', REDIS_STORE_SCRIPTS.advanceFactorStep);
  * ```
  */

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createPostgresStore, migrate, postgresMigrations, sweepExpired, type PostgresStore } from '../../src/adapters/postgres/index.js';
+import { createPostgresStore, migrate, postgresMigrations, sweepExpired, type PostgresStore } from '../../src/stores/postgres/index.js';
 import { storeConformanceCases } from '../../src/conformance/index.js';
 import { MfaError } from '../../src/errors.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaFactorRecord } from '../../src/service/store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaFactorRecord } from '../../src/store/records.js';
 import { dropPostgresTables, PG_URL, postgresReachable, serverGate, uniqueSuffix } from './fixtures/servers.js';
 
 const run = serverGate('PostgreSQL', PG_URL, await postgresReachable());
@@ -31,7 +31,7 @@ function challenge(overrides: Partial<MfaChallengeRecord> = {}): MfaChallengeRec
   return { v: MFA_RECORD_VERSION, id: `c-${uniqueSuffix()}`, accountId: null, purpose: 'p', data: {}, createdAt: now, expiresAt: now + 60_000, revision: 0, ...overrides };
 }
 
-describe.runIf(run)('adapters/postgres', () => {
+describe.runIf(run)('stores/postgres', () => {
   // 50 connections for the conformance races. Connection budget (PostgreSQL's default
   // max_connections is 100, and vitest runs two files at once): this file 50, the composed-store
   // file 10, the multi-process file at most 12.

@@ -28,7 +28,7 @@ import type {
   MfaCounterState,
   MfaEnrolmentRecord,
   MfaFactorRecord,
-} from './store-records.js';
+} from './records.js';
 
 /**
  * Input of {@link MfaStore.activateEnrolment}.

@@ -11,11 +11,11 @@
  * Durability: Redis acknowledges a write before it reaches disk (or never writes it, without
  * persistence). A consumed backup code or an advanced TOTP step can be forgotten after a restart,
  * so use PostgreSQL for the durable records and Redis for counters and challenges
- * (`composeStores`, in `mfakit/adapters/composed`); see docs/stores.md.
+ * (`composeStores`, in `mfakit/stores/composed`); see docs/stores.md.
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../service/store.js';
+import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
 import {
   assertRecordVersion,
   type MfaAccountRecord,
@@ -24,8 +24,8 @@ import {
   type MfaCounterState,
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
-} from '../../service/store-records.js';
-import { checkFactorRecord as checkFactor, decodeAccount, requireId, requireInteger, storeCorrupt, toTime } from '../composed/stored-values.js';
+} from '../../store/records.js';
+import { checkFactorRecord as checkFactor, decodeAccount, requireId, requireInteger, storeCorrupt, toTime } from '../../store/codec.js';
 import {
   backupCodeFromJson,
   challengeFromHash,
@@ -440,7 +440,7 @@ export class RedisStore implements MfaStore {
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
- * import { createRedisStore } from 'mfakit/adapters/redis';
+ * import { createRedisStore } from 'mfakit/stores/redis';
  * const store = createRedisStore({ redis: new Redis(process.env.REDIS_URL!), keyPrefix: 'mfakit:' });
  * ```
  */

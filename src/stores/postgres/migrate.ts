@@ -46,7 +46,7 @@ export interface MigrateResult {
  * @example
  * ```ts
  * import pg from 'pg';
- * import { migrate } from 'mfakit/adapters/postgres';
+ * import { migrate } from 'mfakit/stores/postgres';
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * const { applied } = await migrate(pool, { tablePrefix: 'mfakit_' });
  * console.log(applied.length === 0 ? 'schema up to date' : `applied ${applied.join(', ')}`);

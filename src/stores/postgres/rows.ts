@@ -2,7 +2,7 @@
  * Rows to records: every column arrives as text (see `db.ts`) and is checked on the way out.
  * @module
  */
-import type { MfaAccountRecord, MfaBackupCodeRecord, MfaChallengeRecord, MfaCounterState, MfaEnrolmentRecord, MfaFactorRecord } from '../../service/store-records.js';
+import type { MfaAccountRecord, MfaBackupCodeRecord, MfaChallengeRecord, MfaCounterState, MfaEnrolmentRecord, MfaFactorRecord } from '../../store/records.js';
 import {
   decodeAccount,
   decodeBackupCode,
@@ -11,7 +11,7 @@ import {
   decodeFactor,
   storedInteger,
   storedIntegerOrNull,
-} from '../composed/stored-values.js';
+} from '../../store/codec.js';
 import type { TextRow } from './db.js';
 
 export function accountFromRow(r: TextRow): MfaAccountRecord {

@@ -12,7 +12,7 @@
  */
 import type { Pool } from 'pg';
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../service/store.js';
+import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
 import {
   assertRecordVersion,
   type MfaAccountRecord,
@@ -21,8 +21,8 @@ import {
   type MfaCounterState,
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
-} from '../../service/store-records.js';
-import { checkFactorRecord as checkFactor, requireId, requireInteger, toTime } from '../composed/stored-values.js';
+} from '../../store/records.js';
+import { checkFactorRecord as checkFactor, requireId, requireInteger, toTime } from '../../store/codec.js';
 import { inTransaction, run, type Queryable } from './db.js';
 import { checkTablePrefix } from './prefix.js';
 import {
@@ -394,7 +394,7 @@ export class PostgresStore implements MfaStore {
  * @example
  * ```ts
  * import pg from 'pg';
- * import { createPostgresStore, migrate } from 'mfakit/adapters/postgres';
+ * import { createPostgresStore, migrate } from 'mfakit/stores/postgres';
  * import { createMfaService } from 'mfakit/service';
  *
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
