@@ -23,7 +23,7 @@ import {
   type MfaFactorRecord,
 } from '../../store/records.js';
 import { checkFactorRecord as checkFactor, requireId, requireInteger, toTime } from '../../store/codec.js';
-import { inTransaction, run, type Queryable } from './db.js';
+import { inTransaction, run, withNaming, type Queryable } from './db.js';
 import { checkTablePrefix } from './prefix.js';
 import {
   accountFromRow,
@@ -50,6 +50,16 @@ export interface PostgresStoreOptions {
   readonly pool: Pool;
   /** Prefix of every table (default `mfakit_`): lower-case letters, digits and `_`. */
   readonly tablePrefix?: string;
+  /**
+   * Whether statements are sent as named (prepared) statements, parsed and planned once per
+   * connection. `false` sends them unnamed: set it behind a transaction-mode pooler (PgBouncer
+   * `pool_mode = transaction`, Supavisor, RDS Proxy, where named statements pin the session).
+   * Left unset, the store starts named and switches to unnamed for good the first time the server
+   * reports a prepared statement missing or already there (what such a pooler causes); the
+   * statement that met it is sent again unnamed, which is safe because the server refused it
+   * before running it. See docs/stores.md, "Running many instances".
+   */
+  readonly namedStatements?: boolean;
 }
 
 function json(value: unknown): string {
@@ -95,7 +105,9 @@ export class PostgresStore implements MfaStore {
     }
     this.pool = options.pool;
     this.tablePrefix = checkTablePrefix(options.tablePrefix);
-    this.sql = postgresStatements(this.tablePrefix);
+    const named = options.namedStatements;
+    if (named !== undefined && typeof named !== 'boolean') throw new MfaError('INVALID_OPTION', 'namedStatements must be a boolean');
+    this.sql = withNaming(postgresStatements(this.tablePrefix), { named: named ?? true, auto: named === undefined });
   }
 
   // --- accounts -------------------------------------------------------------------------------

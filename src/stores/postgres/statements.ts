@@ -8,7 +8,8 @@
  */
 
 /**
- * A named statement: `name` identifies the prepared statement on each connection.
+ * A statement: `name` identifies the prepared statement on each connection; without a name it is
+ * sent unnamed (parsed and planned at each execution, which every connection pooler accepts).
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@
  * ```
  */
 export interface PostgresStatement {
-  readonly name: string;
+  readonly name?: string;
   readonly text: string;
 }
 
