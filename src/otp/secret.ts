@@ -6,14 +6,13 @@
 import base32Encode from 'base32-encode';
 import base32Decode from 'base32-decode';
 import { MfaError } from '../errors.js';
+import { integerOption, optionsObject } from '../internal/assert.js';
 import { secureRandom, type RandomSource } from '../internal/bytes.js';
 import {
   MAX_SECRET_BYTES,
   MIN_SECRET_BYTES,
   RECOMMENDED_MIN_SECRET_BYTES,
-  intOption,
   invalidOption,
-  optionsObject,
 } from './options.js';
 
 /**
@@ -86,7 +85,7 @@ export function checkSecretLength(length: number, allowShortSecret: boolean): vo
 export function generateSecret(options?: GenerateSecretOptions): Uint8Array {
   const o = optionsObject(options);
   const allowShort = shortSecretAllowed(o.allowShortSecret);
-  const bytes = intOption('bytes', o.bytes, 20, MIN_SECRET_BYTES, MAX_SECRET_BYTES);
+  const bytes = integerOption('bytes', o.bytes, { fallback: 20, min: MIN_SECRET_BYTES, max: MAX_SECRET_BYTES });
   checkSecretLength(bytes, allowShort);
   if (o.random !== undefined && typeof o.random !== 'function') throw invalidOption('random', 'a function', o.random);
   const random = o.random ?? secureRandom;

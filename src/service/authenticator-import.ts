@@ -6,9 +6,10 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import { createTotpVerifier, decodeBase32Secret, type OtpAlgorithm } from '../otp/index.js';
 import { checkSecretLength } from '../otp/secret.js';
-import { checkId, ensureAccount, loadFactors, loginFactorSummaries } from './accounts.js';
+import { ensureAccount, loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
@@ -60,7 +61,7 @@ export async function importAuthenticator(
   secretInput: Uint8Array | string,
   options: ImportAuthenticatorOptions = {},
 ): Promise<ImportedAuthenticator> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   if (typeof options !== 'object' || options === null) throw new MfaError('INVALID_ARGUMENT', 'options must be an object');
   const allowShortSecret = options.allowShortSecret === true;
   let secret: Uint8Array;
