@@ -57,6 +57,21 @@ function shortSecretAllowed(value: unknown): boolean {
   return value;
 }
 
+/**
+ * Checks a secret you hold as bytes (an import, a migration) against the same length rule
+ * `decodeBase32Secret` applies: at least 128 bits, or 80 with `allowShortSecret`; at most 1024
+ * bytes. Throws `SECRET_TOO_SHORT` or `INVALID_SECRET`.
+ *
+ * @example
+ * ```ts
+ * assertSecretLength(legacySecret, { allowShortSecret: true }); // an 80-bit secret from an old system
+ * ```
+ */
+export function assertSecretLength(secret: Uint8Array, options: { readonly allowShortSecret?: boolean } = {}): void {
+  if (!(secret instanceof Uint8Array)) throw new MfaError('INVALID_SECRET', 'secret must be a Uint8Array');
+  checkSecretLength(secret.length, shortSecretAllowed(options?.allowShortSecret));
+}
+
 /** Checks a decoded or generated secret's length against the policy. Internal. */
 export function checkSecretLength(length: number, allowShortSecret: boolean): void {
   if (length < MIN_SECRET_BYTES || (!allowShortSecret && length < RECOMMENDED_MIN_SECRET_BYTES)) {

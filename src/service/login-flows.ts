@@ -7,7 +7,7 @@
  */
 import { MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
-import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/alphabet.js';
+import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/index.js';
 import { normaliseOtpCode } from '../otp/index.js';
 import { loadFactors, requireAccount } from './accounts.js';
 import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
