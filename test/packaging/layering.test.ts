@@ -107,6 +107,7 @@ const KNOWN_CYCLES: string[][] = [
     'service/activation.ts',
     'service/backup-code-flows.ts',
     'service/context.ts',
+    'service/enrolment-binding.ts',
     'service/enrolment-guard.ts',
     'service/options.ts',
     'service/policy-check.ts',
