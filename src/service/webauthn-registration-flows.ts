@@ -18,7 +18,7 @@ import type { ServiceContext } from './context.js';
 import { guardEnrolment } from './enrolment-guard.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
-import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /**
  * Options of `startWebAuthnRegistration`.
@@ -42,6 +42,8 @@ export interface StartWebAuthnRegistrationOptions {
   readonly residentKey?: 'discouraged' | 'preferred' | 'required';
   /** Replace this (lost) factor when the registration completes. */
   readonly replacesFactorId?: string;
+  /** The RP ID the credential is created for: `webauthn.rpId` (default) or one of `webauthn.relatedRpIds`. */
+  readonly rpId?: string;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function startWebAuthnRegistrationFlow(
 ): Promise<WebAuthnRegistrationStart> {
   const settings = requireSettings(settingsOption);
   checkId(accountId, 'accountId');
+  const rpId = ceremonyRpId(settings, options.rpId);
   const userHandle = webAuthnUserHandle(accountId);
   const factors = await guardEnrolment(ctx, accountId, 'webauthn', options);
   const base = options.residentKey === 'required' || options.authenticatorAttachment === 'platform' ? 'Passkey' : 'Security key';
@@ -79,7 +82,7 @@ export async function startWebAuthnRegistrationFlow(
   const timeout = timeoutOf(settings);
   const existing = webauthnFactors(factors).map((f) => webauthnData(f));
   const creation = createWebAuthnRegistrationOptions(
-    { id: settings.rpId, name: settings.rpName ?? ctx.issuer },
+    { id: rpId, name: settings.rpName ?? ctx.issuer },
     { id: userHandle, name: options.userName ?? accountId, displayName: options.displayName ?? options.userName ?? accountId },
     {
       random: ctx.random,
@@ -150,7 +153,7 @@ export async function finishWebAuthnRegistrationFlow(
   const result = await verifyWebAuthnRegistration(response, {
     expectedChallenge: challenge,
     expectedOrigin: settings.origins,
-    expectedRpId: settings.rpId,
+    expectedRpId: acceptedRpIds(settings),
     requireUserVerification: settings.requireUserVerification === true,
     now: ctx.now,
     isCredentialRegistered: (id) => others.includes(id),
