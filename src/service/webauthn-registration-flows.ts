@@ -5,6 +5,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import {
   createWebAuthnRegistrationOptions,
   verifyWebAuthnRegistration,
@@ -12,7 +13,7 @@ import {
   type WebAuthnRegistrationFailure,
   type WebAuthnRegistrationResponseJSON,
 } from '../webauthn/index.js';
-import { checkId, loadFactors } from './accounts.js';
+import { loadFactors } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { requireBinding } from './enrolment-binding.js';
@@ -73,7 +74,7 @@ export async function startWebAuthnRegistrationFlow(
   options: StartWebAuthnRegistrationOptions = {},
 ): Promise<WebAuthnRegistrationStart> {
   const settings = requireSettings(settingsOption);
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   const rpId = ceremonyRpId(settings, options.rpId);
   const userHandle = webAuthnUserHandle(accountId);
   const { factors, binding } = await guardEnrolment(ctx, accountId, 'webauthn', options);
@@ -138,8 +139,8 @@ export async function finishWebAuthnRegistrationFlow(
   response: WebAuthnRegistrationResponseJSON,
 ): Promise<WebAuthnRegistrationFinish> {
   const settings = requireSettings(settingsOption);
-  checkId(accountId, 'accountId');
-  checkId(enrolmentId, 'enrolmentId');
+  assertId(accountId, 'accountId');
+  assertId(enrolmentId, 'enrolmentId');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
   if (pending === null || pending.kind !== 'webauthn') {
     throw new MfaError('ENROLMENT_NOT_FOUND', 'no pending WebAuthn registration with this id', { details: { enrolmentId } });
