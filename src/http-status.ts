@@ -75,6 +75,8 @@ const STATUS: Readonly<Record<MfaErrorCode, MfaHttpStatus>> = {
   DUPLICATE: 409,
   // Existed, but its time is over: start again.
   ENROLMENT_EXPIRED: 410,
+  // The account's MFA changed since the enrolment started (docs/security.md).
+  ENROLMENT_STALE: 410,
   CHALLENGE_EXPIRED: 410,
   // Too many attempts or sends: see the error's details.retryAt where given.
   THROTTLED: 429,
