@@ -111,3 +111,18 @@ describe('security: WebAuthn clone detection (L3 §6.1.1)', () => {
     expect(clones).toEqual([false, false, true, true]);
   });
 });
+
+describe('security: a WebAuthn credential id is registered to one account at most (L3 §7.1 step 26)', () => {
+  test('registering a credential id another account holds is refused as credential-already-registered', async () => {
+    const s = webauthnSetup();
+    const victim = createSoftwareCredential(-7, 31);
+    const a = await startKey(s.service, 'victim', victim);
+    expect(await s.service.finishWebAuthnRegistration('victim', a.start.enrolmentId, a.response)).toMatchObject({ ok: true });
+    // The attacker's authenticator answers with the victim's credential id (not a secret: login options list it).
+    const forged = createSoftwareCredential(-7, 31);
+    const b = await startKey(s.service, 'attacker', forged);
+    expect(await s.service.finishWebAuthnRegistration('attacker', b.start.enrolmentId, b.response)).toEqual({ ok: false, reason: 'credential-already-registered' });
+    expect(await s.service.listFactors('attacker')).toEqual([]);
+    expect(s.events.some((e) => e.type === 'enrolment-failed' && e.accountId === 'attacker' && e.reason === 'credential-already-registered')).toBe(true);
+  });
+});
