@@ -33,7 +33,8 @@ export interface BackupCodeSet {
 
 /**
  * Creates a set of backup codes (10 by default, at least 64 secret bits each) and their salted
- * hashes. Takes one KDF run per code (about a second for 10 codes at the default cost). To
+ * hashes. Takes one KDF run per code (about 20 ms for 10 default codes: PBKDF2-SHA256, 10,000
+ * iterations each; see DEFAULT_BACKUP_CODE_KDF). To
  * regenerate, replace the whole stored set with `records`: every earlier code stops working.
  *
  * @throws MfaError `INVALID_OPTION` or `UNSUPPORTED_KDF` for bad options.

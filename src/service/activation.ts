@@ -11,7 +11,7 @@ import type { ServiceContext } from './context.js';
 import { requirePolicy } from './policy-check.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
-import { MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
 
 /**
  * A confirmed enrolment. `backupCodes` is set only when this was the account's first factor: show

@@ -19,7 +19,7 @@ import { guardEnrolment } from './enrolment-guard.js';
 import type { SealedSecret } from './key-ring.js';
 import type { VerifierSource } from './verifier-cache.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
-import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 
 /**
  * Options of `startAuthenticatorEnrolment`.

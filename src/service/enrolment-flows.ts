@@ -8,7 +8,7 @@ import type { ConfirmEnrolmentResult } from './activation.js';
 import { confirmTotpEnrolment } from './authenticator-flows.js';
 import type { ServiceContext } from './context.js';
 import { confirmOobEnrolment } from './oob-flows.js';
-import { assertRecordVersion, type MfaEnrolmentRecord } from './store-records.js';
+import { assertRecordVersion, type MfaEnrolmentRecord } from '../store/records.js';
 
 async function requirePending(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord> {
   checkId(accountId, 'accountId');

@@ -9,7 +9,7 @@ import { ensureAccount, loadFactors, loginFactorSummaries, requireFactor } from 
 import type { ServiceContext } from './context.js';
 import { requirePolicy } from './policy-check.js';
 import { requireStepUp } from './step-up.js';
-import type { MfaFactorKind, MfaFactorRecord } from './store-records.js';
+import type { MfaFactorKind, MfaFactorRecord } from '../store/records.js';
 
 /**
  * Options every enrolment start takes: the step-up token (required once the account has a login

@@ -17,7 +17,7 @@ import { maskDestination } from './events.js';
 import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import type { OobSettings } from './options.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 
 /** Challenge purposes of email/SMS codes. */
 const LOGIN_PURPOSE = 'oob-login';

@@ -16,7 +16,7 @@ import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { requirePolicy } from './policy-check.js';
 import { checkCode, destinationOf, recoverySmsChallengeId, requireOob, sendSmsCode } from './recovery-sms.js';
 import { requireStepUp } from './step-up.js';
-import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
 
 const VERIFY_PURPOSE = 'recovery-phone-enrolment';
 const MAX_PHONES = 5;

@@ -17,7 +17,7 @@ import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { guardEnrolment } from './enrolment-guard.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
-import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
 import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /**
