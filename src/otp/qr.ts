@@ -68,7 +68,7 @@ function colourOption(name: string, value: unknown, fallback: string): string {
 }
 
 /**
- * Renders `text` (normally a key URI from {@link buildKeyUri}) as a QR code in an SVG document.
+ * Renders `text` (normally a key URI from {@link mfakit/otp!buildKeyUri}) as a QR code in an SVG document.
  * Text must be printable ASCII (key URIs are, after percent-encoding); text too long for a QR
  * code at the chosen error-correction level throws `MfaError('QR_TOO_LONG')`.
  *
