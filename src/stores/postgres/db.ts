@@ -78,6 +78,13 @@ export async function run(db: Queryable, statement: PostgresStatement, values: r
 /**
  * Runs `body` in one short transaction on a client of the pool: committed when `body` returns
  * `commit: true`, rolled back otherwise or when it throws.
+ *
+ * While a client is checked out, the pool no longer listens for its errors (pg-pool removes its
+ * idle listener), so a backend that dies mid-transaction (failover, `pg_terminate_backend`, a cut
+ * connection) would emit `'error'` with nobody listening and take the whole process down, whatever
+ * `pool.on('error')` the app set. So the transaction listens itself for as long as it holds the
+ * client: the failure reaches the caller as `STORE_ERROR` through the rejected query, and a broken
+ * client is handed back to the pool as broken (destroyed, never reused).
  */
 export async function inTransaction<T>(
   pool: Pick<Pool, 'connect'>,
@@ -105,20 +112,29 @@ async function transactionOnce<T>(
     throw storeError(operation, error);
   }
   let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const outcome = await body(client);
     await client.query(outcome.commit ? 'COMMIT' : 'ROLLBACK');
     return outcome.value;
   } catch (error) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (rollbackError) {
-      // The connection is unusable: tell the pool to discard it rather than reuse it.
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    if (broken === undefined) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection is unusable: tell the pool to discard it rather than reuse it.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
     }
     throw storeError(operation, error);
   } finally {
+    // A healthy client goes back to the pool, whose idle listener takes over; a broken one keeps
+    // this listener (its socket may still report the failure) and is destroyed by the pool.
+    if (broken === undefined) client.off('error', onError);
     client.release(broken);
   }
 }

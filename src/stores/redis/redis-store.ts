@@ -250,6 +250,7 @@ export class RedisStore implements MfaStore {
     const k = this.keys;
     await runScript(this.redis, 'putEnrolment', [k.enrolments(record.accountId), k.enrolmentExpiry(record.accountId)], [
       record.id, JSON.stringify(record), String(record.expiresAt), String(record.createdAt - this.retentionMs), String(this.retentionMs),
+      String(record.createdAt),
     ]);
   }
 
