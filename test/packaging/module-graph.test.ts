@@ -22,15 +22,16 @@ const entries: Record<string, string> = JSON.parse(readFileSync(join(repo, 'src/
 
 /** Packages a built file may still import: the optional drivers of the stores and the SMTP sender, the QR encoder. */
 const allowedExternal = /^(pg|ioredis|nodemailer|qrcode-svg)$/;
-// subpath -> [files measured when set (2026-12-05), budget]
+// subpath -> [files measured when set (2026-12-05, after main's src/store/ move), budget]
 const budgets: Record<string, readonly [number, number]> = {
-  '.': [19, 22],
-  './otp': [8, 9],
-  './otp/qr': [5, 6],
-  './service': [17, 20],
-  './webauthn': [8, 10],
+  '.': [21, 24],
+  './otp': [10, 11],
+  './otp/qr': [6, 7],
+  './service': [19, 22],
+  './webauthn': [9, 11],
+  './conformance': [17, 20],
 };
-const defaultBudget = 16;
+const defaultBudget = 12;
 
 const staticImport = /^(?:import|export)\s+(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
 
