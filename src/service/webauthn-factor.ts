@@ -5,7 +5,7 @@
  */
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import type { WebAuthnAttestationFormat } from '../webauthn/index.js';
+import type { FidoMetadata, WebAuthnAttestationFormat } from '../webauthn/index.js';
 import type { MfaFactorRecord } from '../store/records.js';
 
 /**
@@ -38,6 +38,17 @@ export interface WebAuthnServiceSettings {
   /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
   readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
   readonly requireTrustedAttestation?: boolean;
+  /**
+   * A verified FIDO metadata blob (`verifyFidoMetadataBlob` of `mfakit/webauthn`): factors
+   * registered while it is set carry the authenticator's name (`authenticatorName` in summaries),
+   * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted.
+   */
+  readonly metadata?: FidoMetadata;
+  /**
+   * Register only authenticators the metadata lists, with no revoked or compromise status, whose
+   * attestation chains to the listed roots (a policy for organisations that allow certain keys only).
+   */
+  readonly requireListedAuthenticator?: boolean;
   /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
   readonly onCounterRegression?: 'reject' | 'accept';
 }
@@ -92,6 +103,8 @@ interface WebAuthnFactorData {
   backedUp: boolean;
   aaguid: string;
   attestationFormat: string;
+  /** The model's name from the FIDO metadata at registration, when one was configured and listed it. */
+  authenticatorName?: string;
   /**
    * The authenticator signs with a counter of 0 (passkeys usually do): it reported 0 at
    * registration and again at a login. From then on `lastStep` counts logins instead (so
