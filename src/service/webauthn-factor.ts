@@ -5,36 +5,11 @@
  */
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import type { WebAuthnAttestationFormat } from '../webauthn/index.js';
 import type { MfaFactorRecord } from '../store/records.js';
+import type { WebAuthnServiceSettings } from './options.js';
 
-/**
- * WebAuthn settings of the service (option `webauthn`).
- *
- * @example
- * ```ts
- * const webauthn: WebAuthnServiceSettings = { rpId: 'example.org', rpName: 'Example', origins: ['https://example.org'] };
- * ```
- */
-export interface WebAuthnServiceSettings {
-  /** The RP ID (registrable domain of the site). */
-  readonly rpId: string;
-  /** Shown by the browser; default the service issuer. */
-  readonly rpName?: string;
-  /** Allowed origins, e.g. `https://example.org`. */
-  readonly origins: readonly string[];
-  /** COSE algorithms (default Ed25519, ES256, RS256). */
-  readonly algorithms?: readonly number[];
-  /** Require UV for second-factor use too (passkey login always requires it); default false. */
-  readonly requireUserVerification?: boolean;
-  /** Ceremony timeout and challenge lifetime, ms; default 300000. */
-  readonly timeoutMs?: number;
-  /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
-  readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
-  readonly requireTrustedAttestation?: boolean;
-  /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
-  readonly onCounterRegression?: 'reject' | 'accept';
-}
+export type { WebAuthnServiceSettings } from './options.js';
+
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
