@@ -163,8 +163,14 @@ export interface MfaServiceOptions {
  * ```
  */
 export interface WebAuthnServiceSettings {
-  /** The RP ID (registrable domain of the site). */
+  /** The RP ID (registrable domain of the site); put in ceremony options unless a start call names another. */
   readonly rpId: string;
+  /**
+   * More RP IDs whose credentials are accepted (related origins, WebAuthn L3 §5.11: sister sites,
+   * or a move to a new domain). A response verifies when its rpIdHash is that of `rpId` or of one
+   * of these; list their origins in `origins` too. Default: `rpId` alone.
+   */
+  readonly relatedRpIds?: readonly string[];
   /** Shown by the browser; default the service issuer. */
   readonly rpName?: string;
   /** Allowed origins, e.g. `https://example.org`. */

@@ -18,7 +18,24 @@ export function requireSettings(settings: WebAuthnServiceSettings | undefined): 
   if (typeof settings.rpId !== 'string' || settings.rpId.length === 0 || !Array.isArray(settings.origins) || settings.origins.length === 0) {
     throw new MfaError('INVALID_OPTION', 'webauthn needs rpId and a non-empty origins list');
   }
+  if (settings.relatedRpIds !== undefined && (!Array.isArray(settings.relatedRpIds) || settings.relatedRpIds.some((id) => typeof id !== 'string' || id.length === 0))) {
+    throw new MfaError('INVALID_OPTION', 'webauthn.relatedRpIds must be a list of non-empty strings');
+  }
   return settings;
+}
+
+/** Every RP ID the service accepts in responses: `rpId` first, then `relatedRpIds`. */
+export function acceptedRpIds(settings: WebAuthnServiceSettings): readonly string[] {
+  return settings.relatedRpIds === undefined ? [settings.rpId] : [settings.rpId, ...settings.relatedRpIds.filter((id) => id !== settings.rpId)];
+}
+
+/** The RP ID a ceremony's options carry: the one asked for (it must be accepted), else `rpId`. */
+export function ceremonyRpId(settings: WebAuthnServiceSettings, requested: string | undefined): string {
+  if (requested === undefined) return settings.rpId;
+  if (!acceptedRpIds(settings).includes(requested)) {
+    throw new MfaError('INVALID_ARGUMENT', 'rpId must be webauthn.rpId or one of webauthn.relatedRpIds', { details: { rpId: requested } });
+  }
+  return requested;
 }
 
 export function timeoutOf(settings: WebAuthnServiceSettings): number {

@@ -20,7 +20,7 @@ import { requireBinding } from './enrolment-binding.js';
 import { guardEnrolment } from './enrolment-guard.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
-import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /**
  * Options of `startWebAuthnRegistration`.
@@ -44,6 +44,8 @@ export interface StartWebAuthnRegistrationOptions {
   readonly residentKey?: 'discouraged' | 'preferred' | 'required';
   /** Replace this (lost) factor when the registration completes. */
   readonly replacesFactorId?: string;
+  /** The RP ID the credential is created for: `webauthn.rpId` (default) or one of `webauthn.relatedRpIds`. */
+  readonly rpId?: string;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function startWebAuthnRegistrationFlow(
 ): Promise<WebAuthnRegistrationStart> {
   const settings = requireSettings(settingsOption);
   assertId(accountId, 'accountId');
+  const rpId = ceremonyRpId(settings, options.rpId);
   const userHandle = webAuthnUserHandle(accountId);
   const { factors, binding } = await guardEnrolment(ctx, accountId, 'webauthn', options);
   const base = options.residentKey === 'required' || options.authenticatorAttachment === 'platform' ? 'Passkey' : 'Security key';
@@ -81,7 +84,7 @@ export async function startWebAuthnRegistrationFlow(
   const timeout = timeoutOf(settings);
   const existing = webauthnFactors(factors).map((f) => webauthnData(f));
   const creation = createWebAuthnRegistrationOptions(
-    { id: settings.rpId, name: settings.rpName ?? ctx.issuer },
+    { id: rpId, name: settings.rpName ?? ctx.issuer },
     { id: userHandle, name: options.userName ?? accountId, displayName: options.displayName ?? options.userName ?? accountId },
     {
       random: ctx.random,
@@ -153,7 +156,7 @@ export async function finishWebAuthnRegistrationFlow(
   const result = await verifyWebAuthnRegistration(response, {
     expectedChallenge: challenge,
     expectedOrigin: settings.origins,
-    expectedRpId: settings.rpId,
+    expectedRpId: acceptedRpIds(settings),
     requireUserVerification: settings.requireUserVerification === true,
     now: ctx.now,
     isCredentialRegistered: (id) => others.includes(id),
