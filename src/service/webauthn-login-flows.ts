@@ -204,10 +204,10 @@ export async function finishWebAuthnLoginFlow(
   if (!result.ok) return fail(ctx, accountId, factor, result.reason);
 
   const now = ctx.now();
-  const becomesCounterless = data.counterless !== true && result.newCounter === 0 && factor.lastStep <= 0;
-  if (data.counterless !== true && !becomesCounterless && result.newCounter > factor.lastStep) {
+  const becomesCounterless = data.counterless !== true && result.counter === 0 && factor.lastStep <= 0;
+  if (data.counterless !== true && !becomesCounterless && result.counter > factor.lastStep) {
     // Two concurrent logins by one authenticator: the one with the lower counter loses here.
-    if (!(await ctx.store.advanceFactorStep(accountId, factor.id, result.newCounter, now))) {
+    if (!(await ctx.store.advanceFactorStep(accountId, factor.id, result.counter, now))) {
       return fail(ctx, accountId, factor, 'counter-regression');
     }
   }
@@ -220,7 +220,7 @@ export async function finishWebAuthnLoginFlow(
   if (data.counterless === true || (becomesCounterless && saved)) {
     // No counter to compare: lastStep counts logins so lastUsedAt moves (the challenge, consumed
     // once, is what stops a replay). Losing this race means another login of the same key: fine.
-    await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.newCounter), now);
+    await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.counter), now);
   }
   // Independent store work (the throttle's counters, the step-up generation): issued together.
   const [, stepUp] = await Promise.all([clearAttempts(ctx, accountId), issueStepUp(ctx, accountId)]);
