@@ -11,7 +11,7 @@ import type { MfaEventSink } from './events.js';
 import type { MfaKeyRing } from './key-ring.js';
 import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
-import type { WebAuthnAttestationFormat } from '../webauthn/index.js';
+import type { FidoMetadata, WebAuthnAttestationFormat } from '../webauthn/index.js';
 
 /**
  * Attempt throttling, per account, across every factor and every process sharing the store. Each
@@ -184,6 +184,17 @@ export interface WebAuthnServiceSettings {
   /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
   readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
   readonly requireTrustedAttestation?: boolean;
+  /**
+   * A verified FIDO metadata blob (`verifyFidoMetadataBlob` of `mfakit/webauthn`): factors
+   * registered while it is set carry the authenticator's name (`authenticatorName` in summaries),
+   * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted.
+   */
+  readonly metadata?: FidoMetadata;
+  /**
+   * Register only authenticators the metadata lists, with no revoked or compromise status, whose
+   * attestation chains to the listed roots (a policy for organisations that allow certain keys only).
+   */
+  readonly requireListedAuthenticator?: boolean;
   /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
   readonly onCounterRegression?: 'reject' | 'accept';
 }

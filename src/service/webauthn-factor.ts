@@ -61,6 +61,8 @@ interface WebAuthnFactorData {
   backedUp: boolean;
   aaguid: string;
   attestationFormat: string;
+  /** The model's name from the FIDO metadata at registration, when one was configured and listed it. */
+  authenticatorName?: string;
   /**
    * The authenticator signs with a counter of 0 (passkeys usually do): it reported 0 at
    * registration and again at a login. From then on `lastStep` counts logins instead (so

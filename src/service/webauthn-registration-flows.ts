@@ -163,6 +163,8 @@ export async function finishWebAuthnRegistrationFlow(
     ...(settings.algorithms === undefined ? {} : { algorithms: settings.algorithms }),
     ...(settings.attestationRoots === undefined ? {} : { attestationRoots: settings.attestationRoots }),
     ...(settings.requireTrustedAttestation === undefined ? {} : { requireTrustedAttestation: settings.requireTrustedAttestation }),
+    ...(settings.metadata === undefined ? {} : { metadata: settings.metadata }),
+    ...(settings.requireListedAuthenticator === undefined ? {} : { requireListedAuthenticator: settings.requireListedAuthenticator }),
   });
   if (!result.ok) {
     await ctx.emit({ type: 'enrolment-failed', accountId, factorId: pending.id, kind: 'webauthn', reason: result.reason });
@@ -191,6 +193,7 @@ export async function finishWebAuthnRegistrationFlow(
       aaguid: c.aaguid,
       attestationFormat: c.attestationFormat,
       ...(c.authenticatorAttachment === undefined ? {} : { authenticatorAttachment: c.authenticatorAttachment }),
+      ...(c.authenticatorName === undefined ? {} : { authenticatorName: c.authenticatorName }),
     },
   };
   const activated = await activate(ctx, pending, factor);

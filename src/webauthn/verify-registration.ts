@@ -13,6 +13,7 @@ import { parseAuthenticatorData } from './authenticator-data.js';
 import { type CborMap, decodeCbor } from './cbor.js';
 import { type WebAuthnCeremonyFailure, checkAuthenticatorFlags, checkClientData, formatAaguid, matchRpId, responseBytes } from './ceremony.js';
 import { parseClientDataJSON } from './client-data.js';
+import { type FidoMetadata, type FidoMetadataEntry, findFidoMetadataEntry, isFidoAuthenticatorRevoked } from './metadata/entry.js';
 import { coseAlgorithmAllowed, parseCosePublicKey } from './cose.js';
 import { type WebAuthnExpectations, type WebAuthnRegistrationResponseJSON, type WebAuthnTransport, WEBAUTHN_DEFAULT_ALGORITHMS } from './types.js';
 
@@ -59,6 +60,18 @@ export interface VerifyWebAuthnRegistrationOptions extends WebAuthnExpectations 
    * every later login check the response's user handle against it.
    */
   userHandle?: string;
+  /**
+   * A verified FIDO metadata blob ({@link verifyFidoMetadataBlob}). The credential gets the
+   * authenticator's name (`authenticatorName`) when its AAGUID is listed, and a `packed`, `tpm` or
+   * `android-key` chain that reaches a root of that entry counts as trusted.
+   */
+  metadata?: FidoMetadata;
+  /**
+   * Accept only authenticators the metadata lists, with no revoked or compromise status report,
+   * whose `packed`/`tpm`/`android-key` attestation chains to the entry's roots; needs `metadata`.
+   * Refusals: `authenticator-not-listed`, `authenticator-revoked`, `attestation-untrusted`.
+   */
+  requireListedAuthenticator?: boolean;
 }
 
 /**
@@ -95,6 +108,8 @@ export interface WebAuthnRegisteredCredential {
   authenticatorAttachment?: 'platform' | 'cross-platform';
   /** The user handle the credential was created for (base64url), when the options named it: store it. */
   userHandle?: string;
+  /** The authenticator model's name from the metadata (e.g. "YubiKey 5 NFC"), when it lists the AAGUID. */
+  authenticatorName?: string;
 }
 
 /**
@@ -114,7 +129,9 @@ export type WebAuthnRegistrationFailure =
   | 'attestation-untrusted'
   | 'credential-id-too-long'
   | 'credential-id-mismatch'
-  | 'credential-already-registered';
+  | 'credential-already-registered'
+  | 'authenticator-not-listed'
+  | 'authenticator-revoked';
 
 /**
  * The result of {@link verifyWebAuthnRegistration}.
@@ -141,8 +158,10 @@ function rootsFor(options: VerifyWebAuthnRegistrationOptions, format: WebAuthnAt
   return (roots as Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>)[format] ?? [];
 }
 
-async function isTrusted(trustPath: X509Certificate[], format: WebAuthnAttestationFormat, options: VerifyWebAuthnRegistrationOptions): Promise<boolean> {
-  const rootBytes = rootsFor(options, format);
+/** Formats whose chains are checked against the metadata entry's roots. */
+const METADATA_FORMATS: readonly WebAuthnAttestationFormat[] = ['packed', 'tpm', 'android-key'];
+
+async function chainsTo(trustPath: X509Certificate[], rootBytes: readonly Uint8Array[], options: VerifyWebAuthnRegistrationOptions): Promise<boolean> {
   if (trustPath.length === 0 || rootBytes.length === 0) return false;
   const roots = rootBytes.map((der) => parseX509Certificate(der));
   const now = (options.now ?? systemClock)();
@@ -231,7 +250,21 @@ export async function verifyWebAuthnRegistration(
   if (outcome === undefined) return { ok: false, reason: 'attestation-format-not-allowed' };
   if (!outcome.ok) return { ok: false, reason: outcome.reason };
   const format = fmt as WebAuthnAttestationFormat;
-  const trusted = await isTrusted(outcome.trustPath, format, options);
+  const aaguid = formatAaguid(attested.aaguid);
+  let entry: FidoMetadataEntry | undefined;
+  let metadataTrusted = false;
+  if (options.metadata !== undefined) {
+    entry = findFidoMetadataEntry(options.metadata, aaguid);
+    if (entry !== undefined && METADATA_FORMATS.includes(format)) metadataTrusted = await chainsTo(outcome.trustPath, entry.attestationRootCertificates, options);
+  } else if (options.requireListedAuthenticator === true) {
+    throw new MfaError('INVALID_ARGUMENT', 'requireListedAuthenticator needs metadata (a verified FIDO metadata blob)');
+  }
+  if (options.requireListedAuthenticator === true) {
+    if (entry === undefined) return { ok: false, reason: 'authenticator-not-listed' };
+    if (isFidoAuthenticatorRevoked(entry)) return { ok: false, reason: 'authenticator-revoked' };
+    if (!metadataTrusted) return { ok: false, reason: 'attestation-untrusted' };
+  }
+  const trusted = metadataTrusted || (await chainsTo(outcome.trustPath, rootsFor(options, format), options));
   if (options.requireTrustedAttestation === true && !trusted) return { ok: false, reason: 'attestation-untrusted' };
 
   const id = bytesToBase64Url(attested.credentialId);
@@ -249,7 +282,7 @@ export async function verifyWebAuthnRegistration(
     transports,
     backupEligible: authData.flags.backupEligible,
     backedUp: authData.flags.backedUp,
-    aaguid: formatAaguid(attested.aaguid),
+    aaguid,
     attestationFormat: format,
     attestationType: outcome.type,
     attestationTrusted: trusted,
@@ -257,5 +290,6 @@ export async function verifyWebAuthnRegistration(
   const attachment = response.authenticatorAttachment;
   if (attachment === 'platform' || attachment === 'cross-platform') credential.authenticatorAttachment = attachment;
   if (options.userHandle !== undefined) credential.userHandle = options.userHandle;
+  if (entry !== undefined) credential.authenticatorName = entry.description;
   return { ok: true, credential, userVerified: authData.flags.userVerified, rpId: matchRpId(authData, options.expectedRpId)! };
 }
