@@ -76,6 +76,12 @@ function cycles(graph: Map<string, string[]>): string[][] {
 const layerOf = (file: string): string => file.split('/')[0]!.replace(/\.ts$/, '');
 const CORE = ['otp', 'backup-codes', 'oob', 'webauthn', 'ssh', 'policy'];
 
+/**
+ * Deliberate exceptions, each with its reason. The service loads the QR encoder lazily, by its own
+ * file, so that a login (which never draws a QR code) does not load it (cold start).
+ */
+const ALLOWED: readonly (readonly [string, string])[] = [['service/authenticator-flows.ts', 'otp/qr.ts']];
+
 /** Imports that cross a layer the wrong way: [importer, imported]. */
 function wrongWay(graph: Map<string, string[]>): [string, string][] {
   const bad: [string, string][] = [];
@@ -90,7 +96,7 @@ function wrongWay(graph: Map<string, string[]>): [string, string][] {
         (layer === 'store' && target === 'stores') ||
         // the service reaches a core module only through its public index
         (layer === 'service' && CORE.includes(target) && !/^[a-z-]+\/index\.ts$/.test(to) && to !== 'webauthn/browser/index.ts');
-      if (forbidden) bad.push([from, to]);
+      if (forbidden && !ALLOWED.some(([a, b]) => a === from && b === to)) bad.push([from, to]);
     }
   }
   return bad;
