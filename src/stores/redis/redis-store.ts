@@ -24,6 +24,7 @@ import type {
   RemoveLoginFactorsResult,
 } from '../../store/contract.js';
 import {
+  factorCredentialId,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -44,8 +45,12 @@ import {
   pairsToObject,
   storedInteger,
 } from './decode.js';
+import { gateOnEvictionPolicy } from './eviction-policy.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
+
+/** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
+const CREDENTIAL_CLAIM_PENDING_MS = 300_000;
 
 /**
  * Options of {@link createRedisStore}.
@@ -66,6 +71,13 @@ export interface RedisStoreOptions {
    * than "unknown" (the key's TTL is its expiry plus this). Default 24 hours.
    */
   readonly expiredEnrolmentRetentionMs?: number;
+  /**
+   * Run even when Redis's `maxmemory-policy` is `allkeys-*` (default `false`: every operation then
+   * rejects with `MfaError('STORE_MISCONFIGURED')`, whose message says how to fix it). Under memory
+   * pressure such a Redis evicts factors and backup codes, and their accounts read as having no
+   * MFA. Accept it only for a cache-only deployment you can afford to lose.
+   */
+  readonly allowAllKeysEviction?: boolean;
 }
 
 /** The nine factor fields as script arguments (see `scripts.ts`). */
@@ -100,6 +112,7 @@ export class RedisStore implements MfaStore {
   readonly redis: RedisClientLike;
   private readonly keys: RedisKeys;
   private readonly retentionMs: number;
+  private readonly policyCheck: () => Promise<void>;
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object' || typeof options.redis?.evalsha !== 'function') {
@@ -113,6 +126,24 @@ export class RedisStore implements MfaStore {
       throw new MfaError('INVALID_OPTION', 'expiredEnrolmentRetentionMs must be a non-negative integer');
     }
     this.retentionMs = retention;
+    // Checked when the store is first used (creation is synchronous), before any operation runs.
+    this.policyCheck = options.allowAllKeysEviction === true ? () => Promise.resolve() : gateOnEvictionPolicy(this, this.redis);
+  }
+
+  /**
+   * Asks Redis for its `maxmemory-policy` now (every operation does before the first one runs):
+   * await it at start-up to fail fast. Rejects with `MfaError('STORE_MISCONFIGURED')` for an
+   * `allkeys-*` policy (unless `allowAllKeysEviction`), `MfaError('STORE_ERROR')` when Redis does
+   * not answer.
+   *
+   * @example
+   * ```ts
+   * const store = createRedisStore({ redis });
+   * await store.checkServer(); // at start-up
+   * ```
+   */
+  checkServer(): Promise<void> {
+    return this.policyCheck();
   }
 
   // --- accounts -------------------------------------------------------------------------------
@@ -173,7 +204,9 @@ export class RedisStore implements MfaStore {
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
     if (!(await this.claimFactorId(record.accountId, record.id))) return false;
+    if (!(await this.claimCredential(record))) return false;
     const inserted = await runScript(this.redis, 'insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
+    await this.settleCredential(record, inserted === 1);
     return inserted === 1;
   }
 
@@ -276,6 +309,7 @@ export class RedisStore implements MfaStore {
     const codePairs = input.backupCodes === undefined ? undefined : backupCodePairs(input.backupCodes);
     const replaces = input.replacesFactorId ?? null;
     if (!(await this.claimFactorId(accountId, enrolmentId))) return { activated: false };
+    if (!(await this.claimCredential(factor))) return { activated: false, conflict: 'credential-id' };
     const k = this.keys;
     const [activated, stored] = (await runScript(
       this.redis,
@@ -283,6 +317,7 @@ export class RedisStore implements MfaStore {
       [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId)],
       [enrolmentId, String(now), replaces ?? '', ...factorArgs(factor), String(codePairs === undefined ? -1 : codePairs.length / 2), ...(codePairs ?? [])],
     )) as [number, number];
+    await this.settleCredential(factor, activated === 1);
     if (activated !== 1) return { activated: false };
     if (replaces !== null) await this.releaseFactorId(accountId, replaces);
     return { activated: true, backupCodesStored: stored === 1 };
@@ -388,6 +423,51 @@ export class RedisStore implements MfaStore {
 
   private async claimFactorId(accountId: string, factorId: string): Promise<boolean> {
     return (await runScript(this.redis, 'claimFactorId', [this.keys.factorOwner(factorId)], [accountId])) === 1;
+  }
+
+  /*
+   * WebAuthn credential ids are unique across accounts through a claim key in its own slot, taken
+   * before the factor is written: pending (it expires after CREDENTIAL_CLAIM_PENDING_MS) until the
+   * factor is stored, then permanent. Deleting a factor leaves its claim; a later claimant finds the
+   * owner's factor gone (or holding another credential) and takes the claim over, so deletes need
+   * no cross-slot step. A pending claim is never taken over: its registration may be in flight.
+   */
+  private async claimCredential(factor: MfaFactorRecord): Promise<boolean> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return true;
+    const key = this.keys.credentialOwner(credentialId);
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    const pending = String(CREDENTIAL_CLAIM_PENDING_MS);
+    const answer = (await runScript(this.redis, 'claimCredential', [key], [mine, pending])) as [number, string?, number?];
+    if (answer[0] === 1) return true;
+    const [, owner, ttl] = answer;
+    if (typeof owner !== 'string' || ttl !== -1) return false;
+    let holder: unknown;
+    try {
+      holder = JSON.parse(owner);
+    } catch {
+      holder = null;
+    }
+    if (!Array.isArray(holder) || typeof holder[0] !== 'string' || typeof holder[1] !== 'string') return false;
+    const [kind, data] = await runCommand('claimCredential', () =>
+      this.redis.hmget(this.keys.factors(holder[0] as string), `kind:${holder[1] as string}`, `data:${holder[1] as string}`),
+    );
+    if (typeof kind === 'string' && typeof data === 'string') {
+      try {
+        if (factorCredentialId({ kind, data: JSON.parse(data) }) === credentialId) return false;
+      } catch {
+        return false;
+      }
+    }
+    return (await runScript(this.redis, 'takeOverCredential', [key], [owner, mine, pending])) === 1;
+  }
+
+  /** After the write: a stored factor's claim becomes permanent, a refused one's is dropped. */
+  private async settleCredential(factor: MfaFactorRecord, stored: boolean): Promise<void> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return;
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    await runScript(this.redis, stored ? 'confirmCredential' : 'releaseCredential', [this.keys.credentialOwner(credentialId)], [mine]);
   }
 
   private async releaseFactorId(accountId: string, factorId: string): Promise<void> {
