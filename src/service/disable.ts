@@ -1,13 +1,15 @@
 /**
  * Disabling MFA: the typed confirmation the consoles use ("disable", any case, trimmed), a recent
  * step-up, and the policy hook, which can refuse and name what blocks it (organisations enforcing
- * MFA). Then every login factor, backup code and pending enrolment goes in one atomic store step;
- * recovery methods stay; every step-up grant is revoked.
+ * MFA). Then every login factor, backup code and pending enrolment goes, and every step-up grant
+ * and used-code tombstone is revoked, in one atomic store step (`removeLoginFactors`): a failure
+ * leaves MFA on, never off with old grants still valid. Recovery methods stay. The event follows
+ * the step, so it is emitted exactly when MFA went off.
  * @module
  */
 import { MfaError } from '../errors.js';
 import { loadFactors, loginFactorSummaries, requireAccount } from './accounts.js';
-import { forgetUsedBackupCodes } from './backup-code-flows.js';
+import { USED_BACKUP_CODE_PURPOSE } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import { requirePolicy } from './policy-check.js';
 import { STEP_UP_PURPOSE, requireStepUp } from './step-up.js';
@@ -27,16 +29,20 @@ export interface DisableMfaOptions {
 }
 
 /**
- * Result of `disable`.
+ * Result of `disable`. A wrong confirmation word is what the user typed, so it is a result
+ * (`confirmation-mismatch`: nothing changed, ask again); a missing step-up or a policy refusal is
+ * an `MfaError`.
  *
  * @example
  * ```ts
- * const { factorsRemoved }: DisableMfaResult = await service.disable(userId, options);
+ * const result: DisableMfaResult = await service.disable(userId, options);
+ * if (!result.ok) return form.error(`Type "${DISABLE_CONFIRMATION}" to confirm`);
+ * console.log(result.factorsRemoved);
  * ```
  */
-export interface DisableMfaResult {
-  readonly factorsRemoved: number;
-}
+export type DisableMfaResult =
+  | { readonly ok: true; readonly factorsRemoved: number }
+  | { readonly ok: false; readonly reason: 'confirmation-mismatch' };
 
 /**
  * The word a user types to confirm disabling MFA (compared case-insensitively, trimmed).
@@ -52,16 +58,15 @@ export const DISABLE_CONFIRMATION = 'disable';
 export async function disableMfa(ctx: ServiceContext, accountId: string, options: DisableMfaOptions): Promise<DisableMfaResult> {
   await requireAccount(ctx, accountId);
   const confirmation = options?.confirmation;
-  if (typeof confirmation !== 'string' || confirmation.trim().toLowerCase() !== DISABLE_CONFIRMATION) {
-    throw new MfaError('CONFIRMATION_MISMATCH', `type "${DISABLE_CONFIRMATION}" to confirm`, { details: { expected: DISABLE_CONFIRMATION } });
-  }
+  if (typeof confirmation !== 'string') throw new MfaError('INVALID_ARGUMENT', 'confirmation must be the string the user typed');
+  if (confirmation.trim().toLowerCase() !== DISABLE_CONFIRMATION) return { ok: false, reason: 'confirmation-mismatch' };
   await requireStepUp(ctx, accountId, options.stepUpToken, 'disable');
   const factors = await loadFactors(ctx, accountId);
   await requirePolicy(ctx, accountId, { type: 'disable' }, await loginFactorSummaries(ctx, accountId, factors));
-  await forgetUsedBackupCodes(ctx, accountId);
-  const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
+  const outcome = await ctx.store.removeLoginFactors({ accountId, revokeChallengePurposes: [STEP_UP_PURPOSE, USED_BACKUP_CODE_PURPOSE] });
+  if (!outcome.removed) throw new MfaError('STORE_ERROR', 'the store did not disable MFA; try again');
+  const factorsRemoved = outcome.factorIds.length;
   for (const f of factors) ctx.verifiers.forget(f.id);
-  await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);
   await ctx.emit({ type: 'mfa-disabled', accountId, details: { factorsRemoved } });
-  return { factorsRemoved };
+  return { ok: true, factorsRemoved };
 }

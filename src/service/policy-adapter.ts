@@ -49,12 +49,12 @@ export interface PolicyAdapterOptions {
  */
 export const DEFAULT_POLICY_RECOVERY_KINDS: readonly string[] = Object.freeze(['ssh-key', 'phone']);
 
-function blockersOf(owners: readonly PolicyOwner[]): readonly { id: string; name: string; type: string }[] {
+function ownersOf(owners: readonly PolicyOwner[]): readonly { id: string; name: string; type: string }[] {
   return Object.freeze(owners.map((owner) => Object.freeze({ id: owner.id, name: owner.name, type: owner.type })));
 }
 
 function refuse(refusal: PolicyRefusal): PolicyHookDecision {
-  return { allowed: false, code: refusal.code, blockers: blockersOf(refusal.owners), message: refusal.message };
+  return { allowed: false, code: refusal.code, owners: ownersOf(refusal.owners), message: refusal.message };
 }
 
 /**
@@ -66,7 +66,7 @@ function refuse(refusal: PolicyRefusal): PolicyHookDecision {
  * - `remove-factor`: refused for the last factor, or below a policy's minimum;
  * - `enrol`: refused (`FACTOR_NOT_ALLOWED`) for a kind a policy forbids.
  *
- * `blockers` are the owners (`id`, `name`, and `type`), distinct, sorted by name then id. A resolver
+ * `owners` are the owners (`id`, `name`, and `type`), distinct, sorted by name then id. A resolver
  * that fails makes the check throw `MfaError` `INTERNAL` (fail closed); a malformed policy throws
  * `INVALID_POLICY`.
  *
@@ -117,7 +117,7 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
           return {
             allowed: false,
             code: 'MFA_REQUIRED_BY_POLICY',
-            blockers: blockersOf(decision.owners),
+            owners: ownersOf(decision.owners),
             message: `MFA is required by ${listOwnerNames(decision.owners)}; enrol a factor they allow to log in`,
           };
         }
@@ -140,7 +140,7 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
         case 'remember-device': {
           const decision = evaluateRememberedDevices(policies);
           if (decision.allowed) return { allowed: true };
-          return { allowed: false, code: 'REMEMBERED_DEVICES_FORBIDDEN', blockers: blockersOf(decision.owners), message: decision.message };
+          return { allowed: false, code: 'REMEMBERED_DEVICES_FORBIDDEN', owners: ownersOf(decision.owners), message: decision.message };
         }
         default:
           throw new MfaError('INVALID_ARGUMENT', `unknown policy action ${JSON.stringify((action as { type?: unknown }).type)}`);

@@ -1,85 +1,29 @@
 /**
  * Account recovery, the part shared by its two methods (a registered SSH key, the phone on file):
  * the service option, the result, and what a successful recovery does. By default it removes the
- * lost login factors, backup codes and pending enrolments in one atomic store step (recovery
- * methods stay), revokes every step-up grant, and marks the account so `loginRequirement` reports
- * that a new login factor must be enrolled before the user goes on. The app can replace that with
- * its own action (open a support case, let the user replace one device).
+ * lost login factors, backup codes and pending enrolments, revokes every step-up grant and every
+ * other outstanding recovery challenge, and marks the account so `loginRequirement` reports that a
+ * new login factor must be enrolled before the user goes on, all in one atomic store step
+ * (recovery methods stay). The app can replace that with its own action (open a support case, let
+ * the user replace one device).
  * @module
  */
 import { MfaError } from '../errors.js';
 import { assertSshNamespace, SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
 import type { SshVerificationFailureReason } from '../ssh/index.js';
-import { forgetUsedBackupCodes } from './backup-code-flows.js';
+import { USED_BACKUP_CODE_PURPOSE } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { STEP_UP_PURPOSE } from './step-up.js';
 import type { MfaAccountRecord, MfaFactorRecord, MfaJsonObject } from '../store/records.js';
 import { clearAttempts } from './throttle.js';
+import type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings } from './options.js';
 
-/**
- * How an account is recovered: `ssh-key` (a signed challenge) or `phone` (a code by SMS).
- *
- * @example
- * ```ts
- * const method: AccountRecoveryMethod = 'ssh-key';
- * ```
- */
-export type AccountRecoveryMethod = 'ssh-key' | 'phone';
+export type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings, RecoveredAccount } from './options.js';
 
-/**
- * What the service was told about a completed recovery (input of a custom
- * {@link AccountRecoveryAction}).
- *
- * @example
- * ```ts
- * const recovered: RecoveredAccount = { accountId: 'user-42', method: 'ssh-key', factorId: 'ssh_…', at: Date.now() };
- * ```
- */
-export interface RecoveredAccount {
-  readonly accountId: string;
-  readonly method: AccountRecoveryMethod;
-  /** The SSH key or phone (recovery method or SMS factor) that proved the recovery. */
-  readonly factorId: string;
-  readonly at: number;
-}
 
-/**
- * What a successful recovery does:
- * - `reset-factors` (default): removes every login factor, backup code and pending enrolment
- *   (recovery methods stay), revokes step-up grants, and requires a new enrolment at next login
- *   (`loginRequirement(...).reenrolmentRequired`);
- * - a function: the app's own action instead (nothing is removed; the challenge is spent and the
- *   events are emitted either way). A throwing action surfaces as `MfaError('INTERNAL')`.
- *
- * @example
- * ```ts
- * const action: AccountRecoveryAction = async ({ accountId, method }) => { await tickets.open(accountId, method); };
- * ```
- */
-export type AccountRecoveryAction = 'reset-factors' | ((recovered: RecoveredAccount) => void | Promise<void>);
 
-/**
- * Account recovery settings (service option `recovery`).
- *
- * @example
- * ```ts
- * const recovery: AccountRecoverySettings = { sshNamespace: 'recovery@example.com' };
- * ```
- */
-export interface AccountRecoverySettings {
-  /**
-   * The SSHSIG namespace users sign recovery challenges for (`ssh-keygen -Y sign -n …`): app
-   * specific, e.g. `recovery@example.com`; never `file`, `git` or `email`. Needed for SSH recovery.
-   */
-  readonly sshNamespace?: string;
-  /** Lifetime of an SSH recovery challenge, 30 to 3600 s; default 900 (15 minutes). */
-  readonly sshChallengeTtlSeconds?: number;
-  /** Recovery challenges (SSH or phone) an account may start per hour; default 10. */
-  readonly maxStartsPerHour?: number;
-  /** What a successful recovery does; default `reset-factors`. */
-  readonly action?: AccountRecoveryAction;
-}
+
 
 /** Resolved settings. @internal */
 export interface ResolvedRecoverySettings {
@@ -248,17 +192,24 @@ export async function performRecovery(
     await ctx.emit({ type: 'recovery-completed', accountId, factorId: proof.id, kind: proof.kind, name: proof.name, details: { ...details, method, action: 'custom' } });
     return { ok: true, method, recoveredWith, action: 'custom', factorsRemoved: 0, reenrolmentRequired: false };
   }
-  // The mark first: should the next step fail, the account still asks for a new enrolment.
-  const marked = await updateAccountData(ctx, accountId, (data) => ({ ...data, [REENROLMENT_KEY]: { since: at, method } }));
-  if (!marked) throw new MfaError('STORE_ERROR', 'the account kept changing during the recovery; try again');
-  const before = await ctx.store.listFactors(accountId);
-  await forgetUsedBackupCodes(ctx, accountId);
-  const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
-  for (const f of before) if (f.role === 'login') ctx.verifiers.forget(f.id);
-  await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);
-  // Other outstanding recovery challenges and codes die with this recovery: none can undo the new enrolment.
-  await ctx.store.deleteChallenges(accountId, SSH_RECOVERY_PURPOSE);
-  await ctx.store.deleteChallenges(accountId, PHONE_RECOVERY_PURPOSE);
+  // One atomic store step: the "enrol again" mark, the login factors, backup codes and pending
+  // enrolments gone, and what depended on them revoked (step-up grants, used-code tombstones, and
+  // every other outstanding recovery challenge or code: none can undo the new enrolment). A
+  // failure changes nothing of it; the event follows the step.
+  let factorIds: readonly string[] | undefined;
+  for (let attempt = 0; attempt < 5 && factorIds === undefined; attempt++) {
+    const account = await ctx.store.getAccount(accountId);
+    if (account === null) throw new MfaError('ACCOUNT_NOT_FOUND', 'no MFA data for this account', { details: { accountId } });
+    const outcome = await ctx.store.removeLoginFactors({
+      accountId,
+      revokeChallengePurposes: [STEP_UP_PURPOSE, USED_BACKUP_CODE_PURPOSE, SSH_RECOVERY_PURPOSE, PHONE_RECOVERY_PURPOSE],
+      account: { data: { ...account.data, [REENROLMENT_KEY]: { since: at, method } }, updatedAt: at, expectedRevision: account.revision },
+    });
+    if (outcome.removed) factorIds = outcome.factorIds;
+  }
+  if (factorIds === undefined) throw new MfaError('STORE_ERROR', 'the account kept changing during the recovery; try again');
+  for (const id of factorIds) ctx.verifiers.forget(id);
+  const factorsRemoved = factorIds.length;
   await ctx.emit({
     type: 'recovery-completed',
     accountId,

@@ -128,7 +128,7 @@ function deviceOf(record: MfaChallengeRecord): RememberedDevice {
   };
 }
 
-async function policyAllows(ctx: ServiceContext, accountId: string): Promise<{ allowed: true } | { allowed: false; code: string; message: string; blockers: readonly { id: string; name: string }[] }> {
+async function policyAllows(ctx: ServiceContext, accountId: string): Promise<{ allowed: true } | { allowed: false; code: string; message: string; owners: readonly { id: string; name: string }[] }> {
   const decision = await askPolicy(ctx, accountId, { type: 'remember-device' }, []);
   return decision.allowed ? { allowed: true } : decision;
 }
@@ -155,7 +155,7 @@ export async function rememberDevice(ctx: ServiceContext, accountId: string, opt
   const policy = await policyAllows(ctx, accountId);
   if (!policy.allowed) {
     await ctx.store.deleteChallenges(accountId, REMEMBERED_DEVICE_PURPOSE);
-    throw new MfaError('REMEMBERED_DEVICES_FORBIDDEN', policy.message, { details: { blockers: policy.blockers.map((b) => ({ id: b.id, name: b.name })) } });
+    throw new MfaError('REMEMBERED_DEVICES_FORBIDDEN', policy.message, { details: { owners: policy.owners.map((b) => ({ id: b.id, name: b.name })) } });
   }
   const generation = await currentGeneration(ctx, accountId);
   // requireStepUp succeeded, so a generation exists; a disable racing this call makes it null.

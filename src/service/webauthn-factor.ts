@@ -5,42 +5,11 @@
  */
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import type { WebAuthnAttestationFormat } from '../webauthn/index.js';
 import type { MfaFactorRecord } from '../store/records.js';
+import type { WebAuthnServiceSettings } from './options.js';
 
-/**
- * WebAuthn settings of the service (option `webauthn`).
- *
- * @example
- * ```ts
- * const webauthn: WebAuthnServiceSettings = { rpId: 'example.org', rpName: 'Example', origins: ['https://example.org'] };
- * ```
- */
-export interface WebAuthnServiceSettings {
-  /** The RP ID (registrable domain of the site); put in ceremony options unless a start call names another. */
-  readonly rpId: string;
-  /**
-   * More RP IDs whose credentials are accepted (related origins, WebAuthn L3 §5.11: sister sites,
-   * or a move to a new domain). A response verifies when its rpIdHash is that of `rpId` or of one
-   * of these; list their origins in `origins` too. Default: `rpId` alone.
-   */
-  readonly relatedRpIds?: readonly string[];
-  /** Shown by the browser; default the service issuer. */
-  readonly rpName?: string;
-  /** Allowed origins, e.g. `https://example.org`. */
-  readonly origins: readonly string[];
-  /** COSE algorithms (default Ed25519, ES256, RS256). */
-  readonly algorithms?: readonly number[];
-  /** Require UV for second-factor use too (passkey login always requires it); default false. */
-  readonly requireUserVerification?: boolean;
-  /** Ceremony timeout and challenge lifetime, ms; default 300000. */
-  readonly timeoutMs?: number;
-  /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
-  readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
-  readonly requireTrustedAttestation?: boolean;
-  /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
-  readonly onCounterRegression?: 'reject' | 'accept';
-}
+export type { WebAuthnServiceSettings } from './options.js';
+
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 
@@ -92,12 +61,33 @@ interface WebAuthnFactorData {
   backedUp: boolean;
   aaguid: string;
   attestationFormat: string;
+  /** The model's name from the FIDO metadata at registration, when one was configured and listed it. */
+  authenticatorName?: string;
   /**
    * The authenticator signs with a counter of 0 (passkeys usually do): it reported 0 at
-   * registration and again at a login. From then on `lastStep` counts logins instead (so
-   * `lastUsedAt` moves on every login) and the counter is checked as 0.
+   * registration and again at a login. While it does, `lastStep` counts logins instead (so
+   * `lastUsedAt` moves on every login) and the counter is checked as 0. Once it reports a positive
+   * counter it counts again (`counterless: false`, `counterOffset` set) and regressions are flagged
+   * again (WebAuthn L3 §6.1.1).
    */
   counterless?: boolean;
+  /**
+   * The login count `lastStep` had when a counterless authenticator started counting: from then on
+   * `lastStep = counterOffset + signCount`, so the store's atomic `advanceFactorStep` still guards
+   * the counter. Absent (0) for authenticators that counted from the start.
+   */
+  counterOffset?: number;
+}
+
+/** The credential's last sign counter as `lastStep` holds it (see `counterOffset`). @internal */
+export function storedSignCount(record: MfaFactorRecord, data: WebAuthnFactorData): number {
+  return data.counterless === true ? 0 : Math.max(0, record.lastStep - counterOffsetOf(data));
+}
+
+/** The factor's `counterOffset` (0 when absent). @internal */
+export function counterOffsetOf(data: WebAuthnFactorData): number {
+  const offset = data.counterOffset;
+  return typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 ? offset : 0;
 }
 
 export function webauthnData(record: MfaFactorRecord): WebAuthnFactorData {

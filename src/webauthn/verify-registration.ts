@@ -13,6 +13,7 @@ import { parseAuthenticatorData } from './authenticator-data.js';
 import { type CborMap, decodeCbor } from './cbor.js';
 import { type WebAuthnCeremonyFailure, checkAuthenticatorFlags, checkClientData, formatAaguid, matchRpId, responseBytes } from './ceremony.js';
 import { parseClientDataJSON } from './client-data.js';
+import { type FidoMetadata, type FidoMetadataEntry, findFidoMetadataEntry, isFidoAuthenticatorRevoked } from './metadata/entry.js';
 import { coseAlgorithmAllowed, parseCosePublicKey } from './cose.js';
 import { type WebAuthnExpectations, type WebAuthnRegistrationResponseJSON, type WebAuthnTransport, WEBAUTHN_DEFAULT_ALGORITHMS } from './types.js';
 
@@ -53,6 +54,24 @@ export interface VerifyWebAuthnRegistrationOptions extends WebAuthnExpectations 
   isCredentialRegistered?: (credentialId: string) => boolean | Promise<boolean>;
   /** Time for certificate validity (default `Date.now`). */
   now?: Clock;
+  /**
+   * The user handle (`user.id`, base64url) of the creation options the response answers. Returned
+   * in `credential.userHandle`, so that storing the credential as registration returns it makes
+   * every later login check the response's user handle against it.
+   */
+  userHandle?: string;
+  /**
+   * A verified FIDO metadata blob ({@link verifyFidoMetadataBlob}). The credential gets the
+   * authenticator's name (`authenticatorName`) when its AAGUID is listed, and a `packed`, `tpm` or
+   * `android-key` chain that reaches a root of that entry counts as trusted.
+   */
+  metadata?: FidoMetadata;
+  /**
+   * Accept only authenticators the metadata lists, with no revoked or compromise status report,
+   * whose `packed`/`tpm`/`android-key` attestation chains to the entry's roots; needs `metadata`.
+   * Refusals: `authenticator-not-listed`, `authenticator-revoked`, `attestation-untrusted`.
+   */
+  requireListedAuthenticator?: boolean;
 }
 
 /**
@@ -87,6 +106,10 @@ export interface WebAuthnRegisteredCredential {
   attestationTrusted: boolean;
   /** `platform` or `cross-platform`, when the browser said. */
   authenticatorAttachment?: 'platform' | 'cross-platform';
+  /** The user handle the credential was created for (base64url), when the options named it: store it. */
+  userHandle?: string;
+  /** The authenticator model's name from the metadata (e.g. "YubiKey 5 NFC"), when it lists the AAGUID. */
+  authenticatorName?: string;
 }
 
 /**
@@ -106,7 +129,9 @@ export type WebAuthnRegistrationFailure =
   | 'attestation-untrusted'
   | 'credential-id-too-long'
   | 'credential-id-mismatch'
-  | 'credential-already-registered';
+  | 'credential-already-registered'
+  | 'authenticator-not-listed'
+  | 'authenticator-revoked';
 
 /**
  * The result of {@link verifyWebAuthnRegistration}.
@@ -133,8 +158,10 @@ function rootsFor(options: VerifyWebAuthnRegistrationOptions, format: WebAuthnAt
   return (roots as Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>)[format] ?? [];
 }
 
-async function isTrusted(trustPath: X509Certificate[], format: WebAuthnAttestationFormat, options: VerifyWebAuthnRegistrationOptions): Promise<boolean> {
-  const rootBytes = rootsFor(options, format);
+/** Formats whose chains are checked against the metadata entry's roots. */
+const METADATA_FORMATS: readonly WebAuthnAttestationFormat[] = ['packed', 'tpm', 'android-key'];
+
+async function chainsTo(trustPath: X509Certificate[], rootBytes: readonly Uint8Array[], options: VerifyWebAuthnRegistrationOptions): Promise<boolean> {
   if (trustPath.length === 0 || rootBytes.length === 0) return false;
   const roots = rootBytes.map((der) => parseX509Certificate(der));
   const now = (options.now ?? systemClock)();
@@ -161,6 +188,11 @@ export async function verifyWebAuthnRegistration(
   response: WebAuthnRegistrationResponseJSON,
   options: VerifyWebAuthnRegistrationOptions,
 ): Promise<WebAuthnRegistrationResult> {
+  const handle = options?.userHandle;
+  // A user handle is 1 to 64 bytes (§5.4.3): 1 to 86 base64url characters.
+  if (handle !== undefined && (typeof handle !== 'string' || !/^[A-Za-z0-9_-]{1,86}$/.test(handle))) {
+    throw new MfaError('INVALID_ARGUMENT', 'userHandle must be the base64url user.id of the creation options (1 to 64 bytes)');
+  }
   if (typeof response !== 'object' || response === null || typeof response.response !== 'object' || response.response === null) {
     throw new MfaError('INVALID_CREDENTIAL', 'registration response must be an object with a response member');
   }
@@ -218,7 +250,21 @@ export async function verifyWebAuthnRegistration(
   if (outcome === undefined) return { ok: false, reason: 'attestation-format-not-allowed' };
   if (!outcome.ok) return { ok: false, reason: outcome.reason };
   const format = fmt as WebAuthnAttestationFormat;
-  const trusted = await isTrusted(outcome.trustPath, format, options);
+  const aaguid = formatAaguid(attested.aaguid);
+  let entry: FidoMetadataEntry | undefined;
+  let metadataTrusted = false;
+  if (options.metadata !== undefined) {
+    entry = findFidoMetadataEntry(options.metadata, aaguid);
+    if (entry !== undefined && METADATA_FORMATS.includes(format)) metadataTrusted = await chainsTo(outcome.trustPath, entry.attestationRootCertificates, options);
+  } else if (options.requireListedAuthenticator === true) {
+    throw new MfaError('INVALID_ARGUMENT', 'requireListedAuthenticator needs metadata (a verified FIDO metadata blob)');
+  }
+  if (options.requireListedAuthenticator === true) {
+    if (entry === undefined) return { ok: false, reason: 'authenticator-not-listed' };
+    if (isFidoAuthenticatorRevoked(entry)) return { ok: false, reason: 'authenticator-revoked' };
+    if (!metadataTrusted) return { ok: false, reason: 'attestation-untrusted' };
+  }
+  const trusted = metadataTrusted || (await chainsTo(outcome.trustPath, rootsFor(options, format), options));
   if (options.requireTrustedAttestation === true && !trusted) return { ok: false, reason: 'attestation-untrusted' };
 
   const id = bytesToBase64Url(attested.credentialId);
@@ -236,12 +282,14 @@ export async function verifyWebAuthnRegistration(
     transports,
     backupEligible: authData.flags.backupEligible,
     backedUp: authData.flags.backedUp,
-    aaguid: formatAaguid(attested.aaguid),
+    aaguid,
     attestationFormat: format,
     attestationType: outcome.type,
     attestationTrusted: trusted,
   };
   const attachment = response.authenticatorAttachment;
   if (attachment === 'platform' || attachment === 'cross-platform') credential.authenticatorAttachment = attachment;
+  if (options.userHandle !== undefined) credential.userHandle = options.userHandle;
+  if (entry !== undefined) credential.authenticatorName = entry.description;
   return { ok: true, credential, userVerified: authData.flags.userVerified, rpId: matchRpId(authData, options.expectedRpId)! };
 }

@@ -153,7 +153,7 @@ describe('remembered devices', () => {
     expect(await h.service.listRememberedDevices('user-1')).toEqual([]);
     await expect(h.service.rememberDevice('user-1', { stepUpToken, name: 'x' })).rejects.toMatchObject({
       code: 'REMEMBERED_DEVICES_FORBIDDEN',
-      details: { blockers: [{ id: 'org-1', name: 'ACME' }] },
+      details: { owners: [{ id: 'org-1', name: 'ACME' }] },
     });
   });
 });

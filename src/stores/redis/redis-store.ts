@@ -15,8 +15,16 @@
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type {
+  ActivateEnrolmentInput,
+  ActivateEnrolmentResult,
+  DeleteFactorOutcome,
+  MfaStore,
+  RemoveLoginFactorsInput,
+  RemoveLoginFactorsResult,
+} from '../../store/contract.js';
 import {
+  factorCredentialId,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -37,8 +45,12 @@ import {
   pairsToObject,
   storedInteger,
 } from './decode.js';
+import { gateOnEvictionPolicy } from './eviction-policy.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
+
+/** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
+const CREDENTIAL_CLAIM_PENDING_MS = 300_000;
 
 /**
  * Options of {@link createRedisStore}.
@@ -59,6 +71,13 @@ export interface RedisStoreOptions {
    * than "unknown" (the key's TTL is its expiry plus this). Default 24 hours.
    */
   readonly expiredEnrolmentRetentionMs?: number;
+  /**
+   * Run even when Redis's `maxmemory-policy` is `allkeys-*` (default `false`: every operation then
+   * rejects with `MfaError('STORE_MISCONFIGURED')`, whose message says how to fix it). Under memory
+   * pressure such a Redis evicts factors and backup codes, and their accounts read as having no
+   * MFA. Accept it only for a cache-only deployment you can afford to lose.
+   */
+  readonly allowAllKeysEviction?: boolean;
 }
 
 /** The nine factor fields as script arguments (see `scripts.ts`). */
@@ -93,6 +112,7 @@ export class RedisStore implements MfaStore {
   readonly redis: RedisClientLike;
   private readonly keys: RedisKeys;
   private readonly retentionMs: number;
+  private readonly policyCheck: () => Promise<void>;
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object' || typeof options.redis?.evalsha !== 'function') {
@@ -106,6 +126,24 @@ export class RedisStore implements MfaStore {
       throw new MfaError('INVALID_OPTION', 'expiredEnrolmentRetentionMs must be a non-negative integer');
     }
     this.retentionMs = retention;
+    // Checked when the store is first used (creation is synchronous), before any operation runs.
+    this.policyCheck = options.allowAllKeysEviction === true ? () => Promise.resolve() : gateOnEvictionPolicy(this, this.redis);
+  }
+
+  /**
+   * Asks Redis for its `maxmemory-policy` now (every operation does before the first one runs):
+   * await it at start-up to fail fast. Rejects with `MfaError('STORE_MISCONFIGURED')` for an
+   * `allkeys-*` policy (unless `allowAllKeysEviction`), `MfaError('STORE_ERROR')` when Redis does
+   * not answer.
+   *
+   * @example
+   * ```ts
+   * const store = createRedisStore({ redis });
+   * await store.checkServer(); // at start-up
+   * ```
+   */
+  checkServer(): Promise<void> {
+    return this.policyCheck();
   }
 
   // --- accounts -------------------------------------------------------------------------------
@@ -166,7 +204,9 @@ export class RedisStore implements MfaStore {
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
     if (!(await this.claimFactorId(record.accountId, record.id))) return false;
+    if (!(await this.claimCredential(record))) return false;
     const inserted = await runScript(this.redis, 'insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
+    await this.settleCredential(record, inserted === 1);
     return inserted === 1;
   }
 
@@ -209,6 +249,39 @@ export class RedisStore implements MfaStore {
     return deleted.length;
   }
 
+  async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
+    const { accountId, account } = input;
+    const purposes = [...input.revokeChallengePurposes];
+    if (account !== undefined) {
+      // A stale revision changes nothing, not even the revocations below.
+      const stored = await runCommand('removeLoginFactors', () => this.redis.hget(this.keys.account(accountId), 'rev'));
+      if (stored !== String(account.expectedRevision)) return { removed: false };
+    }
+    // A challenge lives under its own tag (it is consumed by id alone), so the revocations cannot
+    // share the account's script: they go first. A failure between the two leaves MFA on with
+    // its grants revoked (stronger than asked, never weaker); a retry converges.
+    await this.revokeChallenges(accountId, purposes);
+    const k = this.keys;
+    const outcome = (await runScript(
+      this.redis,
+      'removeLoginFactors',
+      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId)],
+      account === undefined
+        ? ['', '', '', '']
+        : [String(account.expectedRevision), String(account.expectedRevision + 1), String(account.updatedAt), JSON.stringify(account.data)],
+    )) as [number, string[]?];
+    if (outcome[0] !== 1) return { removed: false };
+    const factorIds = outcome[1] ?? [];
+    // A grant minted by a login that raced the two steps would outlive the factors: a second pass
+    // (best effort: the step above is done and must be reported).
+    // The claims go best effort too: a claim left behind only reserves a random id for its account.
+    await Promise.all([
+      ...factorIds.map((id) => this.releaseFactorId(accountId, id).catch(() => undefined)),
+      this.revokeChallenges(accountId, purposes).catch(() => undefined),
+    ]);
+    return { removed: true, factorIds };
+  }
+
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
@@ -236,6 +309,7 @@ export class RedisStore implements MfaStore {
     const codePairs = input.backupCodes === undefined ? undefined : backupCodePairs(input.backupCodes);
     const replaces = input.replacesFactorId ?? null;
     if (!(await this.claimFactorId(accountId, enrolmentId))) return { activated: false };
+    if (!(await this.claimCredential(factor))) return { activated: false, conflict: 'credential-id' };
     const k = this.keys;
     const [activated, stored] = (await runScript(
       this.redis,
@@ -243,6 +317,7 @@ export class RedisStore implements MfaStore {
       [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId)],
       [enrolmentId, String(now), replaces ?? '', ...factorArgs(factor), String(codePairs === undefined ? -1 : codePairs.length / 2), ...(codePairs ?? [])],
     )) as [number, number];
+    await this.settleCredential(factor, activated === 1);
     if (activated !== 1) return { activated: false };
     if (replaces !== null) await this.releaseFactorId(accountId, replaces);
     return { activated: true, backupCodesStored: stored === 1 };
@@ -272,14 +347,14 @@ export class RedisStore implements MfaStore {
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    const writes: Promise<unknown>[] = [
-      runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
-        String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
-        String(record.createdAt), String(record.expiresAt), String(record.revision),
-      ]),
-    ];
-    if (record.accountId !== null) writes.push(this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt));
-    await Promise.all(writes);
+    // The account's index entry first: a challenge is never stored unlisted, so revoking the
+    // account's grants (deleteChallenges) always finds it. An entry whose record write failed only
+    // names a challenge that does not exist.
+    if (record.accountId !== null) await this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt);
+    await runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
+      String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
+      String(record.createdAt), String(record.expiresAt), String(record.revision),
+    ]);
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
@@ -356,8 +431,57 @@ export class RedisStore implements MfaStore {
     return (await runScript(this.redis, 'claimFactorId', [this.keys.factorOwner(factorId)], [accountId])) === 1;
   }
 
+  /*
+   * WebAuthn credential ids are unique across accounts through a claim key in its own slot, taken
+   * before the factor is written: pending (it expires after CREDENTIAL_CLAIM_PENDING_MS) until the
+   * factor is stored, then permanent. Deleting a factor leaves its claim; a later claimant finds the
+   * owner's factor gone (or holding another credential) and takes the claim over, so deletes need
+   * no cross-slot step. A pending claim is never taken over: its registration may be in flight.
+   */
+  private async claimCredential(factor: MfaFactorRecord): Promise<boolean> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return true;
+    const key = this.keys.credentialOwner(credentialId);
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    const pending = String(CREDENTIAL_CLAIM_PENDING_MS);
+    const answer = (await runScript(this.redis, 'claimCredential', [key], [mine, pending])) as [number, string?, number?];
+    if (answer[0] === 1) return true;
+    const [, owner, ttl] = answer;
+    if (typeof owner !== 'string' || ttl !== -1) return false;
+    let holder: unknown;
+    try {
+      holder = JSON.parse(owner);
+    } catch {
+      holder = null;
+    }
+    if (!Array.isArray(holder) || typeof holder[0] !== 'string' || typeof holder[1] !== 'string') return false;
+    const [kind, data] = await runCommand('claimCredential', () =>
+      this.redis.hmget(this.keys.factors(holder[0] as string), `kind:${holder[1] as string}`, `data:${holder[1] as string}`),
+    );
+    if (typeof kind === 'string' && typeof data === 'string') {
+      try {
+        if (factorCredentialId({ kind, data: JSON.parse(data) }) === credentialId) return false;
+      } catch {
+        return false;
+      }
+    }
+    return (await runScript(this.redis, 'takeOverCredential', [key], [owner, mine, pending])) === 1;
+  }
+
+  /** After the write: a stored factor's claim becomes permanent, a refused one's is dropped. */
+  private async settleCredential(factor: MfaFactorRecord, stored: boolean): Promise<void> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return;
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    await runScript(this.redis, stored ? 'confirmCredential' : 'releaseCredential', [this.keys.credentialOwner(credentialId)], [mine]);
+  }
+
   private async releaseFactorId(accountId: string, factorId: string): Promise<void> {
     await runScript(this.redis, 'releaseFactorId', [this.keys.factorOwner(factorId)], [accountId]);
+  }
+
+  private async revokeChallenges(accountId: string, purposes: readonly string[]): Promise<void> {
+    for (const purpose of purposes) await this.deleteChallenges(accountId, purpose);
   }
 
   private async indexChallenge(accountId: string, challengeId: string, expiresAt: number, now: number): Promise<void> {
