@@ -10,7 +10,6 @@ import {
   createTotpVerifier,
   encodeBase32Secret,
   generateSecret,
-  renderQrSvg,
   type OtpAlgorithm,
   type TotpVerifier,
 } from '../otp/index.js';
@@ -80,6 +79,16 @@ export function totpData(data: MfaJsonObject): TotpFactorData {
   return { secret, algorithm, digits, period };
 }
 
+/**
+ * The QR encoder, loaded at the first enrolment rather than with `mfakit/service`: `qrcode-svg`
+ * costs more to import than most of the service, and logins never need it (bench/startup).
+ */
+let qrModule: Promise<typeof import('../otp/qr.js')> | undefined;
+function loadQr(): Promise<typeof import('../otp/qr.js')> {
+  qrModule ??= import('../otp/qr.js');
+  return qrModule;
+}
+
 /** Starts an authenticator-app enrolment. @internal */
 export async function startAuthenticatorEnrolment(
   ctx: ServiceContext,
@@ -98,7 +107,7 @@ export async function startAuthenticatorEnrolment(
   const { algorithm, digits, period, secretBytes } = ctx.totp;
   const secret = generateSecret({ bytes: secretBytes, random: ctx.random });
   const keyUri = buildKeyUri({ secret, accountName: label, issuer: ctx.issuer, algorithm, digits, period });
-  const qrSvg = renderQrSvg(keyUri);
+  const qrSvg = (await loadQr()).renderQrSvg(keyUri);
   const manualKey = encodeBase32Secret(secret).replace(/(.{4})(?=.)/g, '$1 ');
   const sealed = await ctx.sealer.seal(secret, { accountId, factorId: id });
   secret.fill(0);

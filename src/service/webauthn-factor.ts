@@ -107,10 +107,29 @@ interface WebAuthnFactorData {
   authenticatorName?: string;
   /**
    * The authenticator signs with a counter of 0 (passkeys usually do): it reported 0 at
-   * registration and again at a login. From then on `lastStep` counts logins instead (so
-   * `lastUsedAt` moves on every login) and the counter is checked as 0.
+   * registration and again at a login. While it does, `lastStep` counts logins instead (so
+   * `lastUsedAt` moves on every login) and the counter is checked as 0. Once it reports a positive
+   * counter it counts again (`counterless: false`, `counterOffset` set) and regressions are flagged
+   * again (WebAuthn L3 §6.1.1).
    */
   counterless?: boolean;
+  /**
+   * The login count `lastStep` had when a counterless authenticator started counting: from then on
+   * `lastStep = counterOffset + signCount`, so the store's atomic `advanceFactorStep` still guards
+   * the counter. Absent (0) for authenticators that counted from the start.
+   */
+  counterOffset?: number;
+}
+
+/** The credential's last sign counter as `lastStep` holds it (see `counterOffset`). @internal */
+export function storedSignCount(record: MfaFactorRecord, data: WebAuthnFactorData): number {
+  return data.counterless === true ? 0 : Math.max(0, record.lastStep - counterOffsetOf(data));
+}
+
+/** The factor's `counterOffset` (0 when absent). @internal */
+export function counterOffsetOf(data: WebAuthnFactorData): number {
+  const offset = data.counterOffset;
+  return typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 ? offset : 0;
 }
 
 export function webauthnData(record: MfaFactorRecord): WebAuthnFactorData {

@@ -4,7 +4,7 @@
  * challenge and is activated at most once, atomically, and expires (default 300 s).
  * @module
  */
-import { MfaError } from '../errors.js';
+import { isMfaError, MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
 import {
   createWebAuthnRegistrationOptions,
@@ -196,7 +196,15 @@ export async function finishWebAuthnRegistrationFlow(
       ...(c.authenticatorName === undefined ? {} : { authenticatorName: c.authenticatorName }),
     },
   };
-  const activated = await activate(ctx, pending, factor);
+  let activated: ConfirmEnrolmentResult;
+  try {
+    activated = await activate(ctx, pending, factor);
+  } catch (error) {
+    // The store holds this credential id for a factor already (any account): L3 §7.1 step 26.
+    if (!isMfaError(error, 'DUPLICATE')) throw error;
+    await ctx.emit({ type: 'enrolment-failed', accountId, factorId: pending.id, kind: 'webauthn', reason: 'credential-already-registered' });
+    return { ok: false, reason: 'credential-already-registered' };
+  }
   if (!activated.ok) return { ok: false, reason: 'expired' };
   return activated;
 }
