@@ -104,8 +104,14 @@ export interface OobSettings {
   readonly allowFallback?: boolean;
   /** Code lifetime; default 600 s (the maximum). */
   readonly ttlSeconds?: number;
-  /** Codes sent per destination per hour; default 5. */
+  /** Codes sent per destination per hour (the destination normalised, see `oobSendLimitKey`); default 5. */
   readonly maxSendsPerHour?: number;
+  /**
+   * Codes sent for one account per hour, across all its destinations (enrolment, login and
+   * recovery codes); default 10. Stops one account from making the service send to many
+   * destinations (SMS pumping, mail flooding) while each stays under its own limit.
+   */
+  readonly maxSendsPerAccountPerHour?: number;
 }
 
 /**
