@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const entries = JSON.parse(readFileSync(new URL('./src/entries.json', import.meta.url), 'utf8'));
 const GUIDE_ORDER = [
-  'concepts', 'authenticator-apps', 'login', 'backup-codes', 'email-sms', 'webauthn', 'recovery', 'policy', 'disabling',
+  'concepts', 'authenticator-apps', 'login', 'remembered-devices', 'backup-codes', 'email-sms', 'webauthn', 'recovery', 'policy', 'disabling',
   'events', 'stores', 'core-functions', 'service', 'security', 'security-backup-codes', 'performance', 'runtimes', 'upgrading',
 ];
 const rank = (file) => {
