@@ -147,5 +147,22 @@ export function securityCases(makeStore: StoreFactory, clock: Clock): Conformanc
     check(sent.length === 10, 'ten messages went out', { sent: sent.length });
   });
 
+  add('security: a step-up token minted by one service is refused by another sharing its key ring and store', async (store, start) => {
+    const a = rig(store, start, { issuer: 'Service A' });
+    const b = rig(store, start, { issuer: 'Service B' });
+    const accountId = uniqueId('acct');
+    const pending = await a.svc.startAuthenticatorEnrolment(accountId);
+    const app = appOf(pending.manualKey, a.now);
+    check((await a.svc.confirmEnrolment(accountId, pending.enrolmentId, app())).ok, 'enrolled');
+    a.advance(30_000);
+    b.advance(30_000);
+    const login = await a.svc.verify(accountId, app());
+    check(login.ok, 'verified at service A');
+    const token = login.ok ? login.stepUp.token : '';
+    check(await a.svc.hasRecentStepUp(accountId, token), 'service A accepts its own token');
+    check(!(await b.svc.hasRecentStepUp(accountId, token)), 'service B refuses it');
+    await checkRejects(() => b.svc.regenerateBackupCodes(accountId, { stepUpToken: token }), 'STEP_UP_REQUIRED', 'a change at service B');
+  });
+
   return cases;
 }
