@@ -132,5 +132,20 @@ export function securityCases(makeStore: StoreFactory, clock: Clock): Conformanc
     check(two.ok && two.stepUp === null, 'second factor: no grant beyond the one the caller holds', { stepUp: two.ok ? two.stepUp : null });
   });
 
+  add('security: a trailing dot or capitals in the domain share the destination\'s send limit', async (store, start) => {
+    const { svc } = rig(store, start);
+    const variants = ['victim@example.com', 'victim@example.com.', 'victim@EXAMPLE.COM.', 'Victim@Example.com', 'victim+x@example.com'];
+    for (const destination of variants) await svc.startOobEnrolment(uniqueId('acct'), { channel: 'email', destination });
+    await checkRejects(() => svc.startOobEnrolment(uniqueId('acct'), { channel: 'email', destination: 'victim@example.com.' }), 'SEND_LIMIT_EXCEEDED', 'the sixth send to one mailbox');
+  });
+
+  add('security: one account cannot make the service send more than the per-account cap across destinations', async (store, start) => {
+    const { svc, sent } = rig(store, start);
+    const accountId = uniqueId('acct');
+    for (let i = 0; i < 10; i++) await svc.startOobEnrolment(accountId, { channel: 'email', destination: `d${i}@example.net` });
+    await checkRejects(() => svc.startOobEnrolment(accountId, { channel: 'email', destination: 'd10@example.net' }), 'SEND_LIMIT_EXCEEDED', 'the 11th send of one account in an hour');
+    check(sent.length === 10, 'ten messages went out', { sent: sent.length });
+  });
+
   return cases;
 }
