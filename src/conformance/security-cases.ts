@@ -9,7 +9,7 @@ import type { OobMessage } from '../oob/index.js';
 import { createMfaService, type MfaService } from '../service/service.js';
 import type { MfaServiceOptions } from '../service/options.js';
 import type { MfaStore } from '../store/contract.js';
-import { check, checkRejects, uniqueId } from './check.js';
+import { check, checkRejects, concurrently, uniqueId } from './check.js';
 import type { ConformanceCase, StoreFactory } from './types.js';
 
 const FAST_KDF = { algorithm: 'pbkdf2-sha256', iterations: 1000 } as const;
@@ -145,6 +145,38 @@ export function securityCases(makeStore: StoreFactory, clock: Clock): Conformanc
     for (let i = 0; i < 10; i++) await svc.startOobEnrolment(accountId, { channel: 'email', destination: `d${i}@example.net` });
     await checkRejects(() => svc.startOobEnrolment(accountId, { channel: 'email', destination: 'd10@example.net' }), 'SEND_LIMIT_EXCEEDED', 'the 11th send of one account in an hour');
     check(sent.length === 10, 'ten messages went out', { sent: sent.length });
+  });
+
+  add('security: a step-up token minted by one service is refused by another sharing its key ring and store', async (store, start) => {
+    const a = rig(store, start, { issuer: 'Service A' });
+    const b = rig(store, start, { issuer: 'Service B' });
+    const accountId = uniqueId('acct');
+    const pending = await a.svc.startAuthenticatorEnrolment(accountId);
+    const app = appOf(pending.manualKey, a.now);
+    check((await a.svc.confirmEnrolment(accountId, pending.enrolmentId, app())).ok, 'enrolled');
+    a.advance(30_000);
+    b.advance(30_000);
+    const login = await a.svc.verify(accountId, app());
+    check(login.ok, 'verified at service A');
+    const token = login.ok ? login.stepUp.token : '';
+    check(await a.svc.hasRecentStepUp(accountId, token), 'service A accepts its own token');
+    check(!(await b.svc.hasRecentStepUp(accountId, token)), 'service B refuses it');
+    await checkRejects(() => b.svc.regenerateBackupCodes(accountId, { stepUpToken: token }), 'STEP_UP_REQUIRED', 'a change at service B');
+  });
+
+  add('security race: 50 parallel uses of one backup code: one wins, every loser is replayed with its event', async (store, start) => {
+    const events: { type: string; reason?: string }[] = [];
+    const { svc, now } = rig(store, start, { limits: { freeAttempts: 100, lockAfter: 100 }, events: (e) => void events.push(e) });
+    const accountId = uniqueId('acct');
+    const pending = await svc.startAuthenticatorEnrolment(accountId);
+    const confirmed = await svc.confirmEnrolment(accountId, pending.enrolmentId, appOf(pending.manualKey, now)());
+    const code = confirmed.ok ? confirmed.backupCodes?.[0] ?? '' : '';
+    const results = await concurrently(50, () => svc.verify(accountId, code));
+    check(results.filter((r) => r.ok).length === 1, 'exactly one use succeeds');
+    const reasons = results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason));
+    check(reasons.every((r) => r === 'replayed'), 'every loser is told replayed', { reasons: [...new Set(reasons)] });
+    const refused = events.filter((e) => e.type === 'replay-refused').length;
+    check(refused === 49, 'each loser raised replay-refused', { refused });
   });
 
   return cases;

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Clock } from '../clock.js';
+import type { RememberedDeviceSettings } from './remembered-devices.js';
 import type { RandomSource } from '../internal/bytes.js';
 import type { BackupCodeKdf } from '../backup-codes/index.js';
 import type { OtpAlgorithm } from '../otp/index.js';
@@ -149,6 +150,8 @@ export interface MfaServiceOptions {
   readonly enrolmentTtlMs?: number;
   /** How long a successful verification counts as a step-up; default 10 minutes. */
   readonly stepUpWindowMs?: number;
+  /** Remembered devices ("don't ask again on this browser"): life, per-account limit, revocation. */
+  readonly rememberedDevices?: RememberedDeviceSettings;
   /**
    * How many TOTP verifiers (opened secrets with precomputed HMAC state) to keep in memory, so a
    * verification does not decrypt the secret each time. Default 10 000 (a few MB); 0 turns the cache off.
