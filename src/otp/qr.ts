@@ -15,6 +15,7 @@
  * inside `try` alone).
  * @module mfakit/otp/qr
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 import QRCode from 'qrcode-svg';
 import { MfaError } from '../errors.js';
 import { integerOption, optionsObject } from '../internal/assert.js';
