@@ -65,7 +65,7 @@ export default {
     'src/internal/signatures/types.ts:SignatureBackend', // VerifyRawSignatureOptions.backend
     'src/service/context.ts:ResolvedLimits', // ServiceContext.limits
     'src/service/context.ts:ResolvedTotp', // ServiceContext.totp
-    'src/service/remembered-devices.ts:ResolvedRememberedDevices', // ServiceContext.rememberedDevices
+    'src/service/settings.ts:ResolvedRememberedDevices', // ServiceContext.rememberedDevices
     'src/service/key-ring.ts:SecretSealer', // ServiceContext.sealer
     'src/service/verifier-cache.ts:VerifierCache', // ServiceContext.verifiers
     'src/store/records.ts:RecordKind', // assertRecordVersion(record, kind)
