@@ -9,7 +9,7 @@ import type { MfaEvent, MfaEventSink } from 'mfakit/service';
 
 const KEEP = 500;
 /** Service events the demo's own notes already tell (sign-ins, step-ups), or that are only noise. */
-const HIDDEN = new Set(['verified', 'enrolment-started', 'enrolment-cancelled', 'secret-resealed']);
+const HIDDEN = new Set(['verified', 'recovery-completed', 'enrolment-started', 'enrolment-cancelled', 'secret-resealed']);
 
 export interface ActivityLine {
   /** The newest of the folded events. */

@@ -48,6 +48,7 @@ main:focus { outline:none; }
 }
 h1 { font-size:24px; margin:0 0 16px; } h2 { font-size:18px; margin:0 0 10px; } h3 { font-size:15px; margin:16px 0 6px; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:20px 22px; margin-bottom:18px; }
+.card > :first-child { margin-top:0; } .card > :last-child { margin-bottom:0; }
 .muted { color:var(--muted); } .small { font-size:13px; }
 .flash { border:1px solid; border-radius:8px; padding:10px 14px; margin-bottom:14px; overflow-wrap:anywhere; }
 .flash.ok { background:var(--ok); border-color:var(--ok-line); } .flash.error { background:var(--err); border-color:var(--err-line); }

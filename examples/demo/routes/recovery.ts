@@ -34,7 +34,7 @@ export function completeRecovery(c: C, user: DemoUser, result: Extract<AccountRe
   delete session.loginCodes;
   demo.sessions.rotate(session);
   session.userId = user.id;
-  demo.events.note(user.id, `Account recovered with ${via}`);
+  demo.events.note(user.id, `Account recovered with ${via}${result.factorsRemoved > 0 ? ': the lost devices and backup codes were removed' : ''}`);
   // One message: with the lost factors removed, the security page's banner says what happened and what to do next.
   if (!result.reenrolmentRequired) flash(c, 'ok', `Account recovered with ${via}.`);
   return redirect(c, '/security');

@@ -115,7 +115,7 @@ async function verifyPage(c: C, mode: Mode): Promise<Response> {
     kinds.has('totp') ? 'the 6-digit code from your authenticator app' : null,
     ...channels.map((channel) => {
       const sent = live(channel);
-      return sent ? `the code we ${CHANNEL_WORDS[channel].sent} to ${sent.destinationHint}` : null;
+      return sent ? `the code we ${CHANNEL_WORDS[channel].sent} you` : null;
     }),
     backup ? `one of your backup codes (${backup.remaining ?? 0} left)` : null,
   ].filter((h): h is string => h !== null);
@@ -131,7 +131,7 @@ async function verifyPage(c: C, mode: Mode): Promise<Response> {
   })}
   <p class="muted">${lead}${hints.length > 0 ? html`Enter ${hints.join(', or ')}.` : 'Use one of the ways below.'}</p>
   ${retryAt !== undefined
-    ? html`<p class="flash error" id="countdown" data-retry-at="${retryAt}" role="timer" aria-live="polite">Too many wrong codes. Try again in <span class="seconds">${Math.ceil((retryAt - now) / 1000)}</span> seconds.</p>`
+    ? html`<p class="flash error" id="countdown" data-retry-at="${retryAt}" role="timer" aria-live="polite">Too many wrong codes. Try again in <span class="seconds">${Math.ceil((retryAt - now) / 1000)}</span> s.</p>`
     : ''}
   <form method="post" action="${base}${query}">
     ${csrfField(session.csrf)}
