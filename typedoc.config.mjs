@@ -47,7 +47,7 @@ export default {
     'src/service/context.ts:ResolvedTotp', // ServiceContext.totp
     'src/service/key-ring.ts:SecretSealer', // ServiceContext.sealer
     'src/service/verifier-cache.ts:VerifierCache', // ServiceContext.verifiers
-    'src/service/store-records.ts:RecordKind', // assertRecordVersion(record, kind)
+    'src/store/records.ts:RecordKind', // assertRecordVersion(record, kind)
   ],
   treatWarningsAsErrors: true,
   treatValidationWarningsAsErrors: true,

@@ -19,8 +19,8 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createMfaService } from '../dist/service/index.js';
 import { createMemoryStore } from '../dist/stores/memory/index.js';
-import { createPostgresStore, migrate, postgresStatements, postgresTableNames } from '../dist/adapters/postgres/index.js';
-import { createRedisStore, REDIS_STORE_SCRIPTS } from '../dist/adapters/redis/index.js';
+import { createPostgresStore, migrate, postgresStatements, postgresTableNames } from '../dist/stores/postgres/index.js';
+import { createRedisStore, REDIS_STORE_SCRIPTS } from '../dist/stores/redis/index.js';
 import { decodeBase32Secret, generateTotp } from '../dist/otp/index.js';
 import { smoke } from './lib.mjs';
 
@@ -276,7 +276,7 @@ function verdict(label, met) {
     const keyPrefix = `mfakit-bench-${randomBytes(4).toString('hex')}:`;
     const sha = Object.fromEntries(Object.entries(REDIS_STORE_SCRIPTS).map(([name, src]) => [name, createHash('sha1').update(src).digest('hex')]));
     for (const src of Object.values(REDIS_STORE_SCRIPTS)) await redis.script('LOAD', src);
-    // The adapter's key layout (src/adapters/redis/keys.ts): ids escaped, one hash tag per record.
+    // The adapter's key layout (src/stores/redis/keys.ts): ids escaped, one hash tag per record.
     const escape = (id) => id.replace(/[%{}:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     const tag = (w) => `${keyPrefix}{a:${escape(w.accountId)}}`;
     const counter = (key) => `${keyPrefix}{k:${escape(key)}}:counter`;

@@ -64,7 +64,7 @@ export async function chooseStore(env: NodeJS.ProcessEnv = process.env): Promise
   try {
     if (pgUrl) {
       const { default: pg } = await import('pg');
-      const { createPostgresStore, migrate } = await import('mfakit/adapters/postgres');
+      const { createPostgresStore, migrate } = await import('mfakit/stores/postgres');
       const tablePrefix = env['MFAKIT_PG_TABLE_PREFIX'] || 'mfakit_';
       const pool = new pg.Pool({ connectionString: pgUrl, max: 5 });
       closers.push(() => pool.end());
@@ -77,7 +77,7 @@ export async function chooseStore(env: NodeJS.ProcessEnv = process.env): Promise
     }
     if (redisUrl) {
       const { Redis } = await import('ioredis');
-      const { createRedisStore } = await import('mfakit/adapters/redis');
+      const { createRedisStore } = await import('mfakit/stores/redis');
       const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
       closers.push(() => redis.quit());
       await redis.connect();
@@ -90,7 +90,7 @@ export async function chooseStore(env: NodeJS.ProcessEnv = process.env): Promise
   }
   let store: MfaStore;
   if (durable !== undefined && fast !== undefined) {
-    const { composeStores } = await import('mfakit/adapters/composed');
+    const { composeStores } = await import('mfakit/stores/composed');
     store = composeStores({ counters: fast, challenges: fast, durable });
   } else {
     store = (durable ?? fast)!;

@@ -47,7 +47,7 @@ export function createApp(options: ExampleOptions = {}): express.Express {
   const log = options.log ?? console.log;
   const mfa = createMfaService({
     issuer: 'Example App',
-    store: createMemoryStore(), // one process; use mfakit/adapters/postgres or /redis for many
+    store: createMemoryStore(), // one process; use mfakit/stores/postgres or /redis for many
     // Seals TOTP secrets at rest. A real app loads this key from its secret manager.
     keyRing: { currentKeyId: 'k1', keys: { k1: crypto.getRandomValues(new Uint8Array(32)) } },
     events: (e) => log(`mfa event: ${e.type} account=${e.accountId}${e.kind ? ` kind=${e.kind}` : ''}${e.reason ? ` reason=${e.reason}` : ''}`),

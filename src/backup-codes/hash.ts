@@ -9,7 +9,7 @@ import { secureRandom, utf8ToBytes, type RandomSource } from '../internal/bytes.
 import { BACKUP_CODE_GROUP_LENGTH, normalizeBackupCode } from './alphabet.js';
 import { checkOptionsObject } from './generate.js';
 import { formatBackupCodeHash } from './hash-format.js';
-import { DEFAULT_BACKUP_CODE_KDF, checkKdf, deriveBackupCodeKey, type BackupCodeKdf } from './kdf.js';
+import { checkKdf, defaultBackupCodeKdf, deriveBackupCodeKey, type BackupCodeKdf } from './kdf.js';
 
 /**
  * What a store keeps for one backup code: the id (the code's first group, in clear) and a
@@ -39,7 +39,11 @@ export interface StoredBackupCode {
  * ```
  */
 export interface BackupCodeHashOptions {
-  /** Key-derivation function and cost. Default {@link DEFAULT_BACKUP_CODE_KDF}. */
+  /**
+   * Key-derivation function and cost. Default: {@link defaultBackupCodeKdf} of the code's secret
+   * bits (PBKDF2-SHA256, 10,000 iterations for the default 80-bit code). Pass a higher cost here,
+   * or another algorithm (BACKUP_CODE_KDF_PRESETS), if you want one.
+   */
   kdf?: BackupCodeKdf;
   /**
    * Server-side secret (at least 16 bytes) mixed in with HMAC-SHA256 before the KDF. Keep it out of
@@ -62,6 +66,11 @@ export function checkPepper(pepper: unknown): Uint8Array | undefined {
   return pepper;
 }
 
+/** Secret bits of a canonical code: 5 per character after the id group. @internal */
+export function backupCodeSecretBits(canonical: string): number {
+  return (canonical.length - BACKUP_CODE_GROUP_LENGTH) * 5;
+}
+
 /** The bytes the KDF sees: the canonical code, keyed with the pepper when there is one. @internal */
 export function backupCodeKdfInput(canonical: string, pepper: Uint8Array | undefined): Uint8Array {
   const bytes = utf8ToBytes(canonical);
@@ -70,22 +79,23 @@ export function backupCodeKdfInput(canonical: string, pepper: Uint8Array | undef
 
 /**
  * Hashes one backup code into a {@link StoredBackupCode}: a fresh 128-bit salt, the KDF, and the
- * parameters written next to the hash. `createBackupCodes` calls this for each code; call it
- * yourself to re-hash a code after `verifyBackupCode` reported `needsRehash`.
+ * parameters written next to the hash. `createBackupCodes` calls this for each code. A code is
+ * used once, so there is no point re-hashing one after it verified: to move a user to new
+ * settings, create a new set (see `needsRehash` in verifyBackupCode).
  *
  * @throws MfaError `INVALID_CODE` when `code` is not a backup code; `INVALID_OPTION` or
  *   `UNSUPPORTED_KDF` for bad options.
  * @example
  * ```ts
- * const result = await verifyBackupCode(input, record, { pepper });
- * if (result.ok && result.needsRehash) await store.replace(await hashBackupCode(input, { pepper }));
+ * const record = await hashBackupCode('7KQ2-M9XD-R4TW-AB00-K3PZ', { pepper });
+ * record.hash; // '$pbkdf2-sha256$i=10000,pepper=1$…$…'
  * ```
  */
 export async function hashBackupCode(code: string, optionsInput?: BackupCodeHashOptions): Promise<StoredBackupCode> {
   const options = checkOptionsObject(optionsInput);
   const canonical = normalizeBackupCode(code);
   if (canonical === null) throw new MfaError('INVALID_CODE', 'not a backup code');
-  const kdf = checkKdf(options.kdf === undefined ? DEFAULT_BACKUP_CODE_KDF : options.kdf, 'INVALID_OPTION');
+  const kdf = checkKdf(options.kdf === undefined ? defaultBackupCodeKdf(backupCodeSecretBits(canonical)) : options.kdf, 'INVALID_OPTION');
   const pepper = checkPepper(options.pepper);
   const salt = (options.random ?? secureRandom)(SALT_BYTES);
   if (!(salt instanceof Uint8Array) || salt.length !== SALT_BYTES) {

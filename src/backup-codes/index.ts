@@ -28,6 +28,8 @@ export {
   BACKUP_CODE_KDF_LIMITS,
   BACKUP_CODE_KDF_PRESETS,
   DEFAULT_BACKUP_CODE_KDF,
+  LOW_ENTROPY_BACKUP_CODE_KDF,
+  defaultBackupCodeKdf,
   type BackupCodeKdf,
 } from './kdf.js';
 export { parseBackupCodeHash, type BackupCodeHashInfo } from './hash-format.js';

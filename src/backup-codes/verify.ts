@@ -6,28 +6,36 @@ import { MfaError } from '../errors.js';
 import { timingSafeEqual } from '../internal/bytes.js';
 import { BACKUP_CODE_ALPHABET, BACKUP_CODE_GROUP_LENGTH, normalizeBackupCode } from './alphabet.js';
 import { checkOptionsObject } from './generate.js';
-import { backupCodeKdfInput, checkPepper, type StoredBackupCode } from './hash.js';
+import { backupCodeKdfInput, backupCodeSecretBits, checkPepper, type StoredBackupCode } from './hash.js';
 import { parseBackupCodeHash, type BackupCodeHashInfo } from './hash-format.js';
-import { DEFAULT_BACKUP_CODE_KDF, checkKdf, deriveBackupCodeKey, kdfBelow, type BackupCodeKdf } from './kdf.js';
+import { DEFAULT_BACKUP_CODE_KDF, checkKdf, defaultBackupCodeKdf, deriveBackupCodeKey, kdfBelow, type BackupCodeKdf } from './kdf.js';
 
 /**
  * Options of {@link verifyBackupCode} and {@link backupCodeNeedsRehash}.
  *
  * @example
  * ```ts
- * const options: BackupCodeVerifyOptions = { pepper, kdf: { algorithm: 'scrypt', N: 2 ** 15, r: 8, p: 1 } };
+ * const options: BackupCodeVerifyOptions = { pepper, kdf: { algorithm: 'pbkdf2-sha256', iterations: 20_000 } };
  * ```
  */
 export interface BackupCodeVerifyOptions {
   /** The server-side pepper the codes were hashed with, if any. */
   pepper?: Uint8Array;
-  /** The KDF new hashes get now; older, cheaper hashes report `needsRehash`. Default {@link DEFAULT_BACKUP_CODE_KDF}. */
+  /**
+   * The KDF new sets get now (pass what you pass to `createBackupCodes`). It never decides how a
+   * stored hash is checked (the hash names its own parameters); it sets `needsRehash` and the
+   * cost of the stand-in run for an unknown id. Default: {@link defaultBackupCodeKdf} of the typed
+   * code's secret bits ({@link DEFAULT_BACKUP_CODE_KDF} for the default 80-bit code).
+   */
   kdf?: BackupCodeKdf;
 }
 
 /**
  * Outcome of {@link verifyBackupCode}. On success, mark the record `id` used, atomically, before
- * granting anything (two parallel requests with one code must not both win).
+ * granting anything (two parallel requests with one code must not both win). `needsRehash` says
+ * the code's set was hashed below the current settings (another algorithm, a lower cost, no pepper
+ * while one is configured now): offer the user a new set. The code itself is spent, so never
+ * re-hash it in place; regenerating the set is what moves the user to the new settings.
  * - `malformed`: the input cannot be a backup code (no KDF was run);
  * - `not-found`: no record for this id (the caller passed `undefined`);
  * - `mismatch`: wrong code;
@@ -92,10 +100,11 @@ export async function verifyBackupCode(
 ): Promise<BackupCodeVerifyResult> {
   const options = checkOptionsObject(optionsInput);
   const pepper = checkPepper(options.pepper);
-  const current = checkKdf(options.kdf === undefined ? DEFAULT_BACKUP_CODE_KDF : options.kdf, 'INVALID_OPTION');
+  const configured = options.kdf === undefined ? undefined : checkKdf(options.kdf, 'INVALID_OPTION');
   const stored = record === undefined ? undefined : checkRecord(record);
   const canonical = normalizeBackupCode(input);
   if (canonical === null) return { ok: false, reason: 'malformed' };
+  const current = configured ?? defaultBackupCodeKdf(backupCodeSecretBits(canonical));
 
   if (stored === undefined) {
     await deriveBackupCodeKey(current, backupCodeKdfInput(canonical, pepper), DUMMY_SALT, 32);
@@ -120,13 +129,16 @@ export async function verifyBackupCode(
 
 /**
  * True when a stored record was hashed more cheaply than the current settings (other algorithm,
- * lower cost, shorter hash) or without the pepper now configured. Re-hash such a code the next time
- * it is typed correctly (`verifyBackupCode` reports the same thing), or regenerate the set.
+ * lower cost, shorter hash) or without the pepper now configured: the same test as
+ * `needsRehash` in verifyBackupCode, without a code. Such a set moves to the current settings
+ * when it is regenerated (never re-hash stored codes in place: you do not have them). Without
+ * `options.kdf` the comparison is with {@link DEFAULT_BACKUP_CODE_KDF}, the default for 80-bit
+ * codes (a record does not say how long its code was).
  *
  * @throws MfaError as verifyBackupCode for a bad record or options.
  * @example
  * ```ts
- * const stale = records.filter((r) => backupCodeNeedsRehash(r, { kdf: { algorithm: 'scrypt', N: 2 ** 15, r: 8, p: 1 } }));
+ * if (records.some((r) => backupCodeNeedsRehash(r, { pepper }))) suggestNewBackupCodes();
  * ```
  */
 export function backupCodeNeedsRehash(record: StoredBackupCode, optionsInput?: BackupCodeVerifyOptions): boolean {

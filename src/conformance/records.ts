@@ -9,7 +9,7 @@ import {
   type MfaChallengeRecord,
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
-} from '../service/store-records.js';
+} from '../store/records.js';
 import { uniqueId } from './check.js';
 
 /** Builders of valid records around `T0` (the suite clock when a case starts). */

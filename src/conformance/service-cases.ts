@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { decodeBase32Secret, generateTotp } from '../otp/index.js';
 import { createMfaService, type MfaService } from '../service/service.js';
 import type { MfaServiceOptions } from '../service/options.js';
-import type { MfaStore } from '../service/store.js';
+import type { MfaStore } from '../store/contract.js';
 import { check, concurrently, uniqueId } from './check.js';
 import type { ConformanceCase, StoreFactory } from './types.js';
 

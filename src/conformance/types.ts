@@ -2,7 +2,7 @@
  * Shapes of the conformance suite.
  * @module
  */
-import type { MfaStore } from '../service/store.js';
+import type { MfaStore } from '../store/contract.js';
 
 /**
  * One named conformance case: `run` resolves when the store conforms and rejects with

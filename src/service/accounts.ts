@@ -5,7 +5,7 @@
 import { MfaError } from '../errors.js';
 import type { ServiceContext } from './context.js';
 import { BACKUP_CODES_FACTOR_ID, summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
-import { assertRecordVersion, MFA_RECORD_VERSION, type MfaAccountRecord, type MfaFactorRecord } from './store-records.js';
+import { assertRecordVersion, MFA_RECORD_VERSION, type MfaAccountRecord, type MfaFactorRecord } from '../store/records.js';
 
 /** Throws `INVALID_ARGUMENT` unless `value` is a usable id. @internal */
 export function checkId(value: unknown, name: string): asserts value is string {

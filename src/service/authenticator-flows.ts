@@ -20,7 +20,7 @@ import { guardEnrolment } from './enrolment-guard.js';
 import type { SealedSecret } from './key-ring.js';
 import type { VerifierSource } from './verifier-cache.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
-import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 
 /**
  * Options of `startAuthenticatorEnrolment`.
@@ -89,7 +89,7 @@ export async function startAuthenticatorEnrolment(
   checkId(accountId, 'accountId');
   const label = options.label ?? accountId;
   if (typeof label !== 'string' || label.length === 0 || label.length > 256) throw new MfaError('INVALID_ARGUMENT', 'label must be 1 to 256 characters');
-  const factors = await guardEnrolment(ctx, accountId, 'totp', options);
+  const { factors, binding } = await guardEnrolment(ctx, accountId, 'totp', options);
   const name = options.name === undefined ? defaultName(factors, 'Authenticator app') : checkFactorName(options.name, '');
   checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
 
@@ -112,7 +112,7 @@ export async function startAuthenticatorEnrolment(
     createdAt: now,
     expiresAt: now + ctx.enrolmentTtlMs,
     replacesFactorId: options.replacesFactorId ?? null,
-    data: { secret: { ...sealed }, algorithm, digits, period },
+    data: { secret: { ...sealed }, algorithm, digits, period, ...binding },
   };
   await ctx.store.putEnrolment(pending);
   await ctx.emit({ type: 'enrolment-started', accountId, factorId: id, kind: 'totp', name });

@@ -13,7 +13,7 @@ import type { ServiceContext } from './context.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { requirePolicy } from './policy-check.js';
-import { MFA_RECORD_VERSION, type MfaFactorRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaFactorRecord } from '../store/records.js';
 
 /**
  * Options of `importAuthenticator`: the parameters the old system used for this device.

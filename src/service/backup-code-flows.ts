@@ -16,7 +16,7 @@ import { loadFactors, requireAccount } from './accounts.js';
 import { newBackupCodeSet } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { requireStepUp } from './step-up.js';
-import { assertRecordVersion, MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaChallengeRecord } from './store-records.js';
+import { assertRecordVersion, MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaChallengeRecord } from '../store/records.js';
 
 /**
  * Options of `regenerateBackupCodes`.

@@ -12,7 +12,7 @@ import { deliverEvent, type MfaEvent, type MfaEventSink } from './events.js';
 import { createSecretSealer, type SecretSealer } from './key-ring.js';
 import type { BackupCodeSettings, MfaServiceOptions, OobSettings } from './options.js';
 import type { PolicyHook } from './policy-hook.js';
-import type { MfaStore } from './store.js';
+import type { MfaStore } from '../store/contract.js';
 import { VerifierCache } from './verifier-cache.js';
 
 /** Resolved throttle limits. @internal */

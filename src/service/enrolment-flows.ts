@@ -7,8 +7,9 @@ import { checkId } from './accounts.js';
 import type { ConfirmEnrolmentResult } from './activation.js';
 import { confirmTotpEnrolment } from './authenticator-flows.js';
 import type { ServiceContext } from './context.js';
+import { requireBinding } from './enrolment-binding.js';
 import { confirmOobEnrolment } from './oob-flows.js';
-import { assertRecordVersion, type MfaEnrolmentRecord } from './store-records.js';
+import { assertRecordVersion, type MfaEnrolmentRecord } from '../store/records.js';
 
 async function requirePending(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord> {
   checkId(accountId, 'accountId');
@@ -19,6 +20,7 @@ async function requirePending(ctx: ServiceContext, accountId: string, enrolmentI
   if (!(pending.expiresAt > ctx.now())) {
     throw new MfaError('ENROLMENT_EXPIRED', 'this enrolment has expired; start again', { details: { enrolmentId, expiredAt: pending.expiresAt } });
   }
+  await requireBinding(ctx, pending);
   return pending;
 }
 

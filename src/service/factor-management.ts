@@ -8,7 +8,7 @@ import { checkId, loadFactors, loginFactorSummaries, requireAccount, requireFact
 import type { ServiceContext } from './context.js';
 import { disableMfa } from './disable.js';
 import { summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
-import { assertRecordVersion } from './store-records.js';
+import { assertRecordVersion } from '../store/records.js';
 import { checkFactorName, checkNameFree } from './names.js';
 import { requirePolicy } from './policy-check.js';
 import { requireStepUp } from './step-up.js';

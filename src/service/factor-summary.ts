@@ -2,7 +2,7 @@
  * What the app sees of a factor: never a secret, never a hash.
  * @module
  */
-import type { MfaFactorKind, MfaFactorRecord, MfaFactorRole } from './store-records.js';
+import type { MfaFactorKind, MfaFactorRecord, MfaFactorRole } from '../store/records.js';
 
 /**
  * A factor as the service reports it (list, verify results, policy hook). Backup codes appear as

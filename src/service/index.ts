@@ -11,8 +11,8 @@
  * ```
  * @module mfakit/service
  */
-export * from './store-records.js';
-export type * from './store.js';
+export * from '../store/records.js';
+export type * from '../store/contract.js';
 export { MfaService, createMfaService } from './service.js';
 export type { MfaServiceOptions, ThrottleLimits, TotpSettings, BackupCodeSettings, OobSettings } from './options.js';
 export { createServiceContext, type ServiceContext } from './context.js';

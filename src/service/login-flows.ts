@@ -16,7 +16,7 @@ import { summariseBackupCodes, summariseFactor, summariseUsedFactor, type Factor
 import { checkLoginCode, pendingLoginCodes } from './oob-flows.js';
 import { prepareStepUp, type StepUpGrant } from './step-up.js';
 import { chargeAttempt, clearAttempts } from './throttle.js';
-import type { MfaFactorRecord } from './store-records.js';
+import type { MfaFactorRecord } from '../store/records.js';
 
 /**
  * Options of `verify`: restrict the check to one kind or one factor (for example a "use a backup

@@ -4,7 +4,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import type { MfaFactorRecord } from './store-records.js';
+import type { MfaFactorRecord } from '../store/records.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;

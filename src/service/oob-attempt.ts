@@ -16,7 +16,7 @@ import { MfaError } from '../errors.js';
 import { verifyOobCode } from '../oob/verify.js';
 import type { OobCodeRecord } from '../oob/types.js';
 import type { ServiceContext } from './context.js';
-import type { MfaChallengeRecord, MfaJsonObject } from './store-records.js';
+import type { MfaChallengeRecord, MfaJsonObject } from '../store/records.js';
 
 /** How often a request re-reads after losing a write race before it gives up (as a mismatch). */
 const MAX_ROUNDS = 32;

@@ -17,7 +17,7 @@ import { maskDestination } from './events.js';
 import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import type { OobSettings } from './options.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 
 /** Challenge purposes of email/SMS codes. */
 const LOGIN_PURPOSE = 'oob-login';
@@ -165,7 +165,7 @@ export async function startOobEnrolment(ctx: ServiceContext, accountId: string, 
   if (typeof destination !== 'string' || destination.length === 0 || destination.length > 320) {
     throw new MfaError('INVALID_ARGUMENT', 'destination must be an email address or phone number');
   }
-  const factors = await guardEnrolment(ctx, accountId, channel, options);
+  const { factors, binding } = await guardEnrolment(ctx, accountId, channel, options);
   const name = options.name === undefined ? defaultName(factors, channel === 'email' ? 'Email' : 'SMS') : checkFactorName(options.name, '');
   checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
   const now = ctx.now();
@@ -181,7 +181,7 @@ export async function startOobEnrolment(ctx: ServiceContext, accountId: string, 
     createdAt: now,
     expiresAt: now + ctx.enrolmentTtlMs,
     replacesFactorId: options.replacesFactorId ?? null,
-    data: { channel, destination, destinationHint },
+    data: { channel, destination, destinationHint, ...binding },
   };
   await ctx.store.putEnrolment(pending);
   const codeExpiresAt = await sendCode(ctx, { accountId, purpose: 'enrolment', channel, destination, id: enrolmentChallengeId(accountId, id), factorId: id });

@@ -10,7 +10,7 @@ import type { OobChannel, OobSender } from '../oob/index.js';
 import type { MfaEventSink } from './events.js';
 import type { MfaKeyRing } from './key-ring.js';
 import type { PolicyHook } from './policy-hook.js';
-import type { MfaStore } from './store.js';
+import type { MfaStore } from '../store/contract.js';
 import type { WebAuthnServiceSettings } from './webauthn-flows.js';
 import type { AccountRecoverySettings } from './recovery-flows.js';
 
@@ -77,7 +77,7 @@ export interface TotpSettings {
 export interface BackupCodeSettings {
   /** Codes per set; default 10. */
   readonly count?: number;
-  /** KDF for the stored hashes; default scrypt N=2^14 (see `mfakit/backup-codes`). */
+  /** KDF for new sets; default PBKDF2-SHA256, 10,000 iterations for 80-bit codes (`defaultBackupCodeKdf` in `mfakit/backup-codes`). Existing sets keep verifying with the parameters in their hashes and move to this setting only when regenerated. */
   readonly kdf?: BackupCodeKdf;
   /** Server-side pepper (16+ bytes), kept out of the database. */
   readonly pepper?: Uint8Array;

@@ -20,7 +20,7 @@ import {
   type ResolvedRecoverySettings,
 } from './recovery-flows.js';
 import { checkCode, couldBeCode, destinationOf, recoverySmsChallengeId, requireOob, sendSmsCode, storedCode } from './recovery-sms.js';
-import type { MfaFactorRecord } from './store-records.js';
+import type { MfaFactorRecord } from '../store/records.js';
 import { chargeAttempt } from './throttle.js';
 
 /**

@@ -15,7 +15,7 @@ import { forgetUsedBackupCodes } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { STEP_UP_PURPOSE } from './step-up.js';
-import type { MfaAccountRecord, MfaFactorRecord, MfaJsonObject } from './store-records.js';
+import type { MfaAccountRecord, MfaFactorRecord, MfaJsonObject } from '../store/records.js';
 import { clearAttempts } from './throttle.js';
 
 /**

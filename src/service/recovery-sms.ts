@@ -12,7 +12,7 @@ import type { ServiceContext } from './context.js';
 import { maskDestination } from './events.js';
 import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
 import type { OobSettings } from './options.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 
 /** The `oob` settings, or `FACTOR_NOT_ALLOWED`. @internal */
 export function requireOob(ctx: ServiceContext): OobSettings {

@@ -15,7 +15,7 @@ import type { ServiceContext } from './context.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { requirePolicy } from './policy-check.js';
 import { requireStepUp } from './step-up.js';
-import { MFA_RECORD_VERSION, type MfaFactorRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaFactorRecord } from '../store/records.js';
 
 /** Keys one account may register (a raw signature is tried against each RSA/ECDSA key). */
 const MAX_SSH_KEYS = 10;

@@ -31,7 +31,7 @@ import {
   type ResolvedRecoverySettings,
 } from './recovery-flows.js';
 import { loadSshKeys, type StoredSshKey } from './ssh-key-flows.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../store/records.js';
 import { chargeAttempt } from './throttle.js';
 
 

@@ -16,7 +16,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { base64ToBytes, bytesToBase64Url, bytesToUtf8, timingSafeEqualString, utf8ToBytes } from '../internal/bytes.js';
 import type { ServiceContext } from './context.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../store/records.js';
 
 /**
  * Proof of a recent MFA verification: keep `token` in the server-side session, pass it as
@@ -93,8 +93,8 @@ function generationOf(record: MfaChallengeRecord | null, accountId: string): str
   return typeof generation === 'string' ? generation : null;
 }
 
-/** The account's current generation, or `null` when revoked (no record). */
-async function currentGeneration(ctx: ServiceContext, accountId: string): Promise<string | null> {
+/** The account's current generation, or `null` when revoked (no record). @internal */
+export async function currentGeneration(ctx: ServiceContext, accountId: string): Promise<string | null> {
   return generationOf(await ctx.store.getChallenge(generationId(accountId), ctx.now()), accountId);
 }
 

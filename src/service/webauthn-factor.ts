@@ -6,7 +6,7 @@
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
 import type { WebAuthnAttestationFormat } from '../webauthn/index.js';
-import type { MfaFactorRecord } from './store-records.js';
+import type { MfaFactorRecord } from '../store/records.js';
 
 /**
  * WebAuthn settings of the service (option `webauthn`).

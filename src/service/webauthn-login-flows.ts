@@ -24,7 +24,7 @@ import { loadFactors, requireAccount } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
-import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 import { chargeAttempt, clearAttempts } from './throttle.js';
 import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 

@@ -15,9 +15,10 @@ import {
 import { checkId, loadFactors } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
+import { requireBinding } from './enrolment-binding.js';
 import { guardEnrolment } from './enrolment-guard.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
-import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from './store-records.js';
+import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
 import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /**
@@ -72,7 +73,7 @@ export async function startWebAuthnRegistrationFlow(
   const settings = requireSettings(settingsOption);
   checkId(accountId, 'accountId');
   const userHandle = webAuthnUserHandle(accountId);
-  const factors = await guardEnrolment(ctx, accountId, 'webauthn', options);
+  const { factors, binding } = await guardEnrolment(ctx, accountId, 'webauthn', options);
   const base = options.residentKey === 'required' || options.authenticatorAttachment === 'platform' ? 'Passkey' : 'Security key';
   const name = options.name === undefined ? defaultName(factors, base) : checkFactorName(options.name, '');
   checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
@@ -105,7 +106,7 @@ export async function startWebAuthnRegistrationFlow(
     createdAt: now,
     expiresAt: now + timeout,
     replacesFactorId: options.replacesFactorId ?? null,
-    data: { challenge: creation.challenge, userHandle },
+    data: { challenge: creation.challenge, userHandle, ...binding },
   };
   await ctx.store.putEnrolment(pending);
   await ctx.emit({ type: 'enrolment-started', accountId, factorId: id, kind: 'webauthn', name });
@@ -144,6 +145,7 @@ export async function finishWebAuthnRegistrationFlow(
     await ctx.store.deleteEnrolment(accountId, enrolmentId);
     return { ok: false, reason: 'expired' };
   }
+  await requireBinding(ctx, pending);
   const challenge = pending.data['challenge'];
   if (typeof challenge !== 'string') throw new MfaError('STORE_CORRUPT', 'stored WebAuthn enrolment has no challenge');
   const others = webauthnFactors(await loadFactors(ctx, accountId)).map((f) => webauthnData(f).credentialId);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   BACKUP_CODE_KDF_PRESETS,
-  DEFAULT_BACKUP_CODE_KDF,
   backupCodeId,
   backupCodeNeedsRehash,
   countRemainingBackupCodes,
@@ -158,19 +157,6 @@ describe('backup-codes/verify', () => {
     expect(parseBackupCodeHash(a.hash).salt).toHaveLength(16);
     expect(parseBackupCodeHash(a.hash).hash).toHaveLength(32);
   });
-
-  it('default parameters: scrypt N=2^14, r=8, p=1, one verification within budget', async () => {
-    expect(DEFAULT_BACKUP_CODE_KDF).toEqual({ algorithm: 'scrypt', N: 16384, r: 8, p: 1 });
-    const { codes, records } = await createBackupCodes({ count: 1 });
-    expect(records[0]!.hash).toMatch(/^\$scrypt\$ln=14,r=8,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
-    const start = performance.now();
-    const result = await verifyBackupCode(codes[0]!, records[0]);
-    const elapsed = performance.now() - start;
-    expect(result).toEqual({ ok: true, id: records[0]!.id, needsRehash: false });
-    expect(await verifyBackupCode(codes[0]!.replace(/.$/, (c) => (c === '0' ? '1' : '0')), records[0])).toEqual({ ok: false, reason: 'mismatch' });
-    // Generous bound: the shared CI machine may be loaded; the benchmark gives the real number.
-    expect(elapsed).toBeLessThan(5000);
-  }, 120_000);
 
   it('countRemainingBackupCodes counts records without usedAt', () => {
     expect(countRemainingBackupCodes([{}, { usedAt: null }, { usedAt: 5 }])).toBe(2);

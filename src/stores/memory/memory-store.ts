@@ -9,7 +9,7 @@
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../service/store.js';
+import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
 import {
   assertRecordVersion,
   type MfaAccountRecord,
@@ -18,7 +18,7 @@ import {
   type MfaCounterState,
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
-} from '../../service/store-records.js';
+} from '../../store/records.js';
 
 /**
  * Options of {@link createMemoryStore}. None yet; the object keeps the signature stable.

@@ -1,0 +1,212 @@
+/**
+ * The storage contract: what the MFA service needs from a store, and nothing more.
+ *
+ * Every method is asynchronous. Every method whose name promises a guarantee ("consume", "advance",
+ * "compare-and-set", "activate", "replace", "increment") must keep that guarantee when many
+ * processes share one store: implement it as one statement, one Lua script or one short
+ * transaction, never as a read followed by a write from the client. The exported conformance
+ * suite (`mfakit/conformance`) checks each guarantee, races included.
+ *
+ * Conventions:
+ * - records go in and come out as plain JSON; a store never lets a caller change what it holds:
+ *   it copies on the way in, and on the way out either copies or hands out frozen objects (the
+ *   service never mutates what it reads);
+ * - a record with an unknown schema version makes the read throw `MfaError('STORE_SCHEMA_VERSION')`
+ *   (see {@link assertRecordVersion}); any other storage failure throws (ideally
+ *   `MfaError('STORE_ERROR')` with the driver error as `cause`);
+ * - time is passed in (`now`, milliseconds since the epoch) so the store and the service agree on
+ *   it; stores may additionally expire data on their own (TTL, sweeps), but correctness never
+ *   depends on that: an expired record is treated as absent;
+ * - everything is scoped by `accountId` where the record has one: a factor of another account is
+ *   "not found".
+ * @module
+ */
+import type {
+  MfaAccountRecord,
+  MfaBackupCodeRecord,
+  MfaChallengeRecord,
+  MfaCounterState,
+  MfaEnrolmentRecord,
+  MfaFactorRecord,
+} from './records.js';
+
+/**
+ * Input of {@link MfaStore.activateEnrolment}.
+ *
+ * @example
+ * ```ts
+ * const input: ActivateEnrolmentInput = { accountId, enrolmentId: pending.id, factor, backupCodes: records, now: Date.now() };
+ * ```
+ */
+export interface ActivateEnrolmentInput {
+  readonly accountId: string;
+  readonly enrolmentId: string;
+  /** The factor to create; its `id` equals `enrolmentId`. */
+  readonly factor: MfaFactorRecord;
+  /**
+   * A fresh backup-code set, stored only if the account has no backup codes yet (the first
+   * factor). Stored in the same atomic step as the factor, so codes are never shown unstored.
+   */
+  readonly backupCodes?: readonly MfaBackupCodeRecord[];
+  /** A factor of the same account to delete in the same atomic step (replacing a lost device). */
+  readonly replacesFactorId?: string | null;
+  readonly now: number;
+}
+
+/**
+ * Result of {@link MfaStore.activateEnrolment}.
+ *
+ * @example
+ * ```ts
+ * const result: ActivateEnrolmentResult = await store.activateEnrolment(input);
+ * if (result.activated && result.backupCodesStored) show(codes);
+ * ```
+ */
+export type ActivateEnrolmentResult =
+  | { readonly activated: true; readonly backupCodesStored: boolean }
+  | { readonly activated: false };
+
+/**
+ * Result of {@link MfaStore.deleteFactor}.
+ *
+ * @example
+ * ```ts
+ * const outcome: DeleteFactorOutcome = await store.deleteFactor(accountId, factorId, { minRemainingLoginFactors: 1 });
+ * ```
+ */
+export type DeleteFactorOutcome = 'deleted' | 'not-found' | 'too-few-remaining';
+
+/**
+ * The storage contract. Implement it for your database and run `storeConformanceCases` from
+ * `mfakit/conformance` against your implementation.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryStore } from 'mfakit/stores/memory';
+ * const store: MfaStore = createMemoryStore();
+ * const won = await store.advanceFactorStep('user-42', factorId, 59_000_123, Date.now());
+ * ```
+ */
+export interface MfaStore {
+  // --- accounts -------------------------------------------------------------------------------
+
+  /** The account, or `null`. */
+  getAccount(accountId: string): Promise<MfaAccountRecord | null>;
+  /** Inserts the account if no account with its id exists. Returns whether it inserted. Atomic. */
+  createAccount(record: MfaAccountRecord): Promise<boolean>;
+  /**
+   * Replaces the account only if its stored `revision` equals `expectedRevision`; the stored
+   * revision becomes `expectedRevision + 1` (the `revision` field of `record` is ignored). Returns
+   * whether it replaced. Atomic compare-and-set.
+   */
+  compareAndSetAccount(record: MfaAccountRecord, expectedRevision: number): Promise<boolean>;
+  /**
+   * Forgets the account entirely (the app deleted the user): the account record, every factor and
+   * recovery method, pending enrolment, backup code and challenge bound to it. Counters are keyed by
+   * free-form strings and simply expire. Returns whether the account record existed.
+   */
+  deleteAccount(accountId: string): Promise<boolean>;
+
+  // --- factors --------------------------------------------------------------------------------
+
+  /** Every factor and recovery method of the account (any order). */
+  listFactors(accountId: string): Promise<MfaFactorRecord[]>;
+  /** One factor of the account, or `null` (also when it belongs to another account). */
+  getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null>;
+  /** Inserts a factor unless one with its id exists. Returns whether it inserted. Atomic. */
+  insertFactor(record: MfaFactorRecord): Promise<boolean>;
+  /**
+   * Replaces the factor's name, role and data only if its stored `revision` equals
+   * `expectedRevision`; the stored revision becomes `expectedRevision + 1`. Never changes `id`,
+   * `accountId`, `kind`, `lastStep` or `lastUsedAt`. Returns whether it replaced. Atomic.
+   */
+  compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean>;
+  /**
+   * Sets `lastStep = step` and `lastUsedAt = usedAt` only if `step` is greater than the stored
+   * `lastStep`. Returns whether it advanced: of many concurrent calls with one step, exactly one
+   * returns `true`. This is the TOTP replay guard. Atomic (`UPDATE … WHERE last_step < $step`).
+   */
+  advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean>;
+  /**
+   * Deletes the factor. With `minRemainingLoginFactors`, deletes only if at least that many factors
+   * of role `login` remain afterwards (so two concurrent removals cannot leave an account without
+   * MFA by accident). Atomic.
+   */
+  deleteFactor(
+    accountId: string,
+    factorId: string,
+    options?: { readonly minRemainingLoginFactors?: number },
+  ): Promise<DeleteFactorOutcome>;
+  /**
+   * Disabling MFA: deletes every factor of role `login`, every backup code and every pending
+   * enrolment of the account in one atomic step; recovery methods stay. Returns how many factors
+   * it deleted.
+   */
+  deleteLoginFactors(accountId: string): Promise<number>;
+
+  // --- pending enrolments ---------------------------------------------------------------------
+
+  /** Inserts or replaces a pending enrolment (by account and id). */
+  putEnrolment(record: MfaEnrolmentRecord): Promise<void>;
+  /**
+   * The pending enrolment, expired or not (the caller tells "expired" from "unknown"), or `null`.
+   */
+  getEnrolment(accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null>;
+  /** Deletes a pending enrolment. Returns whether it existed. */
+  deleteEnrolment(accountId: string, enrolmentId: string): Promise<boolean>;
+  /**
+   * In one atomic step: deletes the pending enrolment (only if it exists and `expiresAt > now`),
+   * inserts `factor`, deletes `replacesFactorId` if given, and stores `backupCodes` if given and the
+   * account has none. Of concurrent activations of one enrolment exactly one returns
+   * `activated: true`; when the enrolment is missing or expired nothing changes.
+   */
+  activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult>;
+
+  // --- backup codes ---------------------------------------------------------------------------
+
+  /** Replaces the account's whole backup-code set: no old code survives, in one atomic step. */
+  replaceBackupCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): Promise<void>;
+  /** One unused backup code of the account by id, or `null`. */
+  getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null>;
+  /**
+   * Uses a backup code up (deletes it). Returns whether this call used it: of concurrent calls for
+   * one code exactly one returns `true`. Atomic (`DELETE … RETURNING`).
+   */
+  consumeBackupCode(accountId: string, codeId: string): Promise<boolean>;
+  /** How many unused backup codes the account has. */
+  countBackupCodes(accountId: string): Promise<number>;
+
+  // --- challenges -----------------------------------------------------------------------------
+
+  /** Inserts or replaces a challenge by id (a resent email code replaces the previous one). */
+  putChallenge(record: MfaChallengeRecord): Promise<void>;
+  /** The challenge if it exists and `expiresAt > now`, else `null`. Does not consume it. */
+  getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null>;
+  /**
+   * Get-and-delete: returns the challenge and deletes it, only if it exists, its `purpose` equals
+   * `purpose` and `expiresAt > now`; otherwise returns `null` and changes nothing (a challenge of
+   * another purpose is left alone). Of concurrent calls exactly one gets the record. Atomic.
+   */
+  consumeChallenge(challengeId: string, options: { readonly purpose: string; readonly now: number }): Promise<MfaChallengeRecord | null>;
+  /**
+   * Replaces the challenge's `data` and `expiresAt` only if it still exists unexpired and its
+   * `revision` equals `expectedRevision`; the stored revision becomes `expectedRevision + 1`.
+   * Returns whether it replaced (used to count attempts on an email/SMS code). Atomic.
+   */
+  compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean>;
+  /** Deletes every challenge of the account with this purpose (for example all step-up grants). Returns how many. */
+  deleteChallenges(accountId: string, purpose: string): Promise<number>;
+
+  // --- counters -------------------------------------------------------------------------------
+
+  /**
+   * Adds one to the counter and returns its new state. When the counter is absent or expired it
+   * starts again at 1 with `expiresAt = now + ttlMs` (a fixed window: later increments do not
+   * extend it). Of N concurrent increments the returned counts are exactly 1…N (no lost update).
+   */
+  incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState>;
+  /** The counter's state if it exists and has not expired, else `null`. */
+  getCounter(key: string, now: number): Promise<MfaCounterState | null>;
+  /** Deletes the counter. */
+  resetCounter(key: string): Promise<void>;
+}

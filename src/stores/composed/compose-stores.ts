@@ -1,0 +1,95 @@
+/**
+ * A store made of stores: counters and challenges (short-lived, hot, fine to lose in a crash) in
+ * one store, usually Redis; everything that must survive a crash (factors and their replay
+ * state, backup codes, enrolments, accounts) in another, usually PostgreSQL. Each operation goes
+ * to exactly one store, so each keeps its own atomicity guarantee; no operation of the contract
+ * needs two of them at once, except `deleteAccount`, which asks both.
+ * @module
+ */
+import { MfaError } from '../../errors.js';
+import type { MfaStore } from '../../store/contract.js';
+
+/**
+ * Parts of {@link composeStores}.
+ *
+ * @example
+ * ```ts
+ * const parts: ComposedStoreParts = { counters: redisStore, challenges: redisStore, durable: postgresStore };
+ * ```
+ */
+export interface ComposedStoreParts {
+  /** Throttling and send-limit counters (`incrementCounter`, `getCounter`, `resetCounter`). */
+  readonly counters: MfaStore;
+  /** Challenges: WebAuthn and SSH challenges, email/SMS codes, step-up grants. */
+  readonly challenges: MfaStore;
+  /** Accounts, factors (with the TOTP replay step), pending enrolments and backup codes. */
+  readonly durable: MfaStore;
+}
+
+/**
+ * Composes one {@link MfaStore} from three by delegation: counters and challenges to the first two,
+ * the rest to `durable`. `deleteAccount` deletes from `durable` and from the challenge store.
+ *
+ * Why this split: a consumed backup code or an accepted TOTP step that a store forgets after a
+ * crash can be used again, so those belong in a store that commits to disk before answering
+ * (PostgreSQL). Losing a counter or a challenge in a crash only resets a limit or makes a user
+ * ask for a new challenge.
+ *
+ * @example
+ * ```ts
+ * import { composeStores } from 'mfakit/stores/composed';
+ * import { createPostgresStore } from 'mfakit/stores/postgres';
+ * import { createRedisStore } from 'mfakit/stores/redis';
+ *
+ * const fast = createRedisStore({ redis });
+ * const store = composeStores({ counters: fast, challenges: fast, durable: createPostgresStore({ pool }) });
+ * ```
+ */
+export function composeStores(parts: ComposedStoreParts): MfaStore {
+  const { counters, challenges, durable } = parts ?? ({} as ComposedStoreParts);
+  for (const [name, store] of Object.entries({ counters, challenges, durable })) {
+    if (store === null || typeof store !== 'object' || typeof (store as MfaStore).getAccount !== 'function') {
+      throw new MfaError('INVALID_OPTION', `composeStores: ${name} must be an MfaStore`);
+    }
+  }
+  return {
+    getAccount: (accountId) => durable.getAccount(accountId),
+    createAccount: (record) => durable.createAccount(record),
+    compareAndSetAccount: (record, expectedRevision) => durable.compareAndSetAccount(record, expectedRevision),
+    deleteAccount: async (accountId) => {
+      const [existed] = await Promise.all([
+        durable.deleteAccount(accountId),
+        challenges === durable ? Promise.resolve(false) : challenges.deleteAccount(accountId),
+      ]);
+      return existed;
+    },
+
+    listFactors: (accountId) => durable.listFactors(accountId),
+    getFactor: (accountId, factorId) => durable.getFactor(accountId, factorId),
+    insertFactor: (record) => durable.insertFactor(record),
+    compareAndSetFactor: (record, expectedRevision) => durable.compareAndSetFactor(record, expectedRevision),
+    advanceFactorStep: (accountId, factorId, step, usedAt) => durable.advanceFactorStep(accountId, factorId, step, usedAt),
+    deleteFactor: (accountId, factorId, options) => durable.deleteFactor(accountId, factorId, options),
+    deleteLoginFactors: (accountId) => durable.deleteLoginFactors(accountId),
+
+    putEnrolment: (record) => durable.putEnrolment(record),
+    getEnrolment: (accountId, enrolmentId) => durable.getEnrolment(accountId, enrolmentId),
+    deleteEnrolment: (accountId, enrolmentId) => durable.deleteEnrolment(accountId, enrolmentId),
+    activateEnrolment: (input) => durable.activateEnrolment(input),
+
+    replaceBackupCodes: (accountId, codes) => durable.replaceBackupCodes(accountId, codes),
+    getBackupCode: (accountId, codeId) => durable.getBackupCode(accountId, codeId),
+    consumeBackupCode: (accountId, codeId) => durable.consumeBackupCode(accountId, codeId),
+    countBackupCodes: (accountId) => durable.countBackupCodes(accountId),
+
+    putChallenge: (record) => challenges.putChallenge(record),
+    getChallenge: (challengeId, now) => challenges.getChallenge(challengeId, now),
+    consumeChallenge: (challengeId, options) => challenges.consumeChallenge(challengeId, options),
+    compareAndSetChallenge: (record, expectedRevision, now) => challenges.compareAndSetChallenge(record, expectedRevision, now),
+    deleteChallenges: (accountId, purpose) => challenges.deleteChallenges(accountId, purpose),
+
+    incrementCounter: (key, options) => counters.incrementCounter(key, options),
+    getCounter: (key, now) => counters.getCounter(key, now),
+    resetCounter: (key) => counters.resetCounter(key),
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Every SQL statement of the PostgreSQL store, for one table prefix. Each is sent as a named
+ * (prepared) statement, so PostgreSQL parses and plans it once per connection.
+ *
+ * Each guarantee of the contract is one statement here, or one short transaction in
+ * `postgres-store.ts` where the contract needs a per-account lock (see there).
+ * @module
+ */
+
+/**
+ * A statement: `name` identifies the prepared statement on each connection; without a name it is
+ * sent unnamed (parsed and planned at each execution, which every connection pooler accepts).
+ *
+ * @example
+ * ```ts
+ * const { name, text }: PostgresStatement = postgresStatements('mfakit_').consumeBackupCode;
+ * ```
+ */
+export interface PostgresStatement {
+  readonly name?: string;
+  readonly text: string;
+}
+
+const FACTOR_COLUMNS = 'v, id, account_id, kind, role, name, created_at, last_used_at, last_step, revision, data';
+const ENROLMENT_COLUMNS = 'v, id, account_id, kind, role, name, created_at, expires_at, replaces_factor_id, data';
+const CODE_COLUMNS = 'v, account_id, set_id, id, hash, created_at';
+const CHALLENGE_COLUMNS = 'v, id, account_id, purpose, data, created_at, expires_at, revision';
+
+/**
+ * Every SQL statement the PostgreSQL store runs, for a table prefix (for auditing, or benchmarking
+ * the bare statement). The prefix must be valid (the store checks it; this function does not).
+ *
+ * @example
+ * ```ts
+ * const sql = postgresStatements('mfakit_');
+ * await pool.query({ ...sql.advanceFactorStep, values: [accountId, factorId, step, usedAt] });
+ * ```
+ */
+export function postgresStatements(p: string) {
+  const s = (op: string, text: string): PostgresStatement => ({ name: `mfk_${p}${op}`, text: text.replace(/\s+/g, ' ').trim() });
+  return {
+    lockAccount: s('lock', `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`),
+
+    getAccount: s('get_account', `SELECT v, id, created_at, updated_at, revision, data FROM ${p}accounts WHERE id = $1`),
+    createAccount: s(
+      'create_account',
+      `INSERT INTO ${p}accounts (id, v, created_at, updated_at, revision, data) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO NOTHING RETURNING 1 AS ok`,
+    ),
+    compareAndSetAccount: s(
+      'cas_account',
+      `UPDATE ${p}accounts SET v = $2, updated_at = $3, data = $4, revision = revision + 1
+       WHERE id = $1 AND revision = $5 RETURNING 1 AS ok`,
+    ),
+    // One statement: the data-modifying CTEs all run to completion, atomically with the main query.
+    deleteAccount: s(
+      'delete_account',
+      `WITH f AS (DELETE FROM ${p}factors WHERE account_id = $1),
+            e AS (DELETE FROM ${p}enrolments WHERE account_id = $1),
+            b AS (DELETE FROM ${p}backup_codes WHERE account_id = $1),
+            c AS (DELETE FROM ${p}challenges WHERE account_id = $1)
+       DELETE FROM ${p}accounts WHERE id = $1 RETURNING 1 AS ok`,
+    ),
+
+    listFactors: s('list_factors', `SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = $1`),
+    getFactor: s('get_factor', `SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = $1 AND id = $2`),
+    insertFactor: s(
+      'insert_factor',
+      `INSERT INTO ${p}factors (${FACTOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (id) DO NOTHING RETURNING 1 AS ok`,
+    ),
+    compareAndSetFactor: s(
+      'cas_factor',
+      `UPDATE ${p}factors SET name = $3, role = $4, data = $5, revision = revision + 1
+       WHERE account_id = $1 AND id = $2 AND revision = $6 RETURNING 1 AS ok`,
+    ),
+    // The TOTP replay guard: the row lock makes concurrent updates queue, and each re-checks
+    // last_step < $3 against the committed row, so one step is accepted once.
+    advanceFactorStep: s(
+      'advance_step',
+      `UPDATE ${p}factors SET last_step = $3, last_used_at = $4
+       WHERE account_id = $1 AND id = $2 AND last_step < $3 RETURNING 1 AS ok`,
+    ),
+    deleteFactor: s('delete_factor', `DELETE FROM ${p}factors WHERE account_id = $1 AND id = $2 RETURNING 1 AS ok`),
+    // Locks every factor row of the account (in id order, so concurrent callers cannot deadlock),
+    // then counts the login factors that would remain. A concurrent removal waits for the lock and
+    // then no longer sees the row the first one deleted, so two removals cannot both pass the check.
+    deleteFactorKeeping: s(
+      'delete_factor_keeping',
+      `WITH locked AS MATERIALIZED (
+         SELECT id, role FROM ${p}factors WHERE account_id = $1 ORDER BY id FOR UPDATE
+       ),
+       verdict AS (
+         SELECT EXISTS (SELECT 1 FROM locked WHERE id = $2) AS found,
+                (SELECT count(*) FROM locked WHERE role = 'login' AND id <> $2) >= $3::bigint AS enough
+       ),
+       gone AS (
+         DELETE FROM ${p}factors f USING verdict
+         WHERE f.account_id = $1 AND f.id = $2 AND verdict.found AND verdict.enough RETURNING 1
+       )
+       SELECT verdict.found, verdict.enough, (SELECT count(*) FROM gone) AS deleted FROM verdict`,
+    ),
+    deleteLoginFactors: s(
+      'delete_login_factors',
+      `WITH b AS (DELETE FROM ${p}backup_codes WHERE account_id = $1),
+            e AS (DELETE FROM ${p}enrolments WHERE account_id = $1),
+            f AS (DELETE FROM ${p}factors WHERE account_id = $1 AND role = 'login' RETURNING 1)
+       SELECT count(*) AS deleted FROM f`,
+    ),
+
+    putEnrolment: s(
+      'put_enrolment',
+      `INSERT INTO ${p}enrolments (${ENROLMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (account_id, id) DO UPDATE SET v = EXCLUDED.v, kind = EXCLUDED.kind, role = EXCLUDED.role,
+         name = EXCLUDED.name, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+         replaces_factor_id = EXCLUDED.replaces_factor_id, data = EXCLUDED.data`,
+    ),
+    getEnrolment: s('get_enrolment', `SELECT ${ENROLMENT_COLUMNS} FROM ${p}enrolments WHERE account_id = $1 AND id = $2`),
+    deleteEnrolment: s('delete_enrolment', `DELETE FROM ${p}enrolments WHERE account_id = $1 AND id = $2 RETURNING 1 AS ok`),
+    takeEnrolment: s(
+      'take_enrolment',
+      `DELETE FROM ${p}enrolments WHERE account_id = $1 AND id = $2 AND expires_at > $3 RETURNING 1 AS ok`,
+    ),
+    deleteOtherFactor: s('delete_other_factor', `DELETE FROM ${p}factors WHERE account_id = $1 AND id = $2`),
+
+    deleteBackupCodes: s('delete_codes', `DELETE FROM ${p}backup_codes WHERE account_id = $1`),
+    insertBackupCodes: s(
+      'insert_codes',
+      `INSERT INTO ${p}backup_codes (account_id, v, set_id, id, hash, created_at)
+       SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
+    ),
+    getBackupCode: s('get_code', `SELECT ${CODE_COLUMNS} FROM ${p}backup_codes WHERE account_id = $1 AND id = $2`),
+    consumeBackupCode: s('consume_code', `DELETE FROM ${p}backup_codes WHERE account_id = $1 AND id = $2 RETURNING 1 AS ok`),
+    countBackupCodes: s('count_codes', `SELECT count(*) AS n FROM ${p}backup_codes WHERE account_id = $1`),
+
+    putChallenge: s(
+      'put_challenge',
+      `INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, account_id = EXCLUDED.account_id, purpose = EXCLUDED.purpose,
+         data = EXCLUDED.data, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+         revision = EXCLUDED.revision`,
+    ),
+    getChallenge: s('get_challenge', `SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id = $1 AND expires_at > $2`),
+    consumeChallenge: s(
+      'consume_challenge',
+      `DELETE FROM ${p}challenges WHERE id = $1 AND purpose = $2 AND expires_at > $3 RETURNING ${CHALLENGE_COLUMNS}`,
+    ),
+    compareAndSetChallenge: s(
+      'cas_challenge',
+      `UPDATE ${p}challenges SET data = $2, expires_at = $3, revision = revision + 1
+       WHERE id = $1 AND revision = $4 AND expires_at > $5 RETURNING 1 AS ok`,
+    ),
+    deleteChallenges: s(
+      'delete_challenges',
+      `WITH d AS (DELETE FROM ${p}challenges WHERE account_id = $1 AND purpose = $2 RETURNING 1) SELECT count(*) AS n FROM d`,
+    ),
+
+    // Fixed-window counter in one statement: the row lock of ON CONFLICT serialises increments, and
+    // every SET expression reads the old row, so the window resets exactly when it has expired.
+    incrementCounter: s(
+      'increment_counter',
+      `INSERT INTO ${p}counters AS c (key, count, expires_at, last_at, prior_at)
+       VALUES ($1, 1, $2::bigint + $3::bigint, $2::bigint, NULL)
+       ON CONFLICT (key) DO UPDATE SET
+         count      = CASE WHEN c.expires_at > $2::bigint THEN c.count + 1 ELSE 1 END,
+         expires_at = CASE WHEN c.expires_at > $2::bigint THEN c.expires_at ELSE $2::bigint + $3::bigint END,
+         prior_at   = CASE WHEN c.expires_at > $2::bigint THEN c.last_at ELSE NULL END,
+         last_at    = $2::bigint
+       RETURNING count, expires_at, prior_at`,
+    ),
+    getCounter: s('get_counter', `SELECT count, expires_at, last_at FROM ${p}counters WHERE key = $1 AND expires_at > $2`),
+    resetCounter: s('reset_counter', `DELETE FROM ${p}counters WHERE key = $1`),
+  };
+}
+
+/**
+ * The statements of one prefix.
+ *
+ * @example
+ * ```ts
+ * const sql: PostgresStatements = postgresStatements('mfakit_');
+ * ```
+ */
+export type PostgresStatements = ReturnType<typeof postgresStatements>;

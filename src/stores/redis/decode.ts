@@ -1,0 +1,111 @@
+/**
+ * Redis replies to records. Every value is checked (see `store/codec.ts`).
+ * @module
+ */
+import type { MfaBackupCodeRecord, MfaChallengeRecord, MfaCounterState, MfaEnrolmentRecord, MfaFactorRecord } from '../../store/records.js';
+import {
+  decodeBackupCode,
+  decodeChallenge,
+  decodeEnrolment,
+  decodeFactor,
+  storeCorrupt,
+  storedInteger,
+  storedIntegerOrNull,
+  type StoredKind,
+} from '../../store/codec.js';
+
+/** The per-factor fields of the account's `factors` hash, in script order. */
+export const FACTOR_FIELDS = ['v', 'kind', 'role', 'name', 'created', 'used', 'step', 'rev', 'data'] as const;
+
+/** Field name -> position in {@link FACTOR_FIELDS}. */
+const FIELD_INDEX = new Map<string, number>(FACTOR_FIELDS.map((name, i) => [name, i]));
+const [V, KIND, ROLE, NAME, CREATED, USED, STEP, REV, DATA] = FACTOR_FIELDS.map((_, i) => i) as number[];
+
+/** A factor from its fields (`values` in {@link FACTOR_FIELDS} order, `null` for absent). */
+export function factorFromFields(accountId: string, factorId: string, values: readonly (string | null | undefined)[]): MfaFactorRecord {
+  return decodeFactor({
+    v: values[V!], id: factorId, accountId, kind: values[KIND!], role: values[ROLE!], name: values[NAME!],
+    createdAt: values[CREATED!], lastUsedAt: values[USED!] ?? null, lastStep: values[STEP!], revision: values[REV!], data: values[DATA!],
+  });
+}
+
+/** Every factor of an account from `HGETALL` of its `factors` hash. */
+export function factorsFromHash(accountId: string, hash: Record<string, string>): MfaFactorRecord[] {
+  const byId = new Map<string, (string | undefined)[]>();
+  for (const field of Object.keys(hash)) {
+    const colon = field.indexOf(':');
+    const index = colon < 0 ? undefined : FIELD_INDEX.get(field.slice(0, colon));
+    if (index === undefined) throw storeCorrupt('factor', field, 'is not a factor field');
+    const id = field.slice(colon + 1);
+    let values = byId.get(id);
+    if (values === undefined) byId.set(id, (values = new Array<string | undefined>(FACTOR_FIELDS.length)));
+    values[index] = hash[field];
+  }
+  const factors: MfaFactorRecord[] = [];
+  for (const [id, values] of byId) factors.push(factorFromFields(accountId, id, values));
+  return factors;
+}
+
+function parseJson(text: string, kind: StoredKind): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw storeCorrupt(kind, 'record', 'is not valid JSON', error);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw storeCorrupt(kind, 'record', 'is not a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+/** Checks that a record found under a key is the one the key names. */
+function sameOwner(kind: StoredKind, actual: unknown, expected: string, field: string): void {
+  if (actual !== expected) throw storeCorrupt(kind, field, 'does not match the key it is stored under');
+}
+
+/** A backup code from its JSON (stored whole: codes never change). */
+export function backupCodeFromJson(accountId: string, codeId: string, text: string): MfaBackupCodeRecord {
+  const o = parseJson(text, 'backup-code');
+  const record = decodeBackupCode({ v: o['v'], accountId: o['accountId'], setId: o['setId'], id: o['id'], hash: o['hash'], createdAt: o['createdAt'] });
+  sameOwner('backup-code', record.accountId, accountId, 'accountId');
+  sameOwner('backup-code', record.id, codeId, 'id');
+  return record;
+}
+
+/** A pending enrolment from its JSON. */
+export function enrolmentFromJson(accountId: string, enrolmentId: string, text: string): MfaEnrolmentRecord {
+  const o = parseJson(text, 'enrolment');
+  const data = o['data'] === undefined ? undefined : JSON.stringify(o['data']);
+  const record = decodeEnrolment({
+    v: o['v'], id: o['id'], accountId: o['accountId'], kind: o['kind'], role: o['role'], name: o['name'],
+    createdAt: o['createdAt'], expiresAt: o['expiresAt'], replacesFactorId: o['replacesFactorId'], data,
+  });
+  sameOwner('enrolment', record.accountId, accountId, 'accountId');
+  sameOwner('enrolment', record.id, enrolmentId, 'id');
+  return record;
+}
+
+/** A challenge from its hash fields (`HGETALL`, or the flat array a script returns). */
+export function challengeFromHash(hash: Record<string, string>): MfaChallengeRecord {
+  return decodeChallenge({
+    v: hash['v'], id: hash['id'], accountId: hash['acct'] ?? null, purpose: hash['purpose'], data: hash['data'],
+    createdAt: hash['created'], expiresAt: hash['exp'], revision: hash['rev'],
+  });
+}
+
+/** `[k1, v1, k2, v2, …]` to an object. */
+export function pairsToObject(pairs: readonly unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) out[String(pairs[i])] = String(pairs[i + 1]);
+  return out;
+}
+
+/** A counter state from raw values. */
+export function counterFrom(count: unknown, expiresAt: unknown, previousAt: unknown): MfaCounterState {
+  return {
+    count: storedInteger(count, 'counter', 'count'),
+    expiresAt: storedInteger(expiresAt, 'counter', 'expiresAt'),
+    previousAt: storedIntegerOrNull(previousAt, 'counter', 'previousAt'),
+  };
+}
+
+export { storedInteger };

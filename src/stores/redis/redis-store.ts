@@ -1,0 +1,450 @@
+/**
+ * The Redis store: the storage contract over the app's own ioredis client (standalone or Cluster).
+ *
+ * Each atomic operation is one Lua script over keys of one hash tag, called by hash. What spans two
+ * slots on a cluster is ordered so that a crash in between is harmless:
+ * - factor ids are unique across accounts through a claim key `{f:<id>}` taken before the factor is
+ *   written (a claim left by a crash only reserves a random id for its account);
+ * - a challenge lives under its own tag (it is consumed by id alone) and is listed in its account's
+ *   index only so `deleteChallenges` and `deleteAccount` can find it.
+ *
+ * Durability: Redis acknowledges a write before it reaches disk (or never writes it, without
+ * persistence). A consumed backup code or an advanced TOTP step can be forgotten after a restart,
+ * so use PostgreSQL for the durable records and Redis for counters and challenges
+ * (`composeStores`, in `mfakit/stores/composed`); see docs/stores.md.
+ * @module
+ */
+import { MfaError } from '../../errors.js';
+import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import {
+  assertRecordVersion,
+  type MfaAccountRecord,
+  type MfaBackupCodeRecord,
+  type MfaChallengeRecord,
+  type MfaCounterState,
+  type MfaEnrolmentRecord,
+  type MfaFactorRecord,
+} from '../../store/records.js';
+import { checkFactorRecord as checkFactor, decodeAccount, requireId, requireInteger, storeCorrupt, toTime } from '../../store/codec.js';
+import {
+  backupCodeFromJson,
+  challengeFromHash,
+  counterFrom,
+  enrolmentFromJson,
+  FACTOR_FIELDS,
+  factorFromFields,
+  factorsFromHash,
+  pairsToObject,
+  storedInteger,
+} from './decode.js';
+import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
+import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
+
+/**
+ * Options of {@link createRedisStore}.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const options: RedisStoreOptions = { redis: new Redis(process.env.REDIS_URL!), keyPrefix: 'mfakit:' };
+ * ```
+ */
+export interface RedisStoreOptions {
+  /** The app's ioredis client: `Redis` or `Cluster`. The store never closes it. */
+  readonly redis: RedisClientLike;
+  /** Prefix of every key (default `mfakit:`); must not contain `{` or `}`. */
+  readonly keyPrefix?: string;
+  /**
+   * How long an expired pending enrolment is kept so the app can still answer "expired" rather
+   * than "unknown" (the key's TTL is its expiry plus this). Default 24 hours.
+   */
+  readonly expiredEnrolmentRetentionMs?: number;
+}
+
+/** The nine factor fields as script arguments (see `scripts.ts`). */
+function factorArgs(r: MfaFactorRecord): string[] {
+  return [
+    String(r.v), r.kind, r.role, r.name, String(r.createdAt), r.lastUsedAt === null ? '' : String(r.lastUsedAt),
+    String(r.lastStep), String(r.revision), JSON.stringify(r.data),
+  ];
+}
+
+function checkCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): string[] {
+  const pairs: string[] = [];
+  for (const code of codes) {
+    assertRecordVersion(code, 'backup-code');
+    if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
+    requireId(code.id, 'code.id');
+    requireInteger(code.createdAt, 'code.createdAt');
+    pairs.push(code.id, JSON.stringify(code));
+  }
+  return pairs;
+}
+
+/**
+ * The Redis {@link MfaStore}. Create it with {@link createRedisStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new RedisStore({ redis, keyPrefix: 'mfakit:' });
+ * const state = await store.incrementCounter('attempts:user-42', { ttlMs: 900_000, now: Date.now() });
+ * ```
+ */
+export class RedisStore implements MfaStore {
+  /** The validated key prefix. */
+  readonly keyPrefix: string;
+  /** The app's client. */
+  readonly redis: RedisClientLike;
+  private readonly keys: RedisKeys;
+  private readonly retentionMs: number;
+
+  constructor(options: RedisStoreOptions) {
+    if (options === null || typeof options !== 'object' || typeof options.redis?.evalsha !== 'function') {
+      throw new MfaError('INVALID_OPTION', 'createRedisStore needs { redis }, an ioredis Redis or Cluster client');
+    }
+    this.redis = options.redis;
+    this.keyPrefix = checkKeyPrefix(options.keyPrefix);
+    this.keys = redisKeys(this.keyPrefix);
+    const retention = options.expiredEnrolmentRetentionMs ?? 86_400_000;
+    if (!Number.isSafeInteger(retention) || retention < 0) {
+      throw new MfaError('INVALID_OPTION', 'expiredEnrolmentRetentionMs must be a non-negative integer');
+    }
+    this.retentionMs = retention;
+  }
+
+  // --- accounts -------------------------------------------------------------------------------
+
+  async getAccount(accountId: string): Promise<MfaAccountRecord | null> {
+    requireId(accountId, 'accountId');
+    const h = await runCommand('getAccount', () => this.redis.hgetall(this.keys.account(accountId)));
+    if (Object.keys(h).length === 0) return null;
+    const record = decodeAccount({ v: h['v'], id: h['id'], createdAt: h['created'], updatedAt: h['updated'], revision: h['rev'], data: h['data'] });
+    if (record.id !== accountId) throw storeCorrupt('account', 'id', 'does not match the key it is stored under');
+    return record;
+  }
+
+  async createAccount(record: MfaAccountRecord): Promise<boolean> {
+    assertRecordVersion(record, 'account');
+    requireId(record.id, 'record.id');
+    requireInteger(record.createdAt, 'record.createdAt');
+    requireInteger(record.updatedAt, 'record.updatedAt');
+    requireInteger(record.revision, 'record.revision');
+    const created = await runScript(this.redis, 'createAccount', [this.keys.account(record.id)], [
+      String(record.v), record.id, String(record.createdAt), String(record.updatedAt), String(record.revision), JSON.stringify(record.data),
+    ]);
+    return created === 1;
+  }
+
+  async compareAndSetAccount(record: MfaAccountRecord, expectedRevision: number): Promise<boolean> {
+    assertRecordVersion(record, 'account');
+    requireId(record.id, 'record.id');
+    requireInteger(record.updatedAt, 'record.updatedAt');
+    requireInteger(expectedRevision, 'expectedRevision');
+    const replaced = await runScript(this.redis, 'compareAndSetAccount', [this.keys.account(record.id)], [
+      String(record.v), String(record.updatedAt), JSON.stringify(record.data), String(expectedRevision), String(expectedRevision + 1),
+    ]);
+    return replaced === 1;
+  }
+
+  async deleteAccount(accountId: string): Promise<boolean> {
+    requireId(accountId, 'accountId');
+    const k = this.keys;
+    const [existed, challengeIds, factorIds] = (await runScript(
+      this.redis,
+      'deleteAccount',
+      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId), k.accountChallenges(accountId)],
+      [],
+    )) as [number, string[], string[]];
+    // The account's own slot is gone atomically; its challenges and factor-id claims live in
+    // other slots and follow right after.
+    await Promise.all([
+      ...challengeIds.map((id) => runScript(this.redis, 'deleteChallengeOf', [k.challenge(id)], [accountId, ''])),
+      ...factorIds.map((id) => this.releaseFactorId(accountId, id)),
+    ]);
+    return existed === 1;
+  }
+
+  // --- factors --------------------------------------------------------------------------------
+
+  async listFactors(accountId: string): Promise<MfaFactorRecord[]> {
+    requireId(accountId, 'accountId');
+    const hash = await runCommand('listFactors', () => this.redis.hgetall(this.keys.factors(accountId)));
+    return factorsFromHash(accountId, hash);
+  }
+
+  async getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
+    requireId(accountId, 'accountId');
+    requireId(factorId, 'factorId');
+    const values = await runCommand('getFactor', () =>
+      this.redis.hmget(this.keys.factors(accountId), ...FACTOR_FIELDS.map((f) => `${f}:${factorId}`)),
+    );
+    if (values.every((v) => v === null)) return null;
+    return factorFromFields(accountId, factorId, values);
+  }
+
+  async insertFactor(record: MfaFactorRecord): Promise<boolean> {
+    checkFactor(record);
+    if (!(await this.claimFactorId(record.accountId, record.id))) return false;
+    const inserted = await runScript(this.redis, 'insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
+    return inserted === 1;
+  }
+
+  async compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean> {
+    assertRecordVersion(record, 'factor');
+    requireId(record.accountId, 'record.accountId');
+    requireId(record.id, 'record.id');
+    requireInteger(expectedRevision, 'expectedRevision');
+    const replaced = await runScript(this.redis, 'compareAndSetFactor', [this.keys.factors(record.accountId)], [
+      record.id, record.name, record.role, JSON.stringify(record.data), String(expectedRevision), String(expectedRevision + 1),
+    ]);
+    return replaced === 1;
+  }
+
+  async advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean> {
+    requireId(accountId, 'accountId');
+    requireId(factorId, 'factorId');
+    requireInteger(step, 'step');
+    const advanced = await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId)], [
+      factorId, String(step), String(toTime(usedAt, 'usedAt')),
+    ]);
+    return advanced === 1;
+  }
+
+  async deleteFactor(
+    accountId: string,
+    factorId: string,
+    options: { readonly minRemainingLoginFactors?: number } = {},
+  ): Promise<DeleteFactorOutcome> {
+    requireId(accountId, 'accountId');
+    requireId(factorId, 'factorId');
+    const minimum = options.minRemainingLoginFactors;
+    if (minimum !== undefined) requireInteger(minimum, 'minRemainingLoginFactors');
+    const outcome = (await runScript(this.redis, 'deleteFactor', [this.keys.factors(accountId)], [
+      factorId, minimum === undefined ? '' : String(minimum),
+    ])) as DeleteFactorOutcome;
+    if (outcome === 'deleted') await this.releaseFactorId(accountId, factorId);
+    return outcome;
+  }
+
+  async deleteLoginFactors(accountId: string): Promise<number> {
+    requireId(accountId, 'accountId');
+    const k = this.keys;
+    const deleted = (await runScript(
+      this.redis,
+      'deleteLoginFactors',
+      [k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId)],
+      [],
+    )) as string[];
+    await Promise.all(deleted.map((id) => this.releaseFactorId(accountId, id)));
+    return deleted.length;
+  }
+
+  // --- pending enrolments ---------------------------------------------------------------------
+
+  async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
+    assertRecordVersion(record, 'enrolment');
+    requireId(record.accountId, 'record.accountId');
+    requireId(record.id, 'record.id');
+    requireInteger(record.createdAt, 'record.createdAt');
+    requireInteger(record.expiresAt, 'record.expiresAt');
+    const k = this.keys;
+    await runScript(this.redis, 'putEnrolment', [k.enrolments(record.accountId), k.enrolmentExpiry(record.accountId)], [
+      record.id, JSON.stringify(record), String(record.expiresAt), String(record.createdAt - this.retentionMs), String(this.retentionMs),
+      String(record.createdAt),
+    ]);
+  }
+
+  async getEnrolment(accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null> {
+    requireId(accountId, 'accountId');
+    requireId(enrolmentId, 'enrolmentId');
+    const text = await runCommand('getEnrolment', () => this.redis.hget(this.keys.enrolments(accountId), enrolmentId));
+    return text === null ? null : enrolmentFromJson(accountId, enrolmentId, text);
+  }
+
+  async deleteEnrolment(accountId: string, enrolmentId: string): Promise<boolean> {
+    requireId(accountId, 'accountId');
+    requireId(enrolmentId, 'enrolmentId');
+    const k = this.keys;
+    const deleted = await runScript(this.redis, 'deleteEnrolment', [k.enrolments(accountId), k.enrolmentExpiry(accountId)], [enrolmentId]);
+    return deleted === 1;
+  }
+
+  async activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult> {
+    const { accountId, enrolmentId, factor } = input;
+    requireId(accountId, 'accountId');
+    requireId(enrolmentId, 'enrolmentId');
+    checkFactor(factor);
+    const now = toTime(input.now, 'now');
+    if (factor.id !== enrolmentId || factor.accountId !== accountId) {
+      throw new MfaError('INVALID_ARGUMENT', 'the factor must carry the enrolment id and account id');
+    }
+    const codePairs = input.backupCodes === undefined ? undefined : checkCodes(accountId, input.backupCodes);
+    const replaces = input.replacesFactorId ?? null;
+    if (replaces !== null) requireId(replaces, 'replacesFactorId');
+    if (!(await this.claimFactorId(accountId, enrolmentId))) return { activated: false };
+    const k = this.keys;
+    const [activated, stored] = (await runScript(
+      this.redis,
+      'activateEnrolment',
+      [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId)],
+      [enrolmentId, String(now), replaces ?? '', ...factorArgs(factor), String(codePairs === undefined ? -1 : codePairs.length / 2), ...(codePairs ?? [])],
+    )) as [number, number];
+    if (activated !== 1) return { activated: false };
+    if (replaces !== null) await this.releaseFactorId(accountId, replaces);
+    return { activated: true, backupCodesStored: stored === 1 };
+  }
+
+  // --- backup codes ---------------------------------------------------------------------------
+
+  async replaceBackupCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): Promise<void> {
+    requireId(accountId, 'accountId');
+    const pairs = checkCodes(accountId, codes);
+    await runScript(this.redis, 'replaceBackupCodes', [this.keys.codes(accountId)], pairs);
+  }
+
+  async getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null> {
+    requireId(accountId, 'accountId');
+    requireId(codeId, 'codeId');
+    const text = await runCommand('getBackupCode', () => this.redis.hget(this.keys.codes(accountId), codeId));
+    return text === null ? null : backupCodeFromJson(accountId, codeId, text);
+  }
+
+  async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
+    requireId(accountId, 'accountId');
+    requireId(codeId, 'codeId');
+    // HDEL is atomic on its own: of concurrent calls, exactly one removes the field.
+    return (await runCommand('consumeBackupCode', () => this.redis.hdel(this.keys.codes(accountId), codeId))) === 1;
+  }
+
+  async countBackupCodes(accountId: string): Promise<number> {
+    requireId(accountId, 'accountId');
+    return runCommand('countBackupCodes', () => this.redis.hlen(this.keys.codes(accountId)));
+  }
+
+  // --- challenges -----------------------------------------------------------------------------
+
+  async putChallenge(record: MfaChallengeRecord): Promise<void> {
+    assertRecordVersion(record, 'challenge');
+    requireId(record.id, 'record.id');
+    requireId(record.purpose, 'record.purpose');
+    if (record.accountId !== null) requireId(record.accountId, 'record.accountId');
+    requireInteger(record.createdAt, 'record.createdAt');
+    requireInteger(record.expiresAt, 'record.expiresAt');
+    requireInteger(record.revision, 'record.revision');
+    const writes: Promise<unknown>[] = [
+      runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
+        String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
+        String(record.createdAt), String(record.expiresAt), String(record.revision),
+      ]),
+    ];
+    if (record.accountId !== null) writes.push(this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt));
+    await Promise.all(writes);
+  }
+
+  async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
+    requireId(challengeId, 'challengeId');
+    const at = toTime(now, 'now');
+    const hash = await runCommand('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId)));
+    if (Object.keys(hash).length === 0) return null;
+    const record = challengeFromHash(hash);
+    return record.expiresAt > at ? record : null;
+  }
+
+  async consumeChallenge(
+    challengeId: string,
+    options: { readonly purpose: string; readonly now: number },
+  ): Promise<MfaChallengeRecord | null> {
+    requireId(challengeId, 'challengeId');
+    requireId(options.purpose, 'purpose');
+    const fields = await runScript(this.redis, 'consumeChallenge', [this.keys.challenge(challengeId)], [
+      options.purpose, String(toTime(options.now, 'now')),
+    ]);
+    return Array.isArray(fields) ? challengeFromHash(pairsToObject(fields)) : null;
+  }
+
+  async compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean> {
+    assertRecordVersion(record, 'challenge');
+    requireId(record.id, 'record.id');
+    requireInteger(record.expiresAt, 'record.expiresAt');
+    requireInteger(expectedRevision, 'expectedRevision');
+    const at = toTime(now, 'now');
+    const [replaced, previousExpiry] = (await runScript(this.redis, 'compareAndSetChallenge', [this.keys.challenge(record.id)], [
+      String(expectedRevision), String(expectedRevision + 1), JSON.stringify(record.data), String(record.expiresAt), String(at),
+    ])) as [number, string];
+    if (replaced !== 1) return false;
+    // A later expiry must also keep the account's index entry (and the index) alive that long.
+    if (record.accountId !== null && record.expiresAt > storedInteger(previousExpiry, 'challenge', 'expiresAt')) {
+      await this.indexChallenge(record.accountId, record.id, record.expiresAt, at);
+    }
+    return true;
+  }
+
+  async deleteChallenges(accountId: string, purpose: string): Promise<number> {
+    requireId(accountId, 'accountId');
+    requireId(purpose, 'purpose');
+    const index = this.keys.accountChallenges(accountId);
+    const ids = await runCommand('deleteChallenges', () => this.redis.zrange(index, '0', '-1'));
+    const outcomes = await Promise.all(ids.map((id) => runScript(this.redis, 'deleteChallengeOf', [this.keys.challenge(id)], [accountId, purpose])));
+    const dropped = ids.filter((_, i) => outcomes[i] !== 0);
+    if (dropped.length > 0) await runCommand('deleteChallenges', () => this.redis.zrem(index, ...dropped));
+    return outcomes.filter((o) => o === 1).length;
+  }
+
+  // --- counters -------------------------------------------------------------------------------
+
+  async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
+    requireId(key, 'key');
+    const now = toTime(options.now, 'now');
+    if (!(typeof options.ttlMs === 'number' && options.ttlMs > 0 && Number.isFinite(options.ttlMs))) {
+      throw new MfaError('INVALID_ARGUMENT', 'ttlMs must be positive');
+    }
+    const [count, expiresAt, previousAt] = (await runScript(this.redis, 'incrementCounter', [this.keys.counter(key)], [
+      String(now), String(now + Math.ceil(options.ttlMs)),
+    ])) as [unknown, unknown, unknown];
+    return counterFrom(count, expiresAt, previousAt);
+  }
+
+  async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
+    requireId(key, 'key');
+    const at = toTime(now, 'now');
+    const [count, expiresAt, last] = await runCommand('getCounter', () => this.redis.hmget(this.keys.counter(key), 'count', 'exp', 'last'));
+    if (count === null || count === undefined) return null;
+    const state = counterFrom(count, expiresAt, last);
+    return state.expiresAt > at ? state : null;
+  }
+
+  async resetCounter(key: string): Promise<void> {
+    requireId(key, 'key');
+    await runCommand('resetCounter', () => this.redis.del(this.keys.counter(key)));
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private async claimFactorId(accountId: string, factorId: string): Promise<boolean> {
+    return (await runScript(this.redis, 'claimFactorId', [this.keys.factorOwner(factorId)], [accountId])) === 1;
+  }
+
+  private async releaseFactorId(accountId: string, factorId: string): Promise<void> {
+    await runScript(this.redis, 'releaseFactorId', [this.keys.factorOwner(factorId)], [accountId]);
+  }
+
+  private async indexChallenge(accountId: string, challengeId: string, expiresAt: number, now: number): Promise<void> {
+    await runScript(this.redis, 'indexChallenge', [this.keys.accountChallenges(accountId)], [challengeId, String(expiresAt), String(now)]);
+  }
+}
+
+/**
+ * Creates the Redis {@link MfaStore} on the app's ioredis client (`Redis` or `Cluster`). Every key
+ * of one account shares the hash tag `{a:<account>}`, so it works on Redis Cluster. Read the
+ * durability caveat in docs/stores.md before keeping backup codes or TOTP replay state in Redis.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createRedisStore } from 'mfakit/stores/redis';
+ * const store = createRedisStore({ redis: new Redis(process.env.REDIS_URL!), keyPrefix: 'mfakit:' });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
+  return new RedisStore(options);
+}

@@ -1,0 +1,267 @@
+/**
+ * The Lua scripts of the Redis store: each atomic operation of the contract is one script, run by
+ * Redis without interleaving. Every key a script touches is passed in KEYS and shares one hash tag
+ * (see `keys.ts`), so the scripts also run on Redis Cluster.
+ *
+ * Expiry: a key's TTL is always relative (`PEXPIRE`), the record's expiry minus the app's `now`
+ * (for a challenge its `createdAt`), both read on the app's clock: a duration, right whatever the
+ * server's clock says. An absolute `PEXPIREAT` from the app's clock deleted live records as they
+ * were written whenever the app's clock was behind the server's. Reads still compare the stored
+ * expiry with the app's `now`, so the TTL only frees memory.
+ *
+ * Numbers: ids and times arrive as decimal strings. Equality (revisions) is compared as strings;
+ * ordering (steps, expiry) with `tonumber` (a double, exact for every safe integer). A stored value
+ * that is not a number makes the script fail with `MFAKIT_CORRUPT`, which the store reports as
+ * `MfaError('STORE_CORRUPT')`.
+ * @module
+ */
+
+/** Lua: the fields of one factor in the account's `factors` hash. */
+const FACTOR_FIELDS = `local FIELDS = {'v', 'kind', 'role', 'name', 'created', 'used', 'step', 'rev', 'data'}
+local function deleteFactor(key, fid)
+  local names = {}
+  for i, f in ipairs(FIELDS) do names[i] = f .. ':' .. fid end
+  redis.call('HDEL', key, unpack(names))
+end
+-- ARGV[at .. at + 8] = v, kind, role, name, created, used ('' = null), step, rev, data
+local function writeFactor(key, fid, at)
+  redis.call('HSET', key, 'v:' .. fid, ARGV[at], 'kind:' .. fid, ARGV[at + 1], 'role:' .. fid, ARGV[at + 2],
+    'name:' .. fid, ARGV[at + 3], 'created:' .. fid, ARGV[at + 4], 'step:' .. fid, ARGV[at + 6],
+    'rev:' .. fid, ARGV[at + 7], 'data:' .. fid, ARGV[at + 8])
+  if ARGV[at + 5] ~= '' then redis.call('HSET', key, 'used:' .. fid, ARGV[at + 5]) end
+end
+local function number(value, what)
+  local n = tonumber(value)
+  if not n then error({err = 'MFAKIT_CORRUPT ' .. what .. ' is not a number'}) end
+  return n
+end
+`;
+
+/** Lua: the `number` helper alone. */
+const NUMBER = `local function number(value, what)
+  local n = tonumber(value)
+  if not n then error({err = 'MFAKIT_CORRUPT ' .. what .. ' is not a number'}) end
+  return n
+end
+`;
+
+/**
+ * The Lua source of every script the Redis store runs, by operation (for auditing, preloading with
+ * `SCRIPT LOAD`, or benchmarking the bare script). The store calls them by SHA-1 itself.
+ *
+ * @example
+ * ```ts
+ * import { REDIS_STORE_SCRIPTS } from 'mfakit/stores/redis';
+ * const sha = await redis.script('LOAD', REDIS_STORE_SCRIPTS.advanceFactorStep);
+ * ```
+ */
+export const REDIS_STORE_SCRIPTS = {
+  /** KEYS: account. ARGV: v, id, created, updated, rev, data. */
+  createAccount: `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'id', ARGV[2], 'created', ARGV[3], 'updated', ARGV[4], 'rev', ARGV[5], 'data', ARGV[6])
+return 1`,
+
+  /** KEYS: account. ARGV: v, updated, data, expected revision, next revision. */
+  compareAndSetAccount: `local rev = redis.call('HGET', KEYS[1], 'rev')
+if not rev or rev ~= ARGV[4] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'updated', ARGV[2], 'data', ARGV[3], 'rev', ARGV[5])
+return 1`,
+
+  /**
+   * KEYS: account, factors, codes, enrolments, enrolment-expiry, account challenges.
+   * Returns { existed, challenge ids, factor ids } so the caller can delete what lives in other slots.
+   */
+  deleteAccount: `local existed = redis.call('EXISTS', KEYS[1])
+local challengeIds = redis.call('ZRANGE', KEYS[6], 0, -1)
+local factorIds = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if string.sub(field, 1, 2) == 'v:' then factorIds[#factorIds + 1] = string.sub(field, 3) end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+return {existed, challengeIds, factorIds}`,
+
+  /** KEYS: factors. ARGV: factor id, then the nine factor fields. */
+  insertFactor: `${FACTOR_FIELDS}
+if redis.call('HEXISTS', KEYS[1], 'v:' .. ARGV[1]) == 1 then return 0 end
+writeFactor(KEYS[1], ARGV[1], 2)
+return 1`,
+
+  /** KEYS: factors. ARGV: factor id, name, role, data, expected revision, next revision. */
+  compareAndSetFactor: `local fid = ARGV[1]
+local rev = redis.call('HGET', KEYS[1], 'rev:' .. fid)
+if not rev or rev ~= ARGV[5] then return 0 end
+redis.call('HSET', KEYS[1], 'name:' .. fid, ARGV[2], 'role:' .. fid, ARGV[3], 'data:' .. fid, ARGV[4], 'rev:' .. fid, ARGV[6])
+return 1`,
+
+  /** KEYS: factors. ARGV: factor id, step, usedAt. The TOTP replay guard. */
+  advanceFactorStep: `${NUMBER}
+local current = redis.call('HGET', KEYS[1], 'step:' .. ARGV[1])
+if not current then return 0 end
+if number(ARGV[2], 'step') > number(current, 'stored factor lastStep') then
+  redis.call('HSET', KEYS[1], 'step:' .. ARGV[1], ARGV[2], 'used:' .. ARGV[1], ARGV[3])
+  return 1
+end
+return 0`,
+
+  /** KEYS: factors. ARGV: factor id, minimum remaining login factors ('' = no minimum). */
+  deleteFactor: `${FACTOR_FIELDS}
+local fid = ARGV[1]
+if redis.call('HEXISTS', KEYS[1], 'v:' .. fid) == 0 then return 'not-found' end
+if ARGV[2] ~= '' then
+  local remaining = 0
+  for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if string.sub(field, 1, 5) == 'role:' and string.sub(field, 6) ~= fid and redis.call('HGET', KEYS[1], field) == 'login' then
+      remaining = remaining + 1
+    end
+  end
+  if remaining < tonumber(ARGV[2]) then return 'too-few-remaining' end
+end
+deleteFactor(KEYS[1], fid)
+return 'deleted'`,
+
+  /** KEYS: factors, codes, enrolments, enrolment-expiry. Returns the deleted factor ids. */
+  deleteLoginFactors: `${FACTOR_FIELDS}
+local deleted = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 5) == 'role:' and redis.call('HGET', KEYS[1], field) == 'login' then
+    deleted[#deleted + 1] = string.sub(field, 6)
+  end
+end
+for _, fid in ipairs(deleted) do deleteFactor(KEYS[1], fid) end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+return deleted`,
+
+  /**
+   * KEYS: enrolments, enrolment-expiry. ARGV: id, record JSON, expiresAt, prune-before, retention,
+   * now (the record's createdAt). Drops enrolments expired longer than the retention, and keeps both
+   * keys alive until the last enrolment's expiry plus the retention, counted from now.
+   */
+  putEnrolment: `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
+for _, id in ipairs(stale) do
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+end
+local top = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if top[2] then
+  local ttl = tonumber(top[2]) + tonumber(ARGV[5]) - tonumber(ARGV[6])
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
+end
+return 1`,
+
+  /** KEYS: enrolments, enrolment-expiry. ARGV: id. */
+  deleteEnrolment: `redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('HDEL', KEYS[1], ARGV[1])`,
+
+  /**
+   * KEYS: enrolments, enrolment-expiry, factors, codes.
+   * ARGV: enrolment id (= factor id), now, replaced factor id ('' = none), the nine factor fields
+   * (ARGV[4..12]), number of backup codes (-1 = none given), then code id and JSON pairs.
+   * Returns { activated, backup codes stored }.
+   */
+  activateEnrolment: `${FACTOR_FIELDS}
+local eid = ARGV[1]
+local expiry = redis.call('ZSCORE', KEYS[2], eid)
+if redis.call('HEXISTS', KEYS[1], eid) == 0 or not expiry then return {0, 0} end
+if not (number(expiry, 'enrolment expiresAt') > number(ARGV[2], 'now')) then return {0, 0} end
+if redis.call('HEXISTS', KEYS[3], 'v:' .. eid) == 1 then return {0, 0} end
+redis.call('HDEL', KEYS[1], eid)
+redis.call('ZREM', KEYS[2], eid)
+if ARGV[3] ~= '' then deleteFactor(KEYS[3], ARGV[3]) end
+writeFactor(KEYS[3], eid, 4)
+local count = tonumber(ARGV[13])
+local stored = 0
+if count >= 0 and redis.call('HLEN', KEYS[4]) == 0 then
+  for i = 0, count - 1 do redis.call('HSET', KEYS[4], ARGV[14 + 2 * i], ARGV[15 + 2 * i]) end
+  stored = 1
+end
+return {1, stored}`,
+
+  /** KEYS: codes. ARGV: code id and JSON pairs. */
+  replaceBackupCodes: `redis.call('DEL', KEYS[1])
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1`,
+
+  /** KEYS: challenge. ARGV: v, id, account ('' = none), purpose, data, created, expiresAt, rev. */
+  putChallenge: `redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'id', ARGV[2], 'purpose', ARGV[4], 'data', ARGV[5], 'created', ARGV[6], 'exp', ARGV[7], 'rev', ARGV[8])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'acct', ARGV[3]) end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[7]) - tonumber(ARGV[6]))
+return 1`,
+
+  /** KEYS: account challenges. ARGV: challenge id, expiresAt, now (also the prune-before). */
+  indexChallenge: `redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if top[2] then redis.call('PEXPIRE', KEYS[1], tonumber(top[2]) - tonumber(ARGV[3])) end
+return 1`,
+
+  /** KEYS: challenge. ARGV: purpose, now. Returns the record's fields, or nil. Get-and-delete. */
+  consumeChallenge: `${NUMBER}
+local found = redis.call('HMGET', KEYS[1], 'purpose', 'exp')
+if not found[1] or found[1] ~= ARGV[1] then return false end
+if not (number(found[2], 'stored challenge expiresAt') > number(ARGV[2], 'now')) then return false end
+local all = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+return all`,
+
+  /** KEYS: challenge. ARGV: expected rev, next rev, data, new expiresAt, now. Returns { replaced, old expiresAt }. */
+  compareAndSetChallenge: `${NUMBER}
+local found = redis.call('HMGET', KEYS[1], 'rev', 'exp')
+if not found[1] or found[1] ~= ARGV[1] then return {0, '0'} end
+if not (number(found[2], 'stored challenge expiresAt') > number(ARGV[5], 'now')) then return {0, '0'} end
+redis.call('HSET', KEYS[1], 'data', ARGV[3], 'exp', ARGV[4], 'rev', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) - tonumber(ARGV[5]))
+return {1, found[2]}`,
+
+  /**
+   * KEYS: challenge. ARGV: account, purpose ('' = any). Deletes the challenge if it belongs to the
+   * account (and has the purpose). Returns 1 deleted, 0 kept, -1 gone or not the account's.
+   */
+  deleteChallengeOf: `local found = redis.call('HMGET', KEYS[1], 'acct', 'purpose')
+if not found[1] or found[1] ~= ARGV[1] then return -1 end
+if ARGV[2] ~= '' and found[2] ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`,
+
+  /**
+   * KEYS: counter. ARGV: now, now + ttl. A fixed window: a live counter counts on, an absent or
+   * expired one starts again at 1. Returns { count, window end, previous increment or nil }.
+   */
+  incrementCounter: `${NUMBER}
+local found = redis.call('HMGET', KEYS[1], 'count', 'exp', 'last')
+if found[1] and number(found[2], 'stored counter expiresAt') > number(ARGV[1], 'now') then
+  local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+  redis.call('HSET', KEYS[1], 'last', ARGV[1])
+  return {count, found[2], found[3]}
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'count', 1, 'exp', ARGV[2], 'last', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) - tonumber(ARGV[1]))
+return {1, ARGV[2], false}`,
+
+  /** KEYS: factor-id claim. ARGV: account. Claims the id for the account; 0 when another owns it. */
+  claimFactorId: `local owner = redis.call('GET', KEYS[1])
+if not owner then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return 1
+end
+if owner == ARGV[1] then return 1 end
+return 0`,
+
+  /** KEYS: factor-id claim. ARGV: account. Releases the claim if the account holds it. */
+  releaseFactorId: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+} as const;
+
+/**
+ * The name of one store script.
+ *
+ * @example
+ * ```ts
+ * const name: RedisStoreScriptName = 'consumeChallenge';
+ * ```
+ */
+export type RedisStoreScriptName = keyof typeof REDIS_STORE_SCRIPTS;
