@@ -6,6 +6,7 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import { MfaError } from '../errors.js';
+import { integerOption } from '../internal/assert.js';
 import { bytesToBase64Url, secureRandom, type RandomSource } from '../internal/bytes.js';
 import type { OtpAlgorithm } from '../otp/index.js';
 import { deliverEvent, type MfaEvent, type MfaEventSink } from './events.js';
@@ -13,6 +14,7 @@ import { createSecretSealer, type SecretSealer } from './key-ring.js';
 import type { BackupCodeSettings, MfaServiceOptions, OobSettings } from './options.js';
 import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
+import { withArgumentChecks } from '../store/arguments.js';
 import { VerifierCache } from './verifier-cache.js';
 
 /** Resolved throttle limits. @internal */
@@ -69,14 +71,6 @@ export interface ServiceContext {
 /** The settled promise `emit` returns when there is no sink: nothing to wait for. */
 const NOTHING: Promise<void> = Promise.resolve();
 
-function intInRange(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new MfaError('INVALID_OPTION', `${name} must be an integer from ${min} to ${max}`, { details: { option: name } });
-  }
-  return v;
-}
-
 /**
  * Validates the options and builds the {@link ServiceContext}. Throws `MfaError('INVALID_OPTION')`.
  *
@@ -98,15 +92,15 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   const now = options.now ?? systemClock;
   if (typeof now !== 'function' || typeof random !== 'function') throw new MfaError('INVALID_OPTION', 'now and random must be functions');
   const l = options.limits ?? {};
-  const freeAttempts = intInRange('limits.freeAttempts', l.freeAttempts, 5, 1, 100);
-  const lockAfter = intInRange('limits.lockAfter', l.lockAfter, Math.max(10, freeAttempts), freeAttempts, 100);
+  const freeAttempts = integerOption('limits.freeAttempts', l.freeAttempts, { fallback: 5, min: 1, max: 100 });
+  const lockAfter = integerOption('limits.lockAfter', l.lockAfter, { fallback: Math.max(10, freeAttempts), min: freeAttempts, max: 100 });
   const limits: ResolvedLimits = {
     freeAttempts,
     lockAfter,
-    baseDelayMs: intInRange('limits.baseDelayMs', l.baseDelayMs, 1000, 0, 3_600_000),
-    maxDelayMs: intInRange('limits.maxDelayMs', l.maxDelayMs, 60_000, 0, 86_400_000),
-    windowMs: intInRange('limits.windowMs', l.windowMs, 86_400_000, 1000, 30 * 86_400_000),
-    maxConsecutiveFailures: intInRange('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, Math.max(50, lockAfter), lockAfter, 100),
+    baseDelayMs: integerOption('limits.baseDelayMs', l.baseDelayMs, { fallback: 1000, min: 0, max: 3_600_000 }),
+    maxDelayMs: integerOption('limits.maxDelayMs', l.maxDelayMs, { fallback: 60_000, min: 0, max: 86_400_000 }),
+    windowMs: integerOption('limits.windowMs', l.windowMs, { fallback: 86_400_000, min: 1000, max: 30 * 86_400_000 }),
+    maxConsecutiveFailures: integerOption('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, { fallback: Math.max(50, lockAfter), min: lockAfter, max: 100 }),
   };
   const t = options.totp ?? {};
   const algorithm = t.algorithm ?? 'SHA1';
@@ -115,13 +109,13 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   }
   const totp: ResolvedTotp = {
     algorithm,
-    digits: intInRange('totp.digits', t.digits, 6, 6, 8),
-    period: intInRange('totp.period', t.period, 30, 1, 300),
+    digits: integerOption('totp.digits', t.digits, { fallback: 6, min: 6, max: 8 }),
+    period: integerOption('totp.period', t.period, { fallback: 30, min: 1, max: 300 }),
     window: {
-      past: intInRange('totp.window.past', t.window?.past, 1, 0, 10),
-      future: intInRange('totp.window.future', t.window?.future, 1, 0, 10),
+      past: integerOption('totp.window.past', t.window?.past, { fallback: 1, min: 0, max: 10 }),
+      future: integerOption('totp.window.future', t.window?.future, { fallback: 1, min: 0, max: 10 }),
     },
-    secretBytes: intInRange('totp.secretBytes', t.secretBytes, 20, 16, 64),
+    secretBytes: integerOption('totp.secretBytes', t.secretBytes, { fallback: 20, min: 16, max: 64 }),
   };
   const sink: MfaEventSink | undefined = options.events;
   if (sink !== undefined && typeof sink !== 'function') throw new MfaError('INVALID_OPTION', 'events must be a function');
@@ -133,7 +127,7 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   }
   return {
     issuer: options.issuer,
-    store,
+    store: withArgumentChecks(store),
     now,
     random,
     sealer: createSecretSealer(options.keyRing, random),
@@ -142,9 +136,9 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
     backupCodes: options.backupCodes ?? {},
     oob: options.oob,
     policy: options.policy,
-    enrolmentTtlMs: intInRange('enrolmentTtlMs', options.enrolmentTtlMs, 600_000, 30_000, 86_400_000),
-    stepUpWindowMs: intInRange('stepUpWindowMs', options.stepUpWindowMs, 600_000, 10_000, 86_400_000),
-    verifiers: new VerifierCache(intInRange('verifierCacheSize', options.verifierCacheSize, 10_000, 0, 1_000_000)),
+    enrolmentTtlMs: integerOption('enrolmentTtlMs', options.enrolmentTtlMs, { fallback: 600_000, min: 30_000, max: 86_400_000 }),
+    stepUpWindowMs: integerOption('stepUpWindowMs', options.stepUpWindowMs, { fallback: 600_000, min: 10_000, max: 86_400_000 }),
+    verifiers: new VerifierCache(integerOption('verifierCacheSize', options.verifierCacheSize, { fallback: 10_000, min: 0, max: 1_000_000 })),
     emit: sink === undefined ? () => NOTHING : (event) => deliverEvent(sink, { ...event, at: event.at ?? now() }),
     newId: (prefix) => `${prefix}_${bytesToBase64Url(random(16))}`,
   };

@@ -11,6 +11,7 @@
  * ```
  * @module mfakit/service
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export * from '../store/records.js';
 export type * from '../store/contract.js';
 export { MfaService, createMfaService } from './service.js';

@@ -6,9 +6,10 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/alphabet.js';
+import { assertId } from '../internal/assert.js';
+import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/index.js';
 import { normaliseOtpCode } from '../otp/index.js';
-import { checkId, loadFactors, requireAccount } from './accounts.js';
+import { loadFactors, requireAccount } from './accounts.js';
 import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
 import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
@@ -92,7 +93,7 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   if (kind !== undefined && kind !== 'totp' && kind !== 'backup-codes' && kind !== 'email' && kind !== 'sms') {
     throw new MfaError('INVALID_ARGUMENT', 'kind must be totp, backup-codes, email or sms');
   }
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
 
   // Candidates, without touching the store's state, in as few store reads as the input allows
   // (a six-digit code on an account with only authenticator apps costs one read here).
@@ -100,7 +101,7 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   if (all.length === 0) await requireAccount(ctx, accountId); // unknown account: ACCOUNT_NOT_FOUND first
   let factors: readonly MfaFactorRecord[];
   if (options.factorId !== undefined) {
-    checkId(options.factorId, 'factorId');
+    assertId(options.factorId, 'factorId');
     const factor = all.find((f) => f.id === options.factorId);
     if (factor === undefined) throw new MfaError('FACTOR_NOT_FOUND', 'no such factor on this account', { details: { factorId: options.factorId } });
     if (factor.role !== 'login') throw new MfaError('INVALID_ARGUMENT', 'this factor is a recovery method, not a login factor');

@@ -7,9 +7,10 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
 import { issueOobCode, oobDestinationKey, type OobChannel } from '../oob/index.js';
-import { checkId, loadFactors, requireAccount, requireFactor } from './accounts.js';
+import { loadFactors, requireAccount, requireFactor } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { guardEnrolment, type EnrolmentGuardOptions } from './enrolment-guard.js';
@@ -158,7 +159,7 @@ async function sendCode(
 
 /** Starts an email/SMS factor enrolment: sends a code to the destination. @internal */
 export async function startOobEnrolment(ctx: ServiceContext, accountId: string, options: StartOobEnrolmentOptions): Promise<OobEnrolment> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   const oob = requireOob(ctx);
   const channel = checkChannel(oob, options?.channel);
   const destination = options.destination;

@@ -7,8 +7,9 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import { oobDestinationKey } from '../oob/index.js';
-import { checkId, loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
+import { loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { bindEnrolment, requireBinding, withoutBinding } from './enrolment-binding.js';
 import { maskDestination } from './events.js';
@@ -122,8 +123,8 @@ export async function addRecoveryPhone(ctx: ServiceContext, accountId: string, o
 
 /** Confirms a recovery phone with the code sent to it. @internal */
 export async function confirmRecoveryPhone(ctx: ServiceContext, accountId: string, enrolmentId: string, code: string): Promise<ConfirmRecoveryPhoneResult> {
-  checkId(accountId, 'accountId');
-  checkId(enrolmentId, 'enrolmentId');
+  assertId(accountId, 'accountId');
+  assertId(enrolmentId, 'enrolmentId');
   if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
   if (pending === null || pending.kind !== 'phone') throw new MfaError('ENROLMENT_NOT_FOUND', 'no pending recovery phone with this id', { details: { enrolmentId } });

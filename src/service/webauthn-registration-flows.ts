@@ -5,6 +5,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import {
   createWebAuthnRegistrationOptions,
   verifyWebAuthnRegistration,
@@ -12,14 +13,14 @@ import {
   type WebAuthnRegistrationFailure,
   type WebAuthnRegistrationResponseJSON,
 } from '../webauthn/index.js';
-import { checkId, loadFactors } from './accounts.js';
+import { loadFactors } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { requireBinding } from './enrolment-binding.js';
 import { guardEnrolment } from './enrolment-guard.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
-import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /**
  * Options of `startWebAuthnRegistration`.
@@ -43,6 +44,8 @@ export interface StartWebAuthnRegistrationOptions {
   readonly residentKey?: 'discouraged' | 'preferred' | 'required';
   /** Replace this (lost) factor when the registration completes. */
   readonly replacesFactorId?: string;
+  /** The RP ID the credential is created for: `webauthn.rpId` (default) or one of `webauthn.relatedRpIds`. */
+  readonly rpId?: string;
 }
 
 /**
@@ -71,7 +74,8 @@ export async function startWebAuthnRegistrationFlow(
   options: StartWebAuthnRegistrationOptions = {},
 ): Promise<WebAuthnRegistrationStart> {
   const settings = requireSettings(settingsOption);
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
+  const rpId = ceremonyRpId(settings, options.rpId);
   const userHandle = webAuthnUserHandle(accountId);
   const { factors, binding } = await guardEnrolment(ctx, accountId, 'webauthn', options);
   const base = options.residentKey === 'required' || options.authenticatorAttachment === 'platform' ? 'Passkey' : 'Security key';
@@ -80,7 +84,7 @@ export async function startWebAuthnRegistrationFlow(
   const timeout = timeoutOf(settings);
   const existing = webauthnFactors(factors).map((f) => webauthnData(f));
   const creation = createWebAuthnRegistrationOptions(
-    { id: settings.rpId, name: settings.rpName ?? ctx.issuer },
+    { id: rpId, name: settings.rpName ?? ctx.issuer },
     { id: userHandle, name: options.userName ?? accountId, displayName: options.displayName ?? options.userName ?? accountId },
     {
       random: ctx.random,
@@ -135,8 +139,8 @@ export async function finishWebAuthnRegistrationFlow(
   response: WebAuthnRegistrationResponseJSON,
 ): Promise<WebAuthnRegistrationFinish> {
   const settings = requireSettings(settingsOption);
-  checkId(accountId, 'accountId');
-  checkId(enrolmentId, 'enrolmentId');
+  assertId(accountId, 'accountId');
+  assertId(enrolmentId, 'enrolmentId');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
   if (pending === null || pending.kind !== 'webauthn') {
     throw new MfaError('ENROLMENT_NOT_FOUND', 'no pending WebAuthn registration with this id', { details: { enrolmentId } });
@@ -152,7 +156,7 @@ export async function finishWebAuthnRegistrationFlow(
   const result = await verifyWebAuthnRegistration(response, {
     expectedChallenge: challenge,
     expectedOrigin: settings.origins,
-    expectedRpId: settings.rpId,
+    expectedRpId: acceptedRpIds(settings),
     requireUserVerification: settings.requireUserVerification === true,
     now: ctx.now,
     isCredentialRegistered: (id) => others.includes(id),

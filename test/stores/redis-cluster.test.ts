@@ -40,7 +40,7 @@ describe.runIf(installed)('stores/redis on a 6-node Redis Cluster', () => {
   });
 
   test('the cluster has three masters owning all 16384 slots', async () => {
-    const slots = (await client.cluster('SLOTS')) as [number, number, ...unknown[]][];
+    const slots = (await client.cluster('SLOTS')) as unknown as [number, number, ...unknown[]][];
     expect(slots.reduce((n, [from, to]) => n + (to - from + 1), 0)).toBe(16384);
     expect(new Set(slots.map((s) => JSON.stringify(s[2]))).size).toBe(3);
   });
@@ -60,7 +60,7 @@ describe.runIf(installed)('stores/redis on a 6-node Redis Cluster', () => {
     expect(await store.consumeBackupCode(accountId, 'c1')).toBe(true);
     // Kill the master that owns this account's slot.
     const slot = clusterSlot(`${keyPrefix}{a:${accountId}}`);
-    const slots = (await client.cluster('SLOTS')) as [number, number, [string, number, ...unknown[]], ...unknown[]][];
+    const slots = (await client.cluster('SLOTS')) as unknown as [number, number, [string, number, ...unknown[]], ...unknown[]][];
     const owner = slots.find(([from, to]) => slot >= from && slot <= to)!;
     cluster.kill(owner[2][1]);
     const started = Date.now();

@@ -19,6 +19,7 @@
  * ```
  * @module mfakit/webauthn/browser
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../../errors.js';
 import { MfaError } from '../../errors.js';
 import { base64ToBytes, bytesToBase64Url } from '../../internal/bytes.js';
 import { classifyWebAuthnError } from './errors.js';
