@@ -13,6 +13,7 @@ import { clockSkewCases } from './store/clock-skew.js';
 import { countersCases } from './store/counters.js';
 import { enrolmentsCases } from './store/enrolments.js';
 import { factorsCases } from './store/factors.js';
+import { loginFactorRemovalCases } from './store/login-factor-removal.js';
 import { schemaCases } from './store/schema.js';
 import type { ConformanceCase, StoreFactory } from './types.js';
 
@@ -28,6 +29,6 @@ export function storeLevelCases(makeStore: StoreFactory, now: Clock): Conformanc
       },
     });
   };
-  for (const area of [accountsCases, schemaCases, factorsCases, enrolmentsCases, backupCodesCases, challengesCases, countersCases, clockSkewCases]) area(add);
+  for (const area of [accountsCases, schemaCases, factorsCases, enrolmentsCases, backupCodesCases, challengesCases, countersCases, clockSkewCases, loginFactorRemovalCases]) area(add);
   return cases;
 }

@@ -22,6 +22,7 @@
  * @module
  */
 import type {
+  MfaJsonObject,
   MfaAccountRecord,
   MfaBackupCodeRecord,
   MfaChallengeRecord,
@@ -65,6 +66,43 @@ export interface ActivateEnrolmentInput {
 export type ActivateEnrolmentResult =
   | { readonly activated: true; readonly backupCodesStored: boolean }
   | { readonly activated: false };
+
+/**
+ * Input of {@link MfaStore.removeLoginFactors}: what disabling MFA or an account recovery removes,
+ * revokes and marks, in one atomic step.
+ *
+ * @example
+ * ```ts
+ * const input: RemoveLoginFactorsInput = { accountId, revokeChallengePurposes: ['step-up', 'backup-code-used'] };
+ * ```
+ */
+export interface RemoveLoginFactorsInput {
+  readonly accountId: string;
+  /**
+   * Purposes of the account's challenges deleted in the same step: what depended on the removed
+   * factors (step-up grants, used-backup-code tombstones, other outstanding recovery challenges).
+   */
+  readonly revokeChallengePurposes: readonly string[];
+  /**
+   * The account's new data (a recovery's "enrol again" mark), written in the same step by
+   * compare-and-set: only if the stored revision still equals `expectedRevision` (the stored
+   * revision becomes `expectedRevision + 1`). When it does not, or the account is gone, nothing
+   * at all changes and the result is `removed: false`.
+   */
+  readonly account?: { readonly data: MfaJsonObject; readonly updatedAt: number; readonly expectedRevision: number };
+}
+
+/**
+ * Result of {@link MfaStore.removeLoginFactors}: the ids of the login factors removed, or
+ * `removed: false` when the account's compare-and-set failed (nothing changed).
+ *
+ * @example
+ * ```ts
+ * const result: RemoveLoginFactorsResult = await store.removeLoginFactors(input);
+ * if (result.removed) console.log(result.factorIds.length);
+ * ```
+ */
+export type RemoveLoginFactorsResult = { readonly removed: true; readonly factorIds: readonly string[] } | { readonly removed: false };
 
 /**
  * Result of {@link MfaStore.deleteFactor}.
@@ -143,6 +181,16 @@ export interface MfaStore {
    * it deleted.
    */
   deleteLoginFactors(accountId: string): Promise<number>;
+  /**
+   * Disabling MFA and account recovery, in one atomic step: deletes every factor of role `login`,
+   * every backup code and pending enrolment of the account, and its challenges of the
+   * `revokeChallengePurposes`; with `account`, also writes the account's data by compare-and-set.
+   * Recovery methods stay. All of it happens, or (on failure, or a stale `account` revision)
+   * none of it: a failure never leaves the factors gone with the grants that depended on them
+   * still valid. A store that keeps challenges apart from factors (composed) deletes the
+   * challenges first, so a failure between the two leaves MFA on with the grants revoked.
+   */
+  removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult>;
 
   // --- pending enrolments ---------------------------------------------------------------------
 

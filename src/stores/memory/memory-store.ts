@@ -8,7 +8,14 @@
  * adapter needs. Not shared between processes: with several workers use a shared store.
  * @module
  */
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type {
+  ActivateEnrolmentInput,
+  ActivateEnrolmentResult,
+  DeleteFactorOutcome,
+  MfaStore,
+  RemoveLoginFactorsInput,
+  RemoveLoginFactorsResult,
+} from '../../store/contract.js';
 import { withArgumentChecks } from '../../store/arguments.js';
 import type {
   MfaAccountRecord,
@@ -209,6 +216,32 @@ export class MemoryStore implements MfaStore {
     this.backupCodes.clear(accountId);
     this.enrolments.clear(accountId);
     return deleted;
+  }
+
+  async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
+    const { accountId, revokeChallengePurposes: purposes, account } = input;
+    let next: MfaAccountRecord | undefined;
+    if (account !== undefined) {
+      const stored = this.accounts.get(accountId);
+      if (stored === undefined || stored.revision !== account.expectedRevision) return { removed: false };
+      next = Object.freeze({ ...stored, updatedAt: account.updatedAt, data: frozenCopy(account.data), revision: stored.revision + 1 });
+    }
+    // All checks done: from here on nothing can fail, so the step is all-or-nothing.
+    const revoked = new Set(purposes);
+    for (const [id, challenge] of this.challenges) {
+      if (challenge.accountId === accountId && revoked.has(challenge.purpose)) this.challenges.delete(id);
+    }
+    const factorIds: string[] = [];
+    for (const factor of this.factors.values(accountId)) {
+      if (factor.role === 'login') {
+        this.factors.delete(accountId, factor.id);
+        factorIds.push(factor.id);
+      }
+    }
+    this.backupCodes.clear(accountId);
+    this.enrolments.clear(accountId);
+    if (next !== undefined) this.accounts.set(accountId, next);
+    return { removed: true, factorIds };
   }
 
   // --- pending enrolments ---------------------------------------------------------------------

@@ -12,7 +12,14 @@
  */
 import type { Pool } from 'pg';
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type {
+  ActivateEnrolmentInput,
+  ActivateEnrolmentResult,
+  DeleteFactorOutcome,
+  MfaStore,
+  RemoveLoginFactorsInput,
+  RemoveLoginFactorsResult,
+} from '../../store/contract.js';
 import {
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
@@ -181,6 +188,23 @@ export class PostgresStore implements MfaStore {
     return this.lockedTransaction('deleteLoginFactors', accountId, async (client) => {
       const rows = await run(client, this.sql.deleteLoginFactors, [accountId]);
       return { commit: true, value: countFrom(rows, 'deleted') };
+    });
+  }
+
+  async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
+    const { accountId, account } = input;
+    const purposes = [...input.revokeChallengePurposes];
+    return this.lockedTransaction<RemoveLoginFactorsResult>('removeLoginFactors', accountId, async (client) => {
+      if (account !== undefined) {
+        const [stored] = await run(client, this.sql.getAccount, [accountId]);
+        if (stored === undefined) return { commit: false, value: { removed: false } };
+        const updated = await run(client, this.sql.compareAndSetAccount, [
+          accountId, accountFromRow(stored).v, account.updatedAt, json(account.data), account.expectedRevision,
+        ]);
+        if (updated.length === 0) return { commit: false, value: { removed: false } };
+      }
+      const rows = await run(client, this.sql.removeLoginFactors, [accountId, purposes]);
+      return { commit: true, value: { removed: true, factorIds: rows.map((r) => String(r['id'])) } };
     });
   }
 

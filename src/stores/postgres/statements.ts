@@ -108,6 +108,16 @@ export function postgresStatements(p: string) {
        SELECT count(*) AS deleted FROM f`,
     ),
 
+    // Disable and recovery: one statement, every delete or none (data-modifying CTEs).
+    removeLoginFactors: s(
+      'remove_login_factors',
+      `WITH b AS (DELETE FROM ${p}backup_codes WHERE account_id = $1),
+            e AS (DELETE FROM ${p}enrolments WHERE account_id = $1),
+            c AS (DELETE FROM ${p}challenges WHERE account_id = $1 AND purpose = ANY($2::text[])),
+            f AS (DELETE FROM ${p}factors WHERE account_id = $1 AND role = 'login' RETURNING id)
+       SELECT id FROM f`,
+    ),
+
     putEnrolment: s(
       'put_enrolment',
       `INSERT INTO ${p}enrolments (${ENROLMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

@@ -15,7 +15,14 @@
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type {
+  ActivateEnrolmentInput,
+  ActivateEnrolmentResult,
+  DeleteFactorOutcome,
+  MfaStore,
+  RemoveLoginFactorsInput,
+  RemoveLoginFactorsResult,
+} from '../../store/contract.js';
 import {
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
@@ -209,6 +216,39 @@ export class RedisStore implements MfaStore {
     return deleted.length;
   }
 
+  async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
+    const { accountId, account } = input;
+    const purposes = [...input.revokeChallengePurposes];
+    if (account !== undefined) {
+      // A stale revision changes nothing, not even the revocations below.
+      const stored = await runCommand('removeLoginFactors', () => this.redis.hget(this.keys.account(accountId), 'rev'));
+      if (stored !== String(account.expectedRevision)) return { removed: false };
+    }
+    // A challenge lives under its own tag (it is consumed by id alone), so the revocations cannot
+    // share the account's script: they go first. A failure between the two leaves MFA on with
+    // its grants revoked (stronger than asked, never weaker); a retry converges.
+    await this.revokeChallenges(accountId, purposes);
+    const k = this.keys;
+    const outcome = (await runScript(
+      this.redis,
+      'removeLoginFactors',
+      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId)],
+      account === undefined
+        ? ['', '', '', '']
+        : [String(account.expectedRevision), String(account.expectedRevision + 1), String(account.updatedAt), JSON.stringify(account.data)],
+    )) as [number, string[]?];
+    if (outcome[0] !== 1) return { removed: false };
+    const factorIds = outcome[1] ?? [];
+    // A grant minted by a login that raced the two steps would outlive the factors: a second pass
+    // (best effort: the step above is done and must be reported).
+    // The claims go best effort too: a claim left behind only reserves a random id for its account.
+    await Promise.all([
+      ...factorIds.map((id) => this.releaseFactorId(accountId, id).catch(() => undefined)),
+      this.revokeChallenges(accountId, purposes).catch(() => undefined),
+    ]);
+    return { removed: true, factorIds };
+  }
+
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
@@ -272,14 +312,14 @@ export class RedisStore implements MfaStore {
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    const writes: Promise<unknown>[] = [
-      runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
-        String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
-        String(record.createdAt), String(record.expiresAt), String(record.revision),
-      ]),
-    ];
-    if (record.accountId !== null) writes.push(this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt));
-    await Promise.all(writes);
+    // The account's index entry first: a challenge is never stored unlisted, so revoking the
+    // account's grants (deleteChallenges) always finds it. An entry whose record write failed only
+    // names a challenge that does not exist.
+    if (record.accountId !== null) await this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt);
+    await runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
+      String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
+      String(record.createdAt), String(record.expiresAt), String(record.revision),
+    ]);
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
@@ -352,6 +392,10 @@ export class RedisStore implements MfaStore {
 
   private async releaseFactorId(accountId: string, factorId: string): Promise<void> {
     await runScript(this.redis, 'releaseFactorId', [this.keys.factorOwner(factorId)], [accountId]);
+  }
+
+  private async revokeChallenges(accountId: string, purposes: readonly string[]): Promise<void> {
+    for (const purpose of purposes) await this.deleteChallenges(accountId, purpose);
   }
 
   private async indexChallenge(accountId: string, challengeId: string, expiresAt: number, now: number): Promise<void> {

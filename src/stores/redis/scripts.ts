@@ -132,6 +132,28 @@ redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 return deleted`,
 
   /**
+   * KEYS: account, factors, codes, enrolments, enrolment-expiry. ARGV: expected account revision
+   * ('' = leave the account alone), next revision, updated, data. Disable and recovery: the
+   * account's compare-and-set and the removal of its login factors, codes and enrolments, all or
+   * nothing. Returns { 1, deleted factor ids }, or { 0 } when the account changed or is gone.
+   */
+  removeLoginFactors: `${FACTOR_FIELDS}
+if ARGV[1] ~= '' then
+  local rev = redis.call('HGET', KEYS[1], 'rev')
+  if not rev or rev ~= ARGV[1] then return {0} end
+  redis.call('HSET', KEYS[1], 'updated', ARGV[3], 'data', ARGV[4], 'rev', ARGV[2])
+end
+local deleted = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if string.sub(field, 1, 5) == 'role:' and redis.call('HGET', KEYS[2], field) == 'login' then
+    deleted[#deleted + 1] = string.sub(field, 6)
+  end
+end
+for _, fid in ipairs(deleted) do deleteFactor(KEYS[2], fid) end
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+return {1, deleted}`,
+
+  /**
    * KEYS: enrolments, enrolment-expiry. ARGV: id, record JSON, expiresAt, prune-before, retention,
    * now (the record's createdAt). Drops enrolments expired longer than the retention, and keeps both
    * keys alive until the last enrolment's expiry plus the retention, counted from now.
