@@ -21,6 +21,7 @@
  *   "not found".
  * @module
  */
+import type { factorCredentialId } from './records.js';
 import type {
   MfaJsonObject,
   MfaAccountRecord,
@@ -65,7 +66,14 @@ export interface ActivateEnrolmentInput {
  */
 export type ActivateEnrolmentResult =
   | { readonly activated: true; readonly backupCodesStored: boolean }
-  | { readonly activated: false };
+  | {
+      readonly activated: false;
+      /**
+       * Set when the enrolment was live but its factor's WebAuthn credential id is registered to
+       * a factor already (of any account, see {@link factorCredentialId}); the enrolment stays pending.
+       */
+      readonly conflict?: 'credential-id';
+    };
 
 /**
  * Input of {@link MfaStore.removeLoginFactors}: what disabling MFA or an account recovery removes,
@@ -151,12 +159,17 @@ export interface MfaStore {
   listFactors(accountId: string): Promise<MfaFactorRecord[]>;
   /** One factor of the account, or `null` (also when it belongs to another account). */
   getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null>;
-  /** Inserts a factor unless one with its id exists. Returns whether it inserted. Atomic. */
+  /**
+   * Inserts a factor unless one with its id exists, or its WebAuthn credential id
+   * ({@link factorCredentialId}) is held by any factor of any account (WebAuthn L3 §7.1 step 26:
+   * a credential id is registered to at most one user). Returns whether it inserted. Atomic: of
+   * concurrent inserts of one credential id exactly one succeeds.
+   */
   insertFactor(record: MfaFactorRecord): Promise<boolean>;
   /**
    * Replaces the factor's name, role and data only if its stored `revision` equals
    * `expectedRevision`; the stored revision becomes `expectedRevision + 1`. Never changes `id`,
-   * `accountId`, `kind`, `lastStep` or `lastUsedAt`. Returns whether it replaced. Atomic.
+   * `accountId`, `kind`, `lastStep` or `lastUsedAt`; callers never change a WebAuthn credential id. Returns whether it replaced. Atomic.
    */
   compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean>;
   /**
@@ -206,7 +219,10 @@ export interface MfaStore {
    * In one atomic step: deletes the pending enrolment (only if it exists and `expiresAt > now`),
    * inserts `factor`, deletes `replacesFactorId` if given, and stores `backupCodes` if given and the
    * account has none. Of concurrent activations of one enrolment exactly one returns
-   * `activated: true`; when the enrolment is missing or expired nothing changes.
+   * `activated: true`; when the enrolment is missing or expired nothing changes. When the factor's
+   * WebAuthn credential id is held by any factor (any account), nothing changes and the result is
+   * `{ activated: false, conflict: 'credential-id' }`; of concurrent activations carrying one
+   * credential id (any accounts) at most one succeeds.
    */
   activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult>;
 

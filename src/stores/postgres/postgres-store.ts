@@ -21,6 +21,7 @@ import type {
   RemoveLoginFactorsResult,
 } from '../../store/contract.js';
 import {
+  factorCredentialId,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -235,8 +236,12 @@ export class PostgresStore implements MfaStore {
       // enrolment behind our row lock; it then finds nothing to delete.
       const taken = await run(client, this.sql.takeEnrolment, [accountId, enrolmentId, now]);
       if (taken.length === 0) return { commit: false, value: { activated: false } };
+      const credentialId = factorCredentialId(factor);
+      const conflict = { commit: false, value: { activated: false, conflict: 'credential-id' } } as const;
+      if (credentialId !== null && (await run(client, this.sql.credentialTaken, [credentialId])).length > 0) return conflict;
+      // ON CONFLICT DO NOTHING covers the factor id and the credential id (a racing registration).
       const inserted = await run(client, this.sql.insertFactor, factorValues(factor));
-      if (inserted.length === 0) return { commit: false, value: { activated: false } };
+      if (inserted.length === 0) return credentialId === null ? { commit: false, value: { activated: false } } : conflict;
       if (input.replacesFactorId != null) await run(client, this.sql.deleteOtherFactor, [accountId, input.replacesFactorId]);
       let backupCodesStored = false;
       if (codes !== undefined && countFrom(await run(client, this.sql.countBackupCodes, [accountId]), 'n') === 0) {

@@ -67,7 +67,12 @@ export function postgresStatements(p: string) {
     insertFactor: s(
       'insert_factor',
       `INSERT INTO ${p}factors (${FACTOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (id) DO NOTHING RETURNING 1 AS ok`,
+       ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
+    ),
+    // Uses the unique index of migration 2 (same expression, same predicate).
+    credentialTaken: s(
+      'credential_taken',
+      `SELECT 1 AS ok FROM ${p}factors WHERE kind = 'webauthn' AND (data::jsonb ->> 'credentialId') = $1 LIMIT 1`,
     ),
     compareAndSetFactor: s(
       'cas_factor',

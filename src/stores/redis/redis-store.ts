@@ -24,6 +24,7 @@ import type {
   RemoveLoginFactorsResult,
 } from '../../store/contract.js';
 import {
+  factorCredentialId,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -46,6 +47,9 @@ import {
 } from './decode.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
+
+/** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
+const CREDENTIAL_CLAIM_PENDING_MS = 300_000;
 
 /**
  * Options of {@link createRedisStore}.
@@ -173,7 +177,9 @@ export class RedisStore implements MfaStore {
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
     if (!(await this.claimFactorId(record.accountId, record.id))) return false;
+    if (!(await this.claimCredential(record))) return false;
     const inserted = await runScript(this.redis, 'insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
+    await this.settleCredential(record, inserted === 1);
     return inserted === 1;
   }
 
@@ -276,6 +282,7 @@ export class RedisStore implements MfaStore {
     const codePairs = input.backupCodes === undefined ? undefined : backupCodePairs(input.backupCodes);
     const replaces = input.replacesFactorId ?? null;
     if (!(await this.claimFactorId(accountId, enrolmentId))) return { activated: false };
+    if (!(await this.claimCredential(factor))) return { activated: false, conflict: 'credential-id' };
     const k = this.keys;
     const [activated, stored] = (await runScript(
       this.redis,
@@ -283,6 +290,7 @@ export class RedisStore implements MfaStore {
       [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId)],
       [enrolmentId, String(now), replaces ?? '', ...factorArgs(factor), String(codePairs === undefined ? -1 : codePairs.length / 2), ...(codePairs ?? [])],
     )) as [number, number];
+    await this.settleCredential(factor, activated === 1);
     if (activated !== 1) return { activated: false };
     if (replaces !== null) await this.releaseFactorId(accountId, replaces);
     return { activated: true, backupCodesStored: stored === 1 };
@@ -388,6 +396,51 @@ export class RedisStore implements MfaStore {
 
   private async claimFactorId(accountId: string, factorId: string): Promise<boolean> {
     return (await runScript(this.redis, 'claimFactorId', [this.keys.factorOwner(factorId)], [accountId])) === 1;
+  }
+
+  /*
+   * WebAuthn credential ids are unique across accounts through a claim key in its own slot, taken
+   * before the factor is written: pending (it expires after CREDENTIAL_CLAIM_PENDING_MS) until the
+   * factor is stored, then permanent. Deleting a factor leaves its claim; a later claimant finds the
+   * owner's factor gone (or holding another credential) and takes the claim over, so deletes need
+   * no cross-slot step. A pending claim is never taken over: its registration may be in flight.
+   */
+  private async claimCredential(factor: MfaFactorRecord): Promise<boolean> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return true;
+    const key = this.keys.credentialOwner(credentialId);
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    const pending = String(CREDENTIAL_CLAIM_PENDING_MS);
+    const answer = (await runScript(this.redis, 'claimCredential', [key], [mine, pending])) as [number, string?, number?];
+    if (answer[0] === 1) return true;
+    const [, owner, ttl] = answer;
+    if (typeof owner !== 'string' || ttl !== -1) return false;
+    let holder: unknown;
+    try {
+      holder = JSON.parse(owner);
+    } catch {
+      holder = null;
+    }
+    if (!Array.isArray(holder) || typeof holder[0] !== 'string' || typeof holder[1] !== 'string') return false;
+    const [kind, data] = await runCommand('claimCredential', () =>
+      this.redis.hmget(this.keys.factors(holder[0] as string), `kind:${holder[1] as string}`, `data:${holder[1] as string}`),
+    );
+    if (typeof kind === 'string' && typeof data === 'string') {
+      try {
+        if (factorCredentialId({ kind, data: JSON.parse(data) }) === credentialId) return false;
+      } catch {
+        return false;
+      }
+    }
+    return (await runScript(this.redis, 'takeOverCredential', [key], [owner, mine, pending])) === 1;
+  }
+
+  /** After the write: a stored factor's claim becomes permanent, a refused one's is dropped. */
+  private async settleCredential(factor: MfaFactorRecord, stored: boolean): Promise<void> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return;
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    await runScript(this.redis, stored ? 'confirmCredential' : 'releaseCredential', [this.keys.credentialOwner(credentialId)], [mine]);
   }
 
   private async releaseFactorId(accountId: string, factorId: string): Promise<void> {

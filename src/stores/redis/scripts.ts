@@ -276,6 +276,33 @@ return 0`,
   /** KEYS: factor-id claim. ARGV: account. Releases the claim if the account holds it. */
   releaseFactorId: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
+
+  /**
+   * KEYS: credential-id claim. ARGV: claimant, pending lifetime (ms). Claims the credential id as
+   * pending (it expires unless confirmed); {1} when claimed (or already ours), else {0, owner, pttl}.
+   */
+  claimCredential: `local owner = redis.call('GET', KEYS[1])
+if not owner then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1}
+end
+if owner == ARGV[1] then return {1} end
+return {0, owner, redis.call('PTTL', KEYS[1])}`,
+
+  /** KEYS: credential-id claim. ARGV: stale owner, claimant, pending lifetime (ms). Takes over a stale claim. */
+  takeOverCredential: `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`,
+
+  /** KEYS: credential-id claim. ARGV: claimant. A pending claim becomes permanent (the factor is stored). */
+  confirmCredential: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PERSIST', KEYS[1]) end
+return 0`,
+
+  /** KEYS: credential-id claim. ARGV: claimant. Drops our pending claim (the factor was not stored). */
+  releaseCredential: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
 } as const;
 
 /**
