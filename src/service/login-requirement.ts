@@ -26,7 +26,7 @@ export interface MfaLoginRequirement {
   readonly mfaRequired: boolean;
   readonly factors: readonly FactorSummary[];
   readonly enrolmentRequiredBy?: number;
-  readonly blocked?: { readonly code: string; readonly message: string; readonly blockers: readonly { id: string; name: string }[] };
+  readonly blocked?: { readonly code: string; readonly message: string; readonly owners: readonly { id: string; name: string }[] };
   /** When the account is locked or delayed by the throttle, when it may try again. */
   readonly retryAt?: number;
   /** The account was recovered (its lost factors removed): the user must enrol a new login factor now. */
@@ -47,7 +47,7 @@ export async function loginRequirement(ctx: ServiceContext, accountId: string): 
     mfaRequired: real.length > 0,
     factors,
     ...(decision.allowed && decision.enrolmentRequiredBy !== undefined ? { enrolmentRequiredBy: decision.enrolmentRequiredBy } : {}),
-    ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, blockers: decision.blockers } }),
+    ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, owners: decision.owners } }),
     ...(locked ? { retryAt: counter.expiresAt } : {}),
     ...(reenrolment === undefined ? {} : { reenrolmentRequired: reenrolment }),
   };
