@@ -71,12 +71,13 @@ button.small-button { margin-top:0; padding:3px 10px; font-size:13px; font-weigh
 @keyframes spin { to { transform:rotate(360deg); } }
 .row { display:flex; gap:10px; flex-wrap:wrap; align-items:center; }
 .row > form { margin:0; }
+.row > a:not(.button) { margin-top:14px; }
 .actions { display:flex; gap:12px; flex-wrap:wrap; font-size:13px; }
 .actions form { margin:0; }
 table { width:100%; border-collapse:collapse; font-size:14px; }
 th, td { text-align:left; padding:7px 8px; border-bottom:1px solid var(--line); vertical-align:top; overflow-wrap:break-word; }
 td code, p code, li code { overflow-wrap:anywhere; }
-th { color:var(--muted); font-weight:600; font-size:13px; }
+th { color:var(--muted); font-weight:600; font-size:13px; white-space:nowrap; }
 @media (max-width:640px) { .wide-only { display:none; } th, td { padding:7px 5px; } }
 @media (min-width:641px) { .narrow-only { display:none; } }
 code, kbd, .mono { font-family:ui-monospace,SFMono-Regular,Menlo,monospace; font-size:13px; }
