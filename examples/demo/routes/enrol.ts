@@ -144,7 +144,7 @@ ${pending.replaces ? html`<p class="muted">Add the new device below. “${pendin
       const demo = c.get('demo');
       const old = (await demo.service.listFactors(user.id)).find((f) => f.id === id);
       const pending = await demo.service.replaceAuthenticator(user.id, id, {
-        label: user.email,
+        accountName: user.email,
         stepUpToken: stepUpToken(c) ?? '',
         ...(name.trim() === '' ? {} : { name: name.trim() }),
       });
