@@ -2,7 +2,8 @@
  * The foundations every browser-facing module relies on: the built package loads in a browser,
  * `MfaError` behaves there as in Node, and the Web APIs the core uses instead of Node's exist.
  */
-import { MfaError, decodeBase32Secret, encodeBase32Secret, generateSecret, generateTotp, isMfaError, qrDataUrl, systemClock, verifyTotp } from 'mfakit';
+import { MfaError, decodeBase32Secret, encodeBase32Secret, generateSecret, generateTotp, isMfaError, systemClock, verifyTotp } from 'mfakit';
+import { qrDataUrl } from 'mfakit/otp/qr';
 import { assert, assertEqual } from '../assert.js';
 
 export const checks: { name: string; run: () => void | Promise<void> }[] = [
