@@ -12,7 +12,14 @@
  */
 import type { Pool } from 'pg';
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import {
+  checkAttemptName,
+  checkAttemptRule,
+  type MfaAttemptCharge,
+  type MfaAttemptChargeInput,
+  type MfaAttemptState,
+} from '../../store/attempts.js';
 import {
   assertRecordVersion,
   type MfaAccountRecord,
@@ -29,6 +36,8 @@ import {
   accountFromRow,
   backupCodeFromRow,
   challengeFromRow,
+  attemptFromRow,
+  chargeFromRow,
   countFrom,
   counterFromRow,
   enrolmentFromRow,
@@ -70,6 +79,12 @@ function checkCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): M
     byId.set(code.id, code); // a repeated id keeps the last, like a map would
   }
   return [...byId.values()];
+}
+
+function checkNames(names: readonly string[]): string[] {
+  if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
+  for (const name of names) checkAttemptName(name);
+  return [...names];
 }
 
 /**
@@ -167,12 +182,20 @@ export class PostgresStore implements MfaStore {
     return rows.length === 1;
   }
 
-  async advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean> {
+  async advanceFactorStep(
+    accountId: string,
+    factorId: string,
+    step: number,
+    usedAt: number,
+    options: { readonly clearAttempts?: readonly string[] } = {},
+  ): Promise<boolean> {
     requireId(accountId, 'accountId');
     requireId(factorId, 'factorId');
     requireInteger(step, 'step');
-    const rows = await run(this.pool, this.sql.advanceFactorStep, [accountId, factorId, step, toTime(usedAt, 'usedAt')]);
-    return rows.length === 1;
+    const clear = options.clearAttempts;
+    const at = toTime(usedAt, 'usedAt');
+    if (clear === undefined) return (await run(this.pool, this.sql.advanceFactorStep, [accountId, factorId, step, at])).length === 1;
+    return (await run(this.pool, this.sql.advanceFactorStepClearing, [accountId, factorId, step, at, checkNames(clear)])).length === 1;
   }
 
   async deleteFactor(
@@ -335,6 +358,45 @@ export class PostgresStore implements MfaStore {
     return countFrom(await run(this.pool, this.sql.deleteChallenges, [accountId, purpose]), 'n');
   }
 
+  // --- attempt records ------------------------------------------------------------------------
+
+  async chargeAttempts(
+    accountId: string,
+    charges: readonly MfaAttemptChargeInput[],
+    options: { readonly now: number; readonly withFactors?: boolean },
+  ): Promise<ChargeAttemptsResult> {
+    requireId(accountId, 'accountId');
+    const now = toTime(options.now, 'now');
+    if (!Array.isArray(charges) || charges.length > 4) throw new MfaError('INVALID_ARGUMENT', 'charges must be an array of at most 4');
+    const withFactors = options.withFactors === true;
+    if (charges.length === 0) return { factors: withFactors ? await this.listFactors(accountId) : null, charges: [] };
+    const values: unknown[] = [accountId, now];
+    for (const { name, rule } of charges) {
+      checkAttemptName(name);
+      checkAttemptRule(rule);
+      values.push(name, rule.limit, rule.freeAttempts, rule.baseDelayMs, rule.maxDelayMs, rule.memoryMs);
+    }
+    const rows = await run(this.pool, this.sql.chargeAttempts(charges.length, withFactors), values);
+    const first = rows[0];
+    if (first === undefined) throw new MfaError('STORE_ERROR', 'PostgreSQL store: chargeAttempts returned no row');
+    const results: (MfaAttemptCharge | null)[] = charges.map((_, i) => chargeFromRow(first, `c${i}_`));
+    const factors = withFactors ? rows.filter((r) => r['id'] !== null).map(factorFromRow) : null;
+    return { factors, charges: results };
+  }
+
+  async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
+    requireId(accountId, 'accountId');
+    checkAttemptName(name);
+    const [row] = await run(this.pool, this.sql.getAttempts, [accountId, name, toTime(now, 'now')]);
+    return row === undefined ? null : attemptFromRow(row);
+  }
+
+  async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
+    requireId(accountId, 'accountId');
+    if (names === undefined) await run(this.pool, this.sql.clearAllAttempts, [accountId]);
+    else await run(this.pool, this.sql.clearAttempts, [accountId, checkNames(names)]);
+  }
+
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
@@ -352,11 +414,6 @@ export class PostgresStore implements MfaStore {
     requireId(key, 'key');
     const [row] = await run(this.pool, this.sql.getCounter, [key, toTime(now, 'now')]);
     return row === undefined ? null : counterFromRow(row, 'last_at');
-  }
-
-  async resetCounter(key: string): Promise<void> {
-    requireId(key, 'key');
-    await run(this.pool, this.sql.resetCounter, [key]);
   }
 
   // --- helpers --------------------------------------------------------------------------------

@@ -12,6 +12,8 @@
  * <prefix>{a:<account>}:enrolments       hash   pending enrolments: id -> record JSON      (TTL)
  * <prefix>{a:<account>}:enrolment-expiry zset   id -> expiresAt                          (TTL)
  * <prefix>{a:<account>}:challenges       zset   challenge ids of the account -> expiresAt (TTL)
+ * <prefix>{a:<account>}:attempts         hash   attempt records: c:/l:/e:<name> -> count,
+ *                                               last counted attempt, expiry              (TTL)
  * <prefix>{c:<challenge>}:challenge      hash   the challenge record, field by field      (TTL)
  * <prefix>{k:<counter>}:counter          hash   count, window end, last increment         (TTL)
  * <prefix>{f:<factor>}:owner             string the account that owns a factor id
@@ -50,6 +52,7 @@ export function redisKeys(prefix: string) {
     enrolments: (accountId: string) => `${account(accountId)}:enrolments`,
     enrolmentExpiry: (accountId: string) => `${account(accountId)}:enrolment-expiry`,
     accountChallenges: (accountId: string) => `${account(accountId)}:challenges`,
+    attempts: (accountId: string) => `${account(accountId)}:attempts`,
     challenge: (challengeId: string) => `${prefix}{c:${escapePart(challengeId)}}:challenge`,
     counter: (key: string) => `${prefix}{k:${escapePart(key)}}:counter`,
     factorOwner: (factorId: string) => `${prefix}{f:${escapePart(factorId)}}:owner`,

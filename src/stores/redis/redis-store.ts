@@ -15,7 +15,14 @@
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import {
+  checkAttemptName,
+  checkAttemptRule,
+  type MfaAttemptCharge,
+  type MfaAttemptChargeInput,
+  type MfaAttemptState,
+} from '../../store/attempts.js';
 import {
   assertRecordVersion,
   type MfaAccountRecord,
@@ -25,7 +32,16 @@ import {
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
 } from '../../store/records.js';
-import { checkFactorRecord as checkFactor, decodeAccount, requireId, requireInteger, storeCorrupt, toTime } from '../../store/codec.js';
+import {
+  checkFactorRecord as checkFactor,
+  decodeAccount,
+  requireId,
+  requireInteger,
+  storeCorrupt,
+  storedInteger,
+  storedIntegerOrNull,
+  toTime,
+} from '../../store/codec.js';
 import {
   backupCodeFromJson,
   challengeFromHash,
@@ -35,7 +51,6 @@ import {
   factorFromFields,
   factorsFromHash,
   pairsToObject,
-  storedInteger,
 } from './decode.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
@@ -152,7 +167,10 @@ export class RedisStore implements MfaStore {
     const [existed, challengeIds, factorIds] = (await runScript(
       this.redis,
       'deleteAccount',
-      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId), k.accountChallenges(accountId)],
+      [
+        k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId),
+        k.accountChallenges(accountId), k.attempts(accountId),
+      ],
       [],
     )) as [number, string[], string[]];
     // The account's own slot is gone atomically; its challenges and factor-id claims live in
@@ -200,13 +218,22 @@ export class RedisStore implements MfaStore {
     return replaced === 1;
   }
 
-  async advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean> {
+  async advanceFactorStep(
+    accountId: string,
+    factorId: string,
+    step: number,
+    usedAt: number,
+    options: { readonly clearAttempts?: readonly string[] } = {},
+  ): Promise<boolean> {
     requireId(accountId, 'accountId');
     requireId(factorId, 'factorId');
     requireInteger(step, 'step');
-    const advanced = await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId)], [
-      factorId, String(step), String(toTime(usedAt, 'usedAt')),
-    ]);
+    const args = [factorId, String(step), String(toTime(usedAt, 'usedAt'))];
+    const clear = options.clearAttempts;
+    const advanced =
+      clear === undefined
+        ? await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId)], args)
+        : await runScript(this.redis, 'advanceFactorStepClearing', [this.keys.factors(accountId), this.keys.attempts(accountId)], [...args, ...checkNames(clear)]);
     return advanced === 1;
   }
 
@@ -389,6 +416,59 @@ export class RedisStore implements MfaStore {
     return outcomes.filter((o) => o === 1).length;
   }
 
+  // --- attempt records ------------------------------------------------------------------------
+
+  async chargeAttempts(
+    accountId: string,
+    charges: readonly MfaAttemptChargeInput[],
+    options: { readonly now: number; readonly withFactors?: boolean },
+  ): Promise<ChargeAttemptsResult> {
+    requireId(accountId, 'accountId');
+    const now = toTime(options.now, 'now');
+    if (!Array.isArray(charges)) throw new MfaError('INVALID_ARGUMENT', 'charges must be an array');
+    const withFactors = options.withFactors === true;
+    const args: string[] = [String(now), withFactors ? '1' : '0', String(charges.length)];
+    for (const { name, rule } of charges) {
+      checkAttemptName(name);
+      checkAttemptRule(rule);
+      args.push(name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(now + rule.memoryMs));
+    }
+    const reply = (await runScript(this.redis, 'chargeAttempts', [this.keys.attempts(accountId), this.keys.factors(accountId)], args)) as unknown[];
+    const [flat, ...numbers] = reply;
+    let factors: MfaFactorRecord[] | null = null;
+    if (withFactors) {
+      const list = Array.isArray(flat) ? (flat as string[]) : [];
+      const hash: Record<string, string> = {};
+      for (let i = 0; i + 1 < list.length; i += 2) hash[list[i]!] = list[i + 1]!;
+      factors = factorsFromHash(accountId, hash);
+    }
+    const results: (MfaAttemptCharge | null)[] = charges.map((_, i) => {
+      const [state, count, hasLast, last, expiresAt] = numbers.slice(i * 5, i * 5 + 5) as number[];
+      if (state === -1) return null;
+      return { allowed: state === 1, count: Number(count), lastAt: hasLast === 1 ? Number(last) : null, expiresAt: Number(expiresAt) };
+    });
+    return { factors, charges: results };
+  }
+
+  async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
+    requireId(accountId, 'accountId');
+    checkAttemptName(name);
+    const at = toTime(now, 'now');
+    const [count, last, expiresAt] = await runCommand('getAttempts', () => this.redis.hmget(this.keys.attempts(accountId), `c:${name}`, `l:${name}`, `e:${name}`));
+    if (count === null || count === undefined || expiresAt === null || expiresAt === undefined) return null;
+    const state: MfaAttemptState = {
+      count: storedInteger(count, 'counter', 'count'),
+      lastAt: storedIntegerOrNull(last, 'counter', 'lastAt'),
+      expiresAt: storedInteger(expiresAt, 'counter', 'expiresAt'),
+    };
+    return state.expiresAt > at ? state : null;
+  }
+
+  async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
+    requireId(accountId, 'accountId');
+    await runScript(this.redis, 'clearAttempts', [this.keys.attempts(accountId)], names === undefined ? [] : checkNames(names));
+  }
+
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
@@ -412,11 +492,6 @@ export class RedisStore implements MfaStore {
     return state.expiresAt > at ? state : null;
   }
 
-  async resetCounter(key: string): Promise<void> {
-    requireId(key, 'key');
-    await runCommand('resetCounter', () => this.redis.del(this.keys.counter(key)));
-  }
-
   // --- helpers --------------------------------------------------------------------------------
 
   private async claimFactorId(accountId: string, factorId: string): Promise<boolean> {
@@ -430,6 +505,12 @@ export class RedisStore implements MfaStore {
   private async indexChallenge(accountId: string, challengeId: string, expiresAt: number, now: number): Promise<void> {
     await runScript(this.redis, 'indexChallenge', [this.keys.accountChallenges(accountId)], [challengeId, String(expiresAt), String(now)]);
   }
+}
+
+function checkNames(names: readonly string[]): string[] {
+  if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
+  for (const name of names) checkAttemptName(name);
+  return [...names];
 }
 
 /**
