@@ -14,15 +14,19 @@ import type { BackupCodeSettings, MfaServiceOptions, OobSettings } from './optio
 import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
 import { VerifierCache } from './verifier-cache.js';
+import type { MfaAttemptRule } from '../store/attempts.js';
 
-/** Resolved throttle limits. @internal */
+/** How long code and recovery failures are remembered without a success: one year. */
+const FAILURE_MEMORY_MS = 365 * 86_400_000;
+
+/** Resolved throttle limits: the rule of each attempt record. @internal */
 export interface ResolvedLimits {
-  readonly freeAttempts: number;
-  readonly lockAfter: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly windowMs: number;
-  readonly maxConsecutiveFailures: number;
+  /** The account's shared code record. */
+  readonly code: MfaAttemptRule;
+  /** One requester's records (its code guesses, its failed signatures). */
+  readonly requester: MfaAttemptRule;
+  /** The account's recovery record. */
+  readonly recovery: MfaAttemptRule;
 }
 
 /** Resolved TOTP settings. @internal */
@@ -77,6 +81,31 @@ function intInRange(name: string, value: number | undefined, fallback: number, m
   return v;
 }
 
+function resolveLimits(l: NonNullable<MfaServiceOptions['limits']>): ResolvedLimits {
+  const cap = Math.min(
+    intInRange('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, 100, 1, 100),
+    intInRange('limits.lockAfter', l.lockAfter, 100, 1, 100),
+  );
+  const freeAttempts = intInRange('limits.freeAttempts', l.freeAttempts, Math.min(5, cap), 1, cap);
+  if (l.windowMs !== undefined) intInRange('limits.windowMs', l.windowMs, 0, 1000, 30 * 86_400_000);
+  const baseDelayMs = intInRange('limits.baseDelayMs', l.baseDelayMs, 1000, 0, 3_600_000);
+  const maxDelayMs = intInRange('limits.maxDelayMs', l.maxDelayMs, 900_000, 0, 86_400_000);
+  const r = l.requester ?? {};
+  const requesterCap = intInRange('limits.requester.maxConsecutiveFailures', r.maxConsecutiveFailures, Math.min(10, cap), 1, cap);
+  const recoveryCap = intInRange('limits.recoveryFailures', l.recoveryFailures, 10, 1, 100);
+  return {
+    code: { limit: cap, freeAttempts, baseDelayMs, maxDelayMs, memoryMs: FAILURE_MEMORY_MS },
+    requester: {
+      limit: requesterCap,
+      freeAttempts: intInRange('limits.requester.freeAttempts', r.freeAttempts, Math.min(3, requesterCap), 0, requesterCap),
+      baseDelayMs,
+      maxDelayMs,
+      memoryMs: intInRange('limits.requester.forgetAfterMs', r.forgetAfterMs, 86_400_000, 60_000, 30 * 86_400_000),
+    },
+    recovery: { limit: recoveryCap, freeAttempts: Math.min(5, recoveryCap), baseDelayMs, maxDelayMs, memoryMs: FAILURE_MEMORY_MS },
+  };
+}
+
 /**
  * Validates the options and builds the {@link ServiceContext}. Throws `MfaError('INVALID_OPTION')`.
  *
@@ -97,17 +126,7 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   const random = options.random ?? secureRandom;
   const now = options.now ?? systemClock;
   if (typeof now !== 'function' || typeof random !== 'function') throw new MfaError('INVALID_OPTION', 'now and random must be functions');
-  const l = options.limits ?? {};
-  const freeAttempts = intInRange('limits.freeAttempts', l.freeAttempts, 5, 1, 100);
-  const lockAfter = intInRange('limits.lockAfter', l.lockAfter, Math.max(10, freeAttempts), freeAttempts, 100);
-  const limits: ResolvedLimits = {
-    freeAttempts,
-    lockAfter,
-    baseDelayMs: intInRange('limits.baseDelayMs', l.baseDelayMs, 1000, 0, 3_600_000),
-    maxDelayMs: intInRange('limits.maxDelayMs', l.maxDelayMs, 60_000, 0, 86_400_000),
-    windowMs: intInRange('limits.windowMs', l.windowMs, 86_400_000, 1000, 30 * 86_400_000),
-    maxConsecutiveFailures: intInRange('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, Math.max(50, lockAfter), lockAfter, 100),
-  };
+  const limits = resolveLimits(options.limits ?? {});
   const t = options.totp ?? {};
   const algorithm = t.algorithm ?? 'SHA1';
   if (algorithm !== 'SHA1' && algorithm !== 'SHA256' && algorithm !== 'SHA512') {

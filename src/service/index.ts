@@ -12,6 +12,7 @@
  * @module mfakit/service
  */
 export * from '../store/records.js';
+export * from '../store/attempts.js';
 export type * from '../store/contract.js';
 export { MfaService, createMfaService } from './service.js';
 export type { MfaServiceOptions, ThrottleLimits, TotpSettings, BackupCodeSettings, OobSettings } from './options.js';

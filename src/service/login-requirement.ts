@@ -8,7 +8,8 @@ import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { askPolicy } from './policy-check.js';
 import { pendingReenrolment, type MfaReenrolmentRequirement } from './recovery-flows.js';
-import { attemptsKey } from './throttle.js';
+import { codeCharges, refusal, requesterKey, type ThrottleDecision } from './throttle.js';
+import { applyAttemptCharge } from '../store/attempts.js';
 
 /**
  * Outcome of `loginRequirement`. `mfaRequired`: ask for a code (the account has login factors).
@@ -26,28 +27,44 @@ export interface MfaLoginRequirement {
   readonly factors: readonly FactorSummary[];
   readonly enrolmentRequiredBy?: number;
   readonly blocked?: { readonly code: string; readonly message: string; readonly blockers: readonly { id: string; name: string }[] };
-  /** When the account is locked or delayed by the throttle, when it may try again. */
+  /**
+   * Set exactly when `verify` would now refuse a code without checking it (the same answer, from
+   * the same records): when it may try again.
+   */
   readonly retryAt?: number;
+  /** With `retryAt`: whether code entry is delayed (`throttled`) or `locked` until then. */
+  readonly throttled?: 'throttled' | 'locked';
   /** The account was recovered (its lost factors removed): the user must enrol a new login factor now. */
   readonly reenrolmentRequired?: MfaReenrolmentRequirement;
 }
 
 /** @internal */
-export async function loginRequirement(ctx: ServiceContext, accountId: string): Promise<MfaLoginRequirement> {
+export async function loginRequirement(ctx: ServiceContext, accountId: string, options: { readonly requester?: string } = {}): Promise<MfaLoginRequirement> {
   checkId(accountId, 'accountId');
+  const requester = requesterKey(options.requester);
   const account = await ctx.store.getAccount(accountId);
   const factors = account === null ? [] : await loginFactorSummaries(ctx, accountId, await loadFactors(ctx, accountId));
   const real = factors.filter((f) => f.kind !== 'backup-codes');
   const decision = await askPolicy(ctx, accountId, { type: 'login' }, factors);
-  const counter = await ctx.store.getCounter(attemptsKey(accountId), ctx.now());
-  const locked = counter !== null && counter.count >= ctx.limits.lockAfter;
+  const gate = await codeGate(ctx, accountId, requester);
   const reenrolment = await pendingReenrolment(ctx, account, factors);
   return {
     mfaRequired: real.length > 0,
     factors,
     ...(decision.allowed && decision.enrolmentRequiredBy !== undefined ? { enrolmentRequiredBy: decision.enrolmentRequiredBy } : {}),
     ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, blockers: decision.blockers } }),
-    ...(locked ? { retryAt: counter.expiresAt } : {}),
+    ...(gate.allowed ? {} : { retryAt: gate.retryAt, throttled: gate.reason }),
     ...(reenrolment === undefined ? {} : { reenrolmentRequired: reenrolment }),
   };
+}
+
+/** What a code attempt now would meet, from the records `verify` charges (read, not charged). */
+async function codeGate(ctx: ServiceContext, accountId: string, requester: string | undefined): Promise<ThrottleDecision> {
+  const now = ctx.now();
+  for (const { name, rule } of codeCharges(ctx, requester)) {
+    const state = await ctx.store.getAttempts(accountId, name, now);
+    const outcome = applyAttemptCharge(state, rule, now);
+    if (!outcome.allowed) return refusal(rule, outcome);
+  }
+  return { allowed: true };
 }

@@ -28,7 +28,7 @@ import {
 } from './oob-flows.js';
 import type { MfaServiceOptions } from './options.js';
 import { hasStepUp } from './step-up.js';
-import { clearAttempts } from './throttle.js';
+import { clearAllAttempts } from './throttle.js';
 import {
   finishWebAuthnLoginFlow,
   finishWebAuthnRegistrationFlow,
@@ -153,15 +153,15 @@ export class MfaService {
   }
 
   /** Completes a WebAuthn login (challenge spent once); without `accountId` the account comes from the passkey's user handle. */
-  finishWebAuthnLogin(response: WebAuthnAuthenticationResponseJSON, options?: { readonly accountId?: string }): Promise<WebAuthnLoginFinish> {
+  finishWebAuthnLogin(response: WebAuthnAuthenticationResponseJSON, options?: { readonly accountId?: string; readonly requester?: string }): Promise<WebAuthnLoginFinish> {
     return finishWebAuthnLoginFlow(this.context, this.webauthn, response, options);
   }
 
   // --- login and step-up ----------------------------------------------------------------------
 
   /** What a login needs after the password (MFA on? policy deadline? locked?). */
-  loginRequirement(accountId: string): Promise<MfaLoginRequirement> {
-    return loginRequirement(this.context, accountId);
+  loginRequirement(accountId: string, options?: { readonly requester?: string }): Promise<MfaLoginRequirement> {
+    return loginRequirement(this.context, accountId, options);
   }
 
   /** Verifies a code (authenticator apps, then backup codes, then a pending email/SMS code). */
@@ -180,10 +180,10 @@ export class MfaService {
     return hasStepUp(this.context, accountId, stepUpToken);
   }
 
-  /** Clears the attempt throttle, window and failure streak (support unlocking an account). Emits `throttle-reset`. */
+  /** Clears every attempt record of the account: codes, requesters, recovery (support unlocking an account). Emits `throttle-reset`. */
   async resetThrottle(accountId: string): Promise<void> {
     checkId(accountId, 'accountId');
-    await clearAttempts(this.context, accountId);
+    await clearAllAttempts(this.context, accountId);
     await this.context.emit({ type: 'throttle-reset', accountId });
   }
 
@@ -237,8 +237,8 @@ export class MfaService {
   }
 
   /** Completes an SSH recovery with the pasted signature (armored, or raw openssl base64 for RSA/ECDSA keys). */
-  completeSshRecovery(accountId: string, challengeId: string, signature: string): Promise<AccountRecoveryResult> {
-    return completeSshRecovery(this.context, this.recovery, accountId, challengeId, signature);
+  completeSshRecovery(accountId: string, challengeId: string, signature: string, options?: { readonly requester?: string }): Promise<AccountRecoveryResult> {
+    return completeSshRecovery(this.context, this.recovery, accountId, challengeId, signature, options);
   }
 
   /** Adds (or, with `replacesPhoneId`, changes) a recovery phone: step-up, then a code to the number. */
@@ -257,8 +257,8 @@ export class MfaService {
   }
 
   /** Completes a phone recovery with the code the user received. */
-  completePhoneRecovery(accountId: string, code: string): Promise<AccountRecoveryResult> {
-    return completePhoneRecovery(this.context, this.recovery, accountId, code);
+  completePhoneRecovery(accountId: string, code: string, options?: { readonly requester?: string }): Promise<AccountRecoveryResult> {
+    return completePhoneRecovery(this.context, this.recovery, accountId, code, options);
   }
 
   /** Forgets everything about an account (the app deleted the user). */
