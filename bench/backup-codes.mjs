@@ -23,7 +23,10 @@ import {
   verifyBackupCode,
 } from '../dist/backup-codes/index.js';
 import { createMemoryStore, createMfaService, decodeBase32Secret, generateTotp } from '../dist/index.js';
+import { availableParallelism, loadavg } from 'node:os';
 import { smoke } from './lib.mjs';
+
+const loadAverage = () => loadavg()[0].toFixed(1);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const shuffled = (items) => {
@@ -102,14 +105,39 @@ for (const { label, kdf, slow } of kdfs) {
   // A set of ten costs ten runs: the slow KDF gets fewer rounds (each takes over half a second).
   createCases.push({ name: `set of 10, ${label}`, expect: true, skip: slow ? (round) => round % 4 !== 0 : undefined, run: async () => (await createBackupCodes({ kdf })).records.length === 10 });
 }
+if (!smoke) {
+  // The same default where WebCrypto is missing (a page served over http://): @noble/hashes runs
+  // it in JavaScript. The runtime's `crypto` is swapped for one without `subtle` for each run.
+  const { codes, records } = await createBackupCodes({ count: 1 });
+  const runtimeCrypto = globalThis.crypto;
+  const withoutSubtle = { getRandomValues: (bytes) => runtimeCrypto.getRandomValues(bytes) };
+  verifyCases.push({
+    name: 'verify, pbkdf2-sha256 i=10,000, JavaScript (no WebCrypto)',
+    expect: true,
+    run: async () => {
+      Object.defineProperty(globalThis, 'crypto', { value: withoutSubtle, configurable: true, writable: true });
+      try {
+        return (await verifyBackupCode(codes[0], records[0])).ok;
+      } finally {
+        Object.defineProperty(globalThis, 'crypto', { value: runtimeCrypto, configurable: true, writable: true });
+      }
+    },
+  });
+}
 verifyCases.push({ name: "better-auth's check (decrypt list, includes, re-encrypt)", expect: true, run: () => betterAuthCheck(baCode) });
 createCases.push({ name: "better-auth's set of 10 (generate, encrypt)", expect: true, run: async () => (await betterAuth.generateBackupCodes(BA_SECRET, BA_OPTIONS)).backupCodes.length === 10 });
 
 const rounds = smoke ? 2 : 40;
+console.log(`load average at start: ${loadAverage()} (${availableParallelism()} cores), Node ${process.versions.node}`);
 report('backup codes: one verification (core function, right code; median of interleaved rounds)', await interleave(verifyCases, rounds));
 report('backup codes: creating a set of ten (codes + hashes)', await interleave(createCases, smoke ? 2 : 24), 'sets/s');
-const setOfTen = median(createCases[0].wall);
-console.log(`target: a set of ten < 50 ms with the default: ${setOfTen < 50 ? 'met' : 'NOT met'} (median ${ms(setOfTen)} wall, ${ms(median(createCases[0].cpu))} cpu)`);
+// Judged on CPU time (the work, on every thread of the process), which waiting for a core on a
+// loaded machine does not inflate; the wall clock is printed beside it with the load average.
+const setCpu = median(createCases[0].cpu);
+console.log(
+  `target: a set of ten < 50 ms with the default: ${setCpu < 50 ? 'met' : 'NOT met'} (median ${ms(setCpu)} cpu; ` +
+    `wall ${ms(median(createCases[0].wall))} median, ${ms(Math.min(...createCases[0].wall))} fastest; load average ${loadAverage()})`,
+);
 
 // --- 2. a backup-code login through the service, memory store -------------------------------------
 const T0 = Date.UTC(2026, 0, 1);
@@ -163,10 +191,12 @@ if (!smoke) {
   });
 }
 report('backup codes: one login through the service vs better-auth\'s check', await interleave(loginCases, loginRounds), 'logins/s');
-const loginRatio = median(loginCases[1].wall) / median(loginCases[0].wall);
+const loginCpuRatio = median(loginCases[1].cpu) / median(loginCases[0].cpu);
 console.log(
-  `target: service login at least as fast as better-auth's check: ${loginRatio >= 1 ? 'met' : 'NOT met'} ` +
-    `(service/better-auth speed ${loginRatio.toFixed(2)}x, median wall; cpu ${(median(loginCases[1].cpu) / median(loginCases[0].cpu)).toFixed(2)}x)`,
+  `target: service login at least as fast as better-auth's check: ${loginCpuRatio >= 1 ? 'met' : 'NOT met'} ` +
+    `(service speed / better-auth speed: ${loginCpuRatio.toFixed(2)}x median cpu, ` +
+    `${(median(loginCases[1].wall) / median(loginCases[0].wall)).toFixed(2)}x median wall, ` +
+    `${(Math.min(...loginCases[1].cpu) / Math.min(...loginCases[0].cpu)).toFixed(2)}x fastest cpu; load average ${loadAverage()})`,
 );
 
 // --- 3. flat cost: 1, 10 or 100 stored codes, one KDF run ------------------------------------------

@@ -74,6 +74,14 @@ export type MfaErrorCode =
   | 'INVALID_CREDENTIAL'
   | 'INVALID_ASN1'
   | 'INVALID_CERTIFICATE'
+  | 'INVALID_METADATA'
+  // browser helper (mfakit/webauthn/browser): what navigator.credentials refused, cause = DOMException
+  | 'WEBAUTHN_CANCELLED'
+  | 'WEBAUTHN_NOT_ALLOWED'
+  | 'WEBAUTHN_ALREADY_REGISTERED'
+  | 'WEBAUTHN_SECURITY_ERROR'
+  | 'WEBAUTHN_UNSUPPORTED'
+  | 'WEBAUTHN_ABORTED'
   // --- ssh -----------------------------------------------------------------------------------
   | 'INVALID_SSH_KEY'
   | 'UNSUPPORTED_SSH_KEY'
@@ -89,6 +97,7 @@ export type MfaErrorCode =
   | 'FACTOR_NOT_FOUND'
   | 'ENROLMENT_NOT_FOUND'
   | 'ENROLMENT_EXPIRED'
+  | 'ENROLMENT_STALE'
   | 'CHALLENGE_NOT_FOUND'
   | 'CHALLENGE_EXPIRED'
   | 'STEP_UP_REQUIRED'

@@ -54,6 +54,13 @@ const STATUS: Readonly<Record<MfaErrorCode, MfaHttpStatus>> = {
   INVALID_PUBLIC_KEY: 400,
   INVALID_SIGNATURE_ENCODING: 400,
   CONFIRMATION_MISMATCH: 400,
+  // Raised in the browser by mfakit/webauthn/browser; for a page that forwards them to its server.
+  WEBAUTHN_CANCELLED: 400,
+  WEBAUTHN_NOT_ALLOWED: 403,
+  WEBAUTHN_ALREADY_REGISTERED: 409,
+  WEBAUTHN_SECURITY_ERROR: 400,
+  WEBAUTHN_UNSUPPORTED: 400,
+  WEBAUTHN_ABORTED: 400,
   // Allowed only after a recent second factor, or not by the account's policies.
   STEP_UP_REQUIRED: 403,
   MFA_REQUIRED_BY_POLICY: 403,
@@ -68,6 +75,8 @@ const STATUS: Readonly<Record<MfaErrorCode, MfaHttpStatus>> = {
   DUPLICATE: 409,
   // Existed, but its time is over: start again.
   ENROLMENT_EXPIRED: 410,
+  // The account's MFA changed since the enrolment started (docs/security.md).
+  ENROLMENT_STALE: 410,
   CHALLENGE_EXPIRED: 410,
   // Too many attempts or sends: see the error's details.retryAt where given.
   THROTTLED: 429,
@@ -85,6 +94,7 @@ const STATUS: Readonly<Record<MfaErrorCode, MfaHttpStatus>> = {
   STORE_CORRUPT: 500,
   STORE_SCHEMA_VERSION: 500,
   CONFORMANCE_FAILURE: 500,
+  INVALID_METADATA: 500,
   // The mail or SMS relay the app's sender talks to failed.
   DELIVERY_FAILED: 502,
 };

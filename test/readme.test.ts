@@ -1,5 +1,5 @@
 /**
- * Docs that run: every TypeScript code block of README.md (a fence whose info string starts with
+ * Docs that run: every TypeScript code block of README.md and of every page in docs/ (a fence whose info string starts with
  * `ts` or `typescript`) is type-checked and then executed. Each block stands alone: it imports what
  * it uses from `mfakit` / `mfakit/<subpath>` and may use top-level `await`.
  *
@@ -14,7 +14,7 @@
  * (blank lines between are allowed); use it for fragments that cannot run alone, and say why.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
@@ -56,15 +56,20 @@ function extractTsBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-const blocks = extractTsBlocks(readme);
+/** A block of one document, named by the document's path. */
+interface DocBlock extends Block {
+  doc: string;
+}
+
+const documents = ['README.md', ...readdirSync(join(repo, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const blocks: DocBlock[] = documents.flatMap((doc) => extractTsBlocks(readFileSync(join(repo, doc), 'utf8')).map((b) => ({ ...b, doc })));
 const runnable = blocks.filter((b) => !b.skipped);
 const entries: Record<string, string> = JSON.parse(readFileSync(join(repo, 'src/entries.json'), 'utf8'));
 
 // Inside the repository (and git-ignored) so that `mfakit` self-resolves through package.json.
 mkdirSync(join(repo, '.tmp'), { recursive: true });
 const scratch = mkdtempSync(join(repo, '.tmp', 'readme-'));
-const fileOf = (block: Block) => join(scratch, `readme-line-${block.line}.ts`);
+const fileOf = (block: DocBlock) => join(scratch, `${block.doc.replace(/[/.]/g, '_')}-line-${block.line}.ts`);
 const diagnostics = new Map<string, string[]>();
 
 function typeCheck(): void {
@@ -106,21 +111,22 @@ function typeCheck(): void {
       ...found.map((d) => {
         const { line, character } = source.getLineAndCharacterOfPosition(d.start ?? 0);
         const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-        return `README.md:${block.line + line}:${character + 1} TS${d.code}: ${message}`;
+        return `${block.doc}:${block.line + line}:${character + 1} TS${d.code}: ${message}`;
       }),
     ]);
   }
 }
 
+// One program over every block: tens of seconds on a busy 2-core machine.
 beforeAll(() => {
   typeCheck();
-});
+}, 240_000);
 
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('README.md TypeScript blocks', () => {
+describe('TypeScript blocks of README.md and docs/*.md', () => {
   it('has at least one runnable TypeScript block (the quick start)', () => {
     expect(runnable.length).toBeGreaterThan(0);
   });
@@ -138,7 +144,7 @@ describe('README.md TypeScript blocks', () => {
   });
 
   for (const block of blocks) {
-    const where = `block at README.md:${block.line}`;
+    const where = `block at ${block.doc}:${block.line}`;
     if (block.skipped) {
       it.skip(`${where} (opted out with ${SKIP_MARKER})`, () => {});
       continue;
@@ -154,7 +160,7 @@ describe('README.md TypeScript blocks', () => {
         throw new Error('dist/ is missing: run `npm run build` first (npm test builds before vitest)');
       }
       const { code } = await transform(block.code, { loader: 'ts', format: 'esm', target: 'es2022', sourcefile: where });
-      const dir = join(scratch, `run-line-${block.line}`);
+      const dir = join(scratch, `run-${block.doc.replace(/[/.]/g, '_')}-line-${block.line}`);
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'block.mjs');
       writeFileSync(file, code);

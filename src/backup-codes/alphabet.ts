@@ -28,7 +28,15 @@ export const MAX_BACKUP_CODE_INPUT_LENGTH = 256;
 export const MIN_SECRET_CHARS = 4;
 export const MAX_SECRET_CHARS = 52;
 
-/** Fewest characters of a canonical code (its id group and the fewest secret characters). */
+/**
+ * Fewest characters of a canonical code (its id group and the fewest secret characters), separators
+ * not counted: shorter input cannot be a backup code, so a form can tell it from an OTP code.
+ *
+ * @example
+ * ```ts
+ * const maybeBackupCode = typed.replace(/[\s-]/g, '').length >= MIN_BACKUP_CODE_LENGTH;
+ * ```
+ */
 export const MIN_BACKUP_CODE_LENGTH = BACKUP_CODE_GROUP_LENGTH + MIN_SECRET_CHARS;
 
 const VALUE_OF = (() => {

@@ -48,6 +48,12 @@ export interface BackupCodeSet {
 export async function createBackupCodes(optionsInput?: CreateBackupCodesOptions): Promise<BackupCodeSet> {
   const options = checkOptionsObject(optionsInput);
   const codes = generateBackupCodes(options);
+  // PBKDF2 (the default) runs natively off the main thread where WebCrypto allows: hash the codes
+  // at once. Memory-hard KDFs run in JavaScript on this thread, so at once would only hold all
+  // their memory together: one after the other. Salts are drawn in code order either way.
+  if (options.kdf === undefined || options.kdf.algorithm === 'pbkdf2-sha256') {
+    return { codes, records: await Promise.all(codes.map((code) => hashBackupCode(code, options))) };
+  }
   const records: StoredBackupCode[] = [];
   for (const code of codes) records.push(await hashBackupCode(code, options));
   return { codes, records };

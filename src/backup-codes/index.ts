@@ -16,7 +16,8 @@
  * ```
  * @module mfakit/backup-codes
  */
-export { BACKUP_CODE_ALPHABET, backupCodeId, normalizeBackupCode } from './alphabet.js';
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
+export { BACKUP_CODE_ALPHABET, MIN_BACKUP_CODE_LENGTH, backupCodeId, normalizeBackupCode } from './alphabet.js';
 export {
   DEFAULT_BACKUP_CODE_COUNT,
   DEFAULT_BACKUP_CODE_SECRET_BITS,

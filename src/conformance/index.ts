@@ -14,5 +14,6 @@
  * ```
  * @module mfakit/conformance
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export { storeConformanceCases, type StoreConformanceOptions } from './suite.js';
 export type { ConformanceCase, StoreFactory } from './types.js';

@@ -9,6 +9,7 @@ import { accountsCases } from './store/accounts.js';
 import { backupCodesCases } from './store/backup-codes.js';
 import type { AddStoreCase } from './store/case-context.js';
 import { challengesCases } from './store/challenges.js';
+import { clockSkewCases } from './store/clock-skew.js';
 import { countersCases } from './store/counters.js';
 import { enrolmentsCases } from './store/enrolments.js';
 import { factorsCases } from './store/factors.js';
@@ -27,6 +28,6 @@ export function storeLevelCases(makeStore: StoreFactory, now: Clock): Conformanc
       },
     });
   };
-  for (const area of [accountsCases, schemaCases, factorsCases, enrolmentsCases, backupCodesCases, challengesCases, countersCases]) area(add);
+  for (const area of [accountsCases, schemaCases, factorsCases, enrolmentsCases, backupCodesCases, challengesCases, countersCases, clockSkewCases]) area(add);
   return cases;
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import { systemClock, type Clock } from '../clock.js';
+import { securityCases } from './security-cases.js';
 import { serviceLevelCases } from './service-cases.js';
 import { storeLevelCases } from './store-cases.js';
 import type { ConformanceCase, StoreFactory } from './types.js';
@@ -41,6 +42,6 @@ export interface StoreConformanceOptions {
  */
 export function storeConformanceCases(makeStore: StoreFactory, options: StoreConformanceOptions = {}): ConformanceCase[] {
   const now = options.now ?? systemClock;
-  const cases = [...storeLevelCases(makeStore, now), ...serviceLevelCases(makeStore, now)];
+  const cases = [...storeLevelCases(makeStore, now), ...serviceLevelCases(makeStore, now), ...securityCases(makeStore, now)];
   return options.only === undefined ? cases : cases.filter((c) => options.only!(c.name));
 }

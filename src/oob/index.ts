@@ -12,6 +12,7 @@
  * ```
  * @module mfakit/oob
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export {
   OOB_ASSURANCE,
   type OobChannel,

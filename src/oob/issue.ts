@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { MfaError } from '../errors.js';
+import { integerOption } from '../internal/assert.js';
 import { secureRandom, type RandomSource } from '../internal/bytes.js';
 import { checkOobKey, codeHashFields, keyedHash, oobRecordId } from './keyed-hash.js';
 import { canonicalRequest } from './request.js';
@@ -69,14 +70,6 @@ export interface IssuedOobCode {
   message: OobMessage;
 }
 
-function intOption(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-  const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < min || v > max) {
-    throw new MfaError('INVALID_OPTION', `${name} must be an integer from ${min} to ${max}`, { details: { [name]: value } });
-  }
-  return v;
-}
-
 /** Uniform decimal digits by rejection sampling: bytes of 250 and above are drawn again. */
 function randomDigits(random: RandomSource, digits: number): string {
   let out = '';
@@ -110,10 +103,10 @@ export function issueOobCode(request: OobCodeRequest, options: IssueOobCodeOptio
   if (typeof options !== 'object' || options === null) throw new MfaError('INVALID_OPTION', 'options with a key are required');
   const key = checkOobKey(options.key);
   const r = canonicalRequest(request);
-  const maxTtl = intOption('maxTtlSeconds', options.maxTtlSeconds, DEFAULT_OOB_TTL_SECONDS, 30, 86_400);
-  const ttl = intOption('ttlSeconds', options.ttlSeconds, Math.min(DEFAULT_OOB_TTL_SECONDS, maxTtl), 30, maxTtl);
-  const digits = intOption('digits', options.digits, 6, 6, 10);
-  const maxAttempts = intOption('maxAttempts', options.maxAttempts, DEFAULT_OOB_MAX_ATTEMPTS, 1, 100);
+  const maxTtl = integerOption('maxTtlSeconds', options.maxTtlSeconds, { fallback: DEFAULT_OOB_TTL_SECONDS, min: 30, max: 86_400 });
+  const ttl = integerOption('ttlSeconds', options.ttlSeconds, { fallback: Math.min(DEFAULT_OOB_TTL_SECONDS, maxTtl), min: 30, max: maxTtl });
+  const digits = integerOption('digits', options.digits, { fallback: 6, min: 6, max: 10 });
+  const maxAttempts = integerOption('maxAttempts', options.maxAttempts, { fallback: DEFAULT_OOB_MAX_ATTEMPTS, min: 1, max: 100 });
   const issuedAt = (options.now ?? systemClock)();
   if (!Number.isSafeInteger(issuedAt) || issuedAt < 0) throw new MfaError('INVALID_OPTION', 'now() must return integer milliseconds');
   const code = randomDigits(options.random ?? secureRandom, digits);

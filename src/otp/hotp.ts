@@ -4,6 +4,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { integerOption, optionsObject } from '../internal/assert.js';
 import { HotpValues, formatCode } from './hotp-value.js';
 import { parseOtpCode } from './normalise.js';
 import {
@@ -11,9 +12,7 @@ import {
   algorithmOption,
   assertSecret,
   digitsOption,
-  intOption,
   invalidOption,
-  optionsObject,
   type OtpAlgorithm,
 } from './options.js';
 
@@ -144,7 +143,7 @@ export function generateHotp(secret: Uint8Array, counter: number, options?: Hotp
 export function verifyHotp(secret: Uint8Array, code: string, counter: number, options?: HotpVerifyOptions): HotpVerifyResult {
   const values = prepare(secret, options);
   const start = counterArgument(counter);
-  const lookAhead = intOption('lookAhead', optionsObject(options).lookAhead, 1, 0, 20);
+  const lookAhead = integerOption('lookAhead', optionsObject(options).lookAhead, { fallback: 1, min: 0, max: 20 });
   const input = parseOtpCode(code, values.digits);
   if (input < 0) return MALFORMED;
   const end = Math.min(MAX_COUNTER - 1, start + lookAhead);
@@ -173,7 +172,7 @@ export function resyncHotp(
 ): HotpVerifyResult {
   const values = prepare(secret, options);
   const start = counterArgument(counter);
-  const lookAhead = intOption('lookAhead', optionsObject(options).lookAhead, 100, 0, 1000);
+  const lookAhead = integerOption('lookAhead', optionsObject(options).lookAhead, { fallback: 100, min: 0, max: 1000 });
   if (!Array.isArray(codes) || codes.length !== 2) {
     throw invalidOption('codes', 'an array of two consecutive codes', codes);
   }

@@ -12,6 +12,7 @@
  * ```
  * @module mfakit/otp
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export type { OtpAlgorithm } from './options.js';
 export type {
   TotpOptions,
@@ -42,6 +43,7 @@ export {
   generateSecret,
   encodeBase32Secret,
   decodeBase32Secret,
+  assertSecretLength,
   type GenerateSecretOptions,
   type DecodeSecretOptions,
 } from './secret.js';

@@ -5,6 +5,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertBytes, integerOption, invalidValue } from '../internal/assert.js';
 import type { Clock } from '../clock.js';
 
 /**
@@ -33,23 +34,9 @@ export const RECOMMENDED_MIN_SECRET_BYTES = 16;
 /** Largest secret accepted (HMAC takes any length; this bounds work on hostile input). */
 export const MAX_SECRET_BYTES = 1024;
 
+/** `INVALID_OPTION` naming the option (see `internal/assert.ts`). */
 export function invalidOption(name: string, expected: string, value: unknown): MfaError {
-  return new MfaError('INVALID_OPTION', `${name} must be ${expected}`, { details: { option: name, value: describe(value) } });
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `string(${value.length})` : JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  return typeof value;
-}
-
-/** An integer within [min, max], or `fallback` when undefined. */
-export function intOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidOption(name, `an integer from ${min} to ${max}`, value);
-  }
-  return value;
+  return invalidValue('INVALID_OPTION', name, expected, value);
 }
 
 export function algorithmOption(value: unknown): OtpAlgorithm {
@@ -59,16 +46,16 @@ export function algorithmOption(value: unknown): OtpAlgorithm {
 }
 
 export function digitsOption(value: unknown): number {
-  return intOption('digits', value, 6, MIN_DIGITS, MAX_DIGITS);
+  return integerOption('digits', value, { fallback: 6, min: MIN_DIGITS, max: MAX_DIGITS });
 }
 
 export function periodOption(value: unknown): number {
-  return intOption('period', value, 30, 1, MAX_PERIOD);
+  return integerOption('period', value, { fallback: 30, min: 1, max: MAX_PERIOD });
 }
 
 export function t0Option(value: unknown): number {
   // Seconds since the epoch; bounded so that (now - t0) stays exact.
-  return intOption('t0', value, 0, -1e12, 1e12);
+  return integerOption('t0', value, { fallback: 0, min: -1e12, max: 1e12 });
 }
 
 export function clockOption(value: unknown, fallback: Clock): Clock {
@@ -77,20 +64,9 @@ export function clockOption(value: unknown, fallback: Clock): Clock {
   return value as Clock;
 }
 
-/** Options objects themselves must be objects (or absent). */
-export function optionsObject<T extends object>(value: T | undefined, name = 'options'): Partial<T> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new MfaError('INVALID_ARGUMENT', `${name} must be an object`);
-  }
-  return value;
-}
-
 /** Secret bytes for HOTP/TOTP: a Uint8Array of 10 to 1024 bytes. */
 export function assertSecret(secret: unknown): asserts secret is Uint8Array {
-  if (!(secret instanceof Uint8Array)) {
-    throw new MfaError('INVALID_SECRET', 'secret must be a Uint8Array (decode base32 with decodeBase32Secret)');
-  }
+  assertBytes(secret, 'secret', 'INVALID_SECRET');
   if (secret.length < MIN_SECRET_BYTES) {
     throw new MfaError('SECRET_TOO_SHORT', `secret must be at least ${MIN_SECRET_BYTES} bytes`, { details: { bytes: secret.length } });
   }

@@ -8,8 +8,9 @@
  */
 import QRCode from 'qrcode-svg';
 import { MfaError } from '../errors.js';
+import { integerOption, optionsObject } from '../internal/assert.js';
 import { bytesToBase64, utf8ToBytes } from '../internal/bytes.js';
-import { intOption, invalidOption, optionsObject } from './options.js';
+import { invalidOption } from './options.js';
 
 /**
  * QR error-correction level: L (7 %), M (15 %, default), Q (25 %), H (30 %).
@@ -71,8 +72,8 @@ function colourOption(name: string, value: unknown, fallback: string): string {
 export function renderQrSvg(text: string, options?: QrOptions): string {
   if (typeof text !== 'string') throw new MfaError('INVALID_ARGUMENT', 'QR text must be a string');
   const o = optionsObject(options);
-  const size = intOption('size', o.size, 256, 16, 4096);
-  const margin = intOption('margin', o.margin, 4, 0, 64);
+  const size = integerOption('size', o.size, { fallback: 256, min: 16, max: 4096 });
+  const margin = integerOption('margin', o.margin, { fallback: 4, min: 0, max: 64 });
   const ecl = o.errorCorrection ?? 'M';
   if (ecl !== 'L' && ecl !== 'M' && ecl !== 'Q' && ecl !== 'H') throw invalidOption('errorCorrection', "'L', 'M', 'Q' or 'H'", ecl);
   const color = colourOption('color', o.color, '#000000');

@@ -6,14 +6,13 @@
 import base32Encode from 'base32-encode';
 import base32Decode from 'base32-decode';
 import { MfaError } from '../errors.js';
+import { integerOption, optionsObject } from '../internal/assert.js';
 import { secureRandom, type RandomSource } from '../internal/bytes.js';
 import {
   MAX_SECRET_BYTES,
   MIN_SECRET_BYTES,
   RECOMMENDED_MIN_SECRET_BYTES,
-  intOption,
   invalidOption,
-  optionsObject,
 } from './options.js';
 
 /**
@@ -58,6 +57,21 @@ function shortSecretAllowed(value: unknown): boolean {
   return value;
 }
 
+/**
+ * Checks a secret you hold as bytes (an import, a migration) against the same length rule
+ * `decodeBase32Secret` applies: at least 128 bits, or 80 with `allowShortSecret`; at most 1024
+ * bytes. Throws `SECRET_TOO_SHORT` or `INVALID_SECRET`.
+ *
+ * @example
+ * ```ts
+ * assertSecretLength(legacySecret, { allowShortSecret: true }); // an 80-bit secret from an old system
+ * ```
+ */
+export function assertSecretLength(secret: Uint8Array, options: { readonly allowShortSecret?: boolean } = {}): void {
+  if (!(secret instanceof Uint8Array)) throw new MfaError('INVALID_SECRET', 'secret must be a Uint8Array');
+  checkSecretLength(secret.length, shortSecretAllowed(options?.allowShortSecret));
+}
+
 /** Checks a decoded or generated secret's length against the policy. Internal. */
 export function checkSecretLength(length: number, allowShortSecret: boolean): void {
   if (length < MIN_SECRET_BYTES || (!allowShortSecret && length < RECOMMENDED_MIN_SECRET_BYTES)) {
@@ -86,7 +100,7 @@ export function checkSecretLength(length: number, allowShortSecret: boolean): vo
 export function generateSecret(options?: GenerateSecretOptions): Uint8Array {
   const o = optionsObject(options);
   const allowShort = shortSecretAllowed(o.allowShortSecret);
-  const bytes = intOption('bytes', o.bytes, 20, MIN_SECRET_BYTES, MAX_SECRET_BYTES);
+  const bytes = integerOption('bytes', o.bytes, { fallback: 20, min: MIN_SECRET_BYTES, max: MAX_SECRET_BYTES });
   checkSecretLength(bytes, allowShort);
   if (o.random !== undefined && typeof o.random !== 'function') throw invalidOption('random', 'a function', o.random);
   const random = o.random ?? secureRandom;

@@ -3,8 +3,9 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { optionsObject } from '../internal/assert.js';
 import { systemClock, type Clock } from '../clock.js';
-import { MAX_COUNTER, clockOption, optionsObject, periodOption, readClock, t0Option } from './options.js';
+import { MAX_COUNTER, clockOption, periodOption, readClock, t0Option } from './options.js';
 
 /**
  * Options of {@link totpTimeStep}.

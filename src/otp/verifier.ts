@@ -5,6 +5,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { integerOption, optionsObject } from '../internal/assert.js';
 import { systemClock, type Clock } from '../clock.js';
 import { HotpValues, formatCode } from './hotp-value.js';
 import { parseOtpCode } from './normalise.js';
@@ -15,9 +16,7 @@ import {
   assertSecret,
   clockOption,
   digitsOption,
-  intOption,
   invalidOption,
-  optionsObject,
   periodOption,
   readClock,
   t0Option,
@@ -71,8 +70,8 @@ function windowOption(value: unknown, fallbackPast: number, fallbackFuture: numb
   if (value === null || typeof value !== 'object') throw invalidOption('window', 'an object { past?, future? }', value);
   const w = value as TotpWindow;
   return [
-    intOption('window.past', w.past, fallbackPast, 0, MAX_WINDOW),
-    intOption('window.future', w.future, fallbackFuture, 0, MAX_WINDOW),
+    integerOption('window.past', w.past, { fallback: fallbackPast, min: 0, max: MAX_WINDOW }),
+    integerOption('window.future', w.future, { fallback: fallbackFuture, min: 0, max: MAX_WINDOW }),
   ];
 }
 

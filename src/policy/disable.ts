@@ -33,7 +33,15 @@ export interface PolicyRefusal {
  */
 export type MfaDisableDecision = { readonly allowed: true } | (PolicyRefusal & { readonly code: 'MFA_REQUIRED_BY_POLICY' });
 
-/** "Acme, Globex and Initech" (names in the given order). @internal */
+/**
+ * The owners' names as one phrase, in the given order: "Acme", "Acme and Globex",
+ * "Acme, Globex and Initech". For messages that name what blocks a change.
+ *
+ * @example
+ * ```ts
+ * const text = `MFA is required by ${listOwnerNames(decision.owners)}`;
+ * ```
+ */
 export function listOwnerNames(owners: readonly PolicyOwner[]): string {
   const names = owners.map((owner) => owner.name);
   if (names.length <= 1) return names.join('');

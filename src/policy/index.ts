@@ -12,6 +12,7 @@
  * ```
  * @module mfakit/policy
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export {
   POLICY_FACTOR_KINDS,
   compareAssuranceLevels,
@@ -32,7 +33,7 @@ export {
   type PolicyFactorClassification,
 } from './classify-factors.js';
 export { evaluateLoginPolicy, type LoginPolicyDecision, type LoginPolicyOptions } from './login.js';
-export { evaluateMfaDisable, type MfaDisableDecision, type PolicyRefusal } from './disable.js';
+export { evaluateMfaDisable, listOwnerNames, type MfaDisableDecision, type PolicyRefusal } from './disable.js';
 export { evaluateFactorRemoval, type FactorRemovalDecision } from './remove-factor.js';
 export { evaluateFactorEnrolment, type FactorEnrolmentDecision } from './enrol.js';
 export { assessAccountAssurance, type AccountAssurance, type AccountAssuranceLevel } from './assurance.js';

@@ -3,16 +3,10 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import type { ServiceContext } from './context.js';
 import { BACKUP_CODES_FACTOR_ID, summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
 import { assertRecordVersion, MFA_RECORD_VERSION, type MfaAccountRecord, type MfaFactorRecord } from '../store/records.js';
-
-/** Throws `INVALID_ARGUMENT` unless `value` is a usable id. @internal */
-export function checkId(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
-    throw new MfaError('INVALID_ARGUMENT', `${name} must be a string of 1 to 256 characters`);
-  }
-}
 
 /** The account record, created on first use (starting an enrolment). @internal */
 export async function ensureAccount(ctx: ServiceContext, accountId: string): Promise<MfaAccountRecord> {
@@ -31,7 +25,7 @@ export async function ensureAccount(ctx: ServiceContext, accountId: string): Pro
 
 /** The account, or `MfaError('ACCOUNT_NOT_FOUND')`. @internal */
 export async function requireAccount(ctx: ServiceContext, accountId: unknown): Promise<MfaAccountRecord> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   const found = await ctx.store.getAccount(accountId);
   if (found === null) throw new MfaError('ACCOUNT_NOT_FOUND', 'no MFA data for this account', { details: { accountId } });
   assertRecordVersion(found, 'account');
@@ -47,7 +41,7 @@ export async function loadFactors(ctx: ServiceContext, accountId: string): Promi
 
 /** One factor of the account, or `MfaError('FACTOR_NOT_FOUND')`. @internal */
 export async function requireFactor(ctx: ServiceContext, accountId: string, factorId: unknown): Promise<MfaFactorRecord> {
-  checkId(factorId, 'factorId');
+  assertId(factorId, 'factorId');
   const found = await ctx.store.getFactor(accountId, factorId);
   if (found === null) throw new MfaError('FACTOR_NOT_FOUND', 'no such factor on this account', { details: { factorId } });
   assertRecordVersion(found, 'factor');

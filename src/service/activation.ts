@@ -8,6 +8,7 @@ import { createBackupCodes } from '../backup-codes/index.js';
 import { MfaError } from '../errors.js';
 import { loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
+import { isFirstLoginFactor, recheckFirstActivation, withoutBinding } from './enrolment-binding.js';
 import { requirePolicy } from './policy-check.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
@@ -15,10 +16,11 @@ import { MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaEnrolmentRecord, 
 
 /**
  * A confirmed enrolment. `backupCodes` is set only when this was the account's first factor: show
- * them once, they are not retrievable later. `stepUp` is a step-up grant, as a verification gives:
- * the user has just proved the new factor (its first code is spent), so the sensitive changes that
- * usually follow enrolment (regenerate or download backup codes, add a second device) need no
- * second code. It is `null` for recovery methods (and when the store failed to give one).
+ * them once, they are not retrievable later. `stepUp` is a step-up grant, given only for the
+ * account's first login factor: the user has just turned MFA on, so the changes that usually follow
+ * (regenerate or download backup codes, add a second device) need no second code. It is `null` for
+ * any later factor (its start needed a step-up the caller still holds: confirming a factor never
+ * yields more than the starter had), for recovery methods, and when the store failed to give one.
  *
  * @example
  * ```ts
@@ -53,8 +55,10 @@ export async function newBackupCodeSet(ctx: ServiceContext, accountId: string): 
 }
 
 /** Activates `pending` as `factor` (first backup codes included when due). @internal */
-export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord, factor: MfaFactorRecord): Promise<ConfirmEnrolmentResult> {
+export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord, bound: MfaFactorRecord): Promise<ConfirmEnrolmentResult> {
   const { accountId } = pending;
+  const factor: MfaFactorRecord = { ...bound, data: withoutBinding(bound.data) };
+  const first = factor.role === 'login' && isFirstLoginFactor(pending);
   if (factor.role === 'login' && ctx.policy !== undefined) {
     // Asked again at confirmation: a policy may have changed since the enrolment started.
     const summaries = await loginFactorSummaries(ctx, accountId, await loadFactors(ctx, accountId));
@@ -73,6 +77,7 @@ export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord,
   if (!result.activated) {
     throw new MfaError('ENROLMENT_NOT_FOUND', 'this enrolment was already confirmed, or has expired', { details: { enrolmentId: pending.id } });
   }
+  if (first) await recheckFirstActivation(ctx, pending, result.backupCodesStored);
   if (pending.replacesFactorId !== null) ctx.verifiers.forget(pending.replacesFactorId);
   const base = { accountId, factorId: factor.id, kind: factor.kind, name: factor.name };
   await ctx.emit({ type: 'enrolment-confirmed', ...base });
@@ -83,6 +88,8 @@ export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord,
   if (codes !== null) await ctx.emit({ type: 'backup-codes-generated', accountId, details: { count: codes.length } });
   // The factor is active and the codes are stored: from here nothing may throw, or the codes would
   // be lost unseen. A grant the store cannot give now is simply not given (the user verifies later).
-  const stepUp = factor.role === 'login' ? await issueStepUp(ctx, accountId).catch(() => null) : null;
+  // Only a first factor earns one: a later factor was started with a step-up the caller holds, and
+  // confirming it must not yield more than that (enrolment-binding.ts).
+  const stepUp = first ? await issueStepUp(ctx, accountId).catch(() => null) : null;
   return { ok: true, factor: summariseFactor(factor), backupCodes: codes, replacedFactorId: pending.replacesFactorId, stepUp };
 }

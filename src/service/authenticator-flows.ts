@@ -4,6 +4,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import {
   buildKeyUri,
   createTotpVerifier,
@@ -13,7 +14,6 @@ import {
   type OtpAlgorithm,
   type TotpVerifier,
 } from '../otp/index.js';
-import { checkId } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { guardEnrolment } from './enrolment-guard.js';
@@ -86,10 +86,10 @@ export async function startAuthenticatorEnrolment(
   accountId: string,
   options: StartAuthenticatorOptions = {},
 ): Promise<AuthenticatorEnrolment> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   const label = options.label ?? accountId;
   if (typeof label !== 'string' || label.length === 0 || label.length > 256) throw new MfaError('INVALID_ARGUMENT', 'label must be 1 to 256 characters');
-  const factors = await guardEnrolment(ctx, accountId, 'totp', options);
+  const { factors, binding } = await guardEnrolment(ctx, accountId, 'totp', options);
   const name = options.name === undefined ? defaultName(factors, 'Authenticator app') : checkFactorName(options.name, '');
   checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
 
@@ -112,7 +112,7 @@ export async function startAuthenticatorEnrolment(
     createdAt: now,
     expiresAt: now + ctx.enrolmentTtlMs,
     replacesFactorId: options.replacesFactorId ?? null,
-    data: { secret: { ...sealed }, algorithm, digits, period },
+    data: { secret: { ...sealed }, algorithm, digits, period, ...binding },
   };
   await ctx.store.putEnrolment(pending);
   await ctx.emit({ type: 'enrolment-started', accountId, factorId: id, kind: 'totp', name });

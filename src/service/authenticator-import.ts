@@ -6,9 +6,9 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { createTotpVerifier, decodeBase32Secret, type OtpAlgorithm } from '../otp/index.js';
-import { checkSecretLength } from '../otp/secret.js';
-import { checkId, ensureAccount, loadFactors, loginFactorSummaries } from './accounts.js';
+import { assertId } from '../internal/assert.js';
+import { assertSecretLength, createTotpVerifier, decodeBase32Secret, type OtpAlgorithm } from '../otp/index.js';
+import { ensureAccount, loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
@@ -60,7 +60,7 @@ export async function importAuthenticator(
   secretInput: Uint8Array | string,
   options: ImportAuthenticatorOptions = {},
 ): Promise<ImportedAuthenticator> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   if (typeof options !== 'object' || options === null) throw new MfaError('INVALID_ARGUMENT', 'options must be an object');
   const allowShortSecret = options.allowShortSecret === true;
   let secret: Uint8Array;
@@ -68,7 +68,7 @@ export async function importAuthenticator(
     secret = decodeBase32Secret(secretInput, { allowShortSecret });
   } else if (secretInput instanceof Uint8Array) {
     // The same length rule as base32 text (at least 128 bits, 80 with allowShortSecret).
-    checkSecretLength(secretInput.length, allowShortSecret);
+    assertSecretLength(secretInput, { allowShortSecret });
     secret = new Uint8Array(secretInput);
   } else {
     throw new MfaError('INVALID_SECRET', 'secret must be base32 text or a Uint8Array');

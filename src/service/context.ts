@@ -6,6 +6,7 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import { MfaError } from '../errors.js';
+import { integerOption } from '../internal/assert.js';
 import { bytesToBase64Url, secureRandom, type RandomSource } from '../internal/bytes.js';
 import type { OtpAlgorithm } from '../otp/index.js';
 import { deliverEvent, type MfaEvent, type MfaEventSink } from './events.js';
@@ -13,6 +14,7 @@ import { createSecretSealer, type SecretSealer } from './key-ring.js';
 import type { BackupCodeSettings, MfaServiceOptions, OobSettings } from './options.js';
 import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
+import { withArgumentChecks } from '../store/arguments.js';
 import { VerifierCache } from './verifier-cache.js';
 import type { MfaAttemptRule } from '../store/attempts.js';
 
@@ -73,34 +75,26 @@ export interface ServiceContext {
 /** The settled promise `emit` returns when there is no sink: nothing to wait for. */
 const NOTHING: Promise<void> = Promise.resolve();
 
-function intInRange(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new MfaError('INVALID_OPTION', `${name} must be an integer from ${min} to ${max}`, { details: { option: name } });
-  }
-  return v;
-}
-
 function resolveLimits(l: NonNullable<MfaServiceOptions['limits']>): ResolvedLimits {
   const cap = Math.min(
-    intInRange('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, 100, 1, 100),
-    intInRange('limits.lockAfter', l.lockAfter, 100, 1, 100),
+    integerOption('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, { fallback: 100, min: 1, max: 100 }),
+    integerOption('limits.lockAfter', l.lockAfter, { fallback: 100, min: 1, max: 100 }),
   );
-  const freeAttempts = intInRange('limits.freeAttempts', l.freeAttempts, Math.min(5, cap), 1, cap);
-  if (l.windowMs !== undefined) intInRange('limits.windowMs', l.windowMs, 0, 1000, 30 * 86_400_000);
-  const baseDelayMs = intInRange('limits.baseDelayMs', l.baseDelayMs, 1000, 0, 3_600_000);
-  const maxDelayMs = intInRange('limits.maxDelayMs', l.maxDelayMs, 900_000, 0, 86_400_000);
+  const freeAttempts = integerOption('limits.freeAttempts', l.freeAttempts, { fallback: Math.min(5, cap), min: 1, max: cap });
+  if (l.windowMs !== undefined) integerOption('limits.windowMs', l.windowMs, { fallback: 0, min: 1000, max: 30 * 86_400_000 });
+  const baseDelayMs = integerOption('limits.baseDelayMs', l.baseDelayMs, { fallback: 1000, min: 0, max: 3_600_000 });
+  const maxDelayMs = integerOption('limits.maxDelayMs', l.maxDelayMs, { fallback: 900_000, min: 0, max: 86_400_000 });
   const r = l.requester ?? {};
-  const requesterCap = intInRange('limits.requester.maxConsecutiveFailures', r.maxConsecutiveFailures, Math.min(10, cap), 1, cap);
-  const recoveryCap = intInRange('limits.recoveryFailures', l.recoveryFailures, 10, 1, 100);
+  const requesterCap = integerOption('limits.requester.maxConsecutiveFailures', r.maxConsecutiveFailures, { fallback: Math.min(10, cap), min: 1, max: cap });
+  const recoveryCap = integerOption('limits.recoveryFailures', l.recoveryFailures, { fallback: 10, min: 1, max: 100 });
   return {
     code: { limit: cap, freeAttempts, baseDelayMs, maxDelayMs, memoryMs: FAILURE_MEMORY_MS },
     requester: {
       limit: requesterCap,
-      freeAttempts: intInRange('limits.requester.freeAttempts', r.freeAttempts, Math.min(3, requesterCap), 0, requesterCap),
+      freeAttempts: integerOption('limits.requester.freeAttempts', r.freeAttempts, { fallback: Math.min(3, requesterCap), min: 0, max: requesterCap }),
       baseDelayMs,
       maxDelayMs,
-      memoryMs: intInRange('limits.requester.forgetAfterMs', r.forgetAfterMs, 86_400_000, 60_000, 30 * 86_400_000),
+      memoryMs: integerOption('limits.requester.forgetAfterMs', r.forgetAfterMs, { fallback: 86_400_000, min: 60_000, max: 30 * 86_400_000 }),
     },
     recovery: { limit: recoveryCap, freeAttempts: Math.min(5, recoveryCap), baseDelayMs, maxDelayMs, memoryMs: FAILURE_MEMORY_MS },
   };
@@ -134,13 +128,13 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   }
   const totp: ResolvedTotp = {
     algorithm,
-    digits: intInRange('totp.digits', t.digits, 6, 6, 8),
-    period: intInRange('totp.period', t.period, 30, 1, 300),
+    digits: integerOption('totp.digits', t.digits, { fallback: 6, min: 6, max: 8 }),
+    period: integerOption('totp.period', t.period, { fallback: 30, min: 1, max: 300 }),
     window: {
-      past: intInRange('totp.window.past', t.window?.past, 1, 0, 10),
-      future: intInRange('totp.window.future', t.window?.future, 1, 0, 10),
+      past: integerOption('totp.window.past', t.window?.past, { fallback: 1, min: 0, max: 10 }),
+      future: integerOption('totp.window.future', t.window?.future, { fallback: 1, min: 0, max: 10 }),
     },
-    secretBytes: intInRange('totp.secretBytes', t.secretBytes, 20, 16, 64),
+    secretBytes: integerOption('totp.secretBytes', t.secretBytes, { fallback: 20, min: 16, max: 64 }),
   };
   const sink: MfaEventSink | undefined = options.events;
   if (sink !== undefined && typeof sink !== 'function') throw new MfaError('INVALID_OPTION', 'events must be a function');
@@ -152,7 +146,7 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   }
   return {
     issuer: options.issuer,
-    store,
+    store: withArgumentChecks(store),
     now,
     random,
     sealer: createSecretSealer(options.keyRing, random),
@@ -161,9 +155,9 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
     backupCodes: options.backupCodes ?? {},
     oob: options.oob,
     policy: options.policy,
-    enrolmentTtlMs: intInRange('enrolmentTtlMs', options.enrolmentTtlMs, 600_000, 30_000, 86_400_000),
-    stepUpWindowMs: intInRange('stepUpWindowMs', options.stepUpWindowMs, 600_000, 10_000, 86_400_000),
-    verifiers: new VerifierCache(intInRange('verifierCacheSize', options.verifierCacheSize, 10_000, 0, 1_000_000)),
+    enrolmentTtlMs: integerOption('enrolmentTtlMs', options.enrolmentTtlMs, { fallback: 600_000, min: 30_000, max: 86_400_000 }),
+    stepUpWindowMs: integerOption('stepUpWindowMs', options.stepUpWindowMs, { fallback: 600_000, min: 10_000, max: 86_400_000 }),
+    verifiers: new VerifierCache(integerOption('verifierCacheSize', options.verifierCacheSize, { fallback: 10_000, min: 0, max: 1_000_000 })),
     emit: sink === undefined ? () => NOTHING : (event) => deliverEvent(sink, { ...event, at: event.at ?? now() }),
     newId: (prefix) => `${prefix}_${bytesToBase64Url(random(16))}`,
   };

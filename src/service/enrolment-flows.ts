@@ -3,22 +3,24 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { checkId } from './accounts.js';
+import { assertId } from '../internal/assert.js';
 import type { ConfirmEnrolmentResult } from './activation.js';
 import { confirmTotpEnrolment } from './authenticator-flows.js';
 import type { ServiceContext } from './context.js';
+import { requireBinding } from './enrolment-binding.js';
 import { confirmOobEnrolment } from './oob-flows.js';
 import { assertRecordVersion, type MfaEnrolmentRecord } from '../store/records.js';
 
 async function requirePending(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord> {
-  checkId(accountId, 'accountId');
-  checkId(enrolmentId, 'enrolmentId');
+  assertId(accountId, 'accountId');
+  assertId(enrolmentId, 'enrolmentId');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
   if (pending === null) throw new MfaError('ENROLMENT_NOT_FOUND', 'no such pending enrolment (unknown, already confirmed or cancelled)', { details: { enrolmentId } });
   assertRecordVersion(pending, 'enrolment');
   if (!(pending.expiresAt > ctx.now())) {
     throw new MfaError('ENROLMENT_EXPIRED', 'this enrolment has expired; start again', { details: { enrolmentId, expiredAt: pending.expiresAt } });
   }
+  await requireBinding(ctx, pending);
   return pending;
 }
 
@@ -39,7 +41,7 @@ export async function confirmEnrolment(ctx: ServiceContext, accountId: string, e
 
 /** Cancels a pending enrolment. Returns whether there was one. @internal */
 export async function cancelEnrolment(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<boolean> {
-  checkId(accountId, 'accountId');
-  checkId(enrolmentId, 'enrolmentId');
+  assertId(accountId, 'accountId');
+  assertId(enrolmentId, 'enrolmentId');
   return ctx.store.deleteEnrolment(accountId, enrolmentId);
 }

@@ -7,6 +7,7 @@
 import { MfaError } from '../errors.js';
 import { ensureAccount, loadFactors, loginFactorSummaries, requireFactor } from './accounts.js';
 import type { ServiceContext } from './context.js';
+import { bindEnrolment, type EnrolmentBinding } from './enrolment-binding.js';
 import { requirePolicy } from './policy-check.js';
 import { requireStepUp } from './step-up.js';
 import type { MfaFactorKind, MfaFactorRecord } from '../store/records.js';
@@ -25,13 +26,20 @@ export interface EnrolmentGuardOptions {
   readonly replacesFactorId?: string;
 }
 
-/** Runs the checks; returns the account's factors. @internal */
+/** What a guarded start goes on with: the account's factors and the binding to store. @internal */
+export interface GuardedEnrolment {
+  readonly factors: MfaFactorRecord[];
+  /** Spread into the enrolment's `data` (see enrolment-binding.ts). */
+  readonly binding: EnrolmentBinding;
+}
+
+/** Runs the checks; returns the account's factors and the enrolment's binding. @internal */
 export async function guardEnrolment(
   ctx: ServiceContext,
   accountId: string,
   kind: MfaFactorKind,
   options: EnrolmentGuardOptions,
-): Promise<MfaFactorRecord[]> {
+): Promise<GuardedEnrolment> {
   await ensureAccount(ctx, accountId);
   const factors = await loadFactors(ctx, accountId);
   const summaries = await loginFactorSummaries(ctx, accountId, factors);
@@ -41,5 +49,5 @@ export async function guardEnrolment(
     if (replaced.role !== 'login') throw new MfaError('INVALID_ARGUMENT', 'only a login factor can be replaced this way');
   }
   await requirePolicy(ctx, accountId, { type: 'enrol', kind }, summaries);
-  return factors;
+  return { factors, binding: await bindEnrolment(ctx, accountId, factors) };
 }

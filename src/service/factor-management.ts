@@ -4,7 +4,8 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { checkId, loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
+import { assertId } from '../internal/assert.js';
+import { loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { disableMfa } from './disable.js';
 import { summariseBackupCodes, summariseFactor, type FactorSummary } from './factor-summary.js';
@@ -42,7 +43,7 @@ export interface RemoveFactorResult {
 
 /** Every factor and recovery method, plus the backup-code set. @internal */
 export async function listFactors(ctx: ServiceContext, accountId: string): Promise<FactorSummary[]> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   // An account that never enrolled has nothing to list: a security page shows it as is.
   const account = await ctx.store.getAccount(accountId);
   if (account === null) return [];

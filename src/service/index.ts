@@ -11,6 +11,7 @@
  * ```
  * @module mfakit/service
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export * from '../store/records.js';
 export * from '../store/attempts.js';
 export type * from '../store/contract.js';

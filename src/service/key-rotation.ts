@@ -4,7 +4,8 @@
  * in, so the old key can be dropped once no stored secret names it.
  * @module
  */
-import { checkId, loadFactors } from './accounts.js';
+import { assertId } from '../internal/assert.js';
+import { loadFactors } from './accounts.js';
 import { resealTotpFactor, totpData } from './authenticator-flows.js';
 import type { ServiceContext } from './context.js';
 
@@ -26,7 +27,7 @@ export interface ResealOutcome {
 
 /** Re-seals every stored secret of the account under the current key. @internal */
 export async function resealSecrets(ctx: ServiceContext, accountId: string): Promise<ResealOutcome> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   const current = ctx.sealer.currentKeyId;
   let resealed = 0;
   const keyIds = new Set<string>();

@@ -6,9 +6,10 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/alphabet.js';
+import { assertId } from '../internal/assert.js';
+import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/index.js';
 import { normaliseOtpCode } from '../otp/index.js';
-import { checkId, loadFactors, requireAccount } from './accounts.js';
+import { loadFactors, requireAccount } from './accounts.js';
 import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
 import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
@@ -100,8 +101,8 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   if (kind !== undefined && kind !== 'totp' && kind !== 'backup-codes' && kind !== 'email' && kind !== 'sms') {
     throw new MfaError('INVALID_ARGUMENT', 'kind must be totp, backup-codes, email or sms');
   }
-  checkId(accountId, 'accountId');
-  if (options.factorId !== undefined) checkId(options.factorId, 'factorId');
+  assertId(accountId, 'accountId');
+  if (options.factorId !== undefined) assertId(options.factorId, 'factorId');
   const requester = requesterKey(options.requester);
 
   const digits = digitsOf(code);

@@ -3,7 +3,8 @@
  * policy hook says (enrolment required by a deadline, or blocked).
  * @module
  */
-import { checkId, loadFactors, loginFactorSummaries } from './accounts.js';
+import { assertId } from '../internal/assert.js';
+import { loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { askPolicy } from './policy-check.js';
@@ -40,7 +41,7 @@ export interface MfaLoginRequirement {
 
 /** @internal */
 export async function loginRequirement(ctx: ServiceContext, accountId: string, options: { readonly requester?: string } = {}): Promise<MfaLoginRequirement> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   const requester = requesterKey(options.requester);
   const account = await ctx.store.getAccount(accountId);
   const factors = account === null ? [] : await loginFactorSummaries(ctx, accountId, await loadFactors(ctx, accountId));

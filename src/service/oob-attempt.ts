@@ -13,8 +13,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { verifyOobCode } from '../oob/verify.js';
-import type { OobCodeRecord } from '../oob/types.js';
+import { verifyOobCode, type OobCodeRecord } from '../oob/index.js';
 import type { ServiceContext } from './context.js';
 import type { MfaChallengeRecord, MfaJsonObject } from '../store/records.js';
 

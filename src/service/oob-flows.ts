@@ -7,9 +7,10 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
 import { issueOobCode, oobDestinationKey, type OobChannel } from '../oob/index.js';
-import { checkId, loadFactors, requireAccount, requireFactor } from './accounts.js';
+import { loadFactors, requireAccount, requireFactor } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { guardEnrolment, type EnrolmentGuardOptions } from './enrolment-guard.js';
@@ -158,14 +159,14 @@ async function sendCode(
 
 /** Starts an email/SMS factor enrolment: sends a code to the destination. @internal */
 export async function startOobEnrolment(ctx: ServiceContext, accountId: string, options: StartOobEnrolmentOptions): Promise<OobEnrolment> {
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
   const oob = requireOob(ctx);
   const channel = checkChannel(oob, options?.channel);
   const destination = options.destination;
   if (typeof destination !== 'string' || destination.length === 0 || destination.length > 320) {
     throw new MfaError('INVALID_ARGUMENT', 'destination must be an email address or phone number');
   }
-  const factors = await guardEnrolment(ctx, accountId, channel, options);
+  const { factors, binding } = await guardEnrolment(ctx, accountId, channel, options);
   const name = options.name === undefined ? defaultName(factors, channel === 'email' ? 'Email' : 'SMS') : checkFactorName(options.name, '');
   checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
   const now = ctx.now();
@@ -181,7 +182,7 @@ export async function startOobEnrolment(ctx: ServiceContext, accountId: string, 
     createdAt: now,
     expiresAt: now + ctx.enrolmentTtlMs,
     replacesFactorId: options.replacesFactorId ?? null,
-    data: { channel, destination, destinationHint },
+    data: { channel, destination, destinationHint, ...binding },
   };
   await ctx.store.putEnrolment(pending);
   const codeExpiresAt = await sendCode(ctx, { accountId, purpose: 'enrolment', channel, destination, id: enrolmentChallengeId(accountId, id), factorId: id });

@@ -9,6 +9,7 @@ import {
   evaluateLoginPolicy,
   evaluateMfaDisable,
   isPolicyFactorKind,
+  listOwnerNames,
   resolveMfaPolicies,
   type PolicyFactor,
   type PolicyOwner,
@@ -16,7 +17,6 @@ import {
   type PolicyResolver,
 } from '../policy/index.js';
 import { MfaError } from '../errors.js';
-import { listOwnerNames } from '../policy/disable.js';
 import type { FactorSummary } from './factor-summary.js';
 import type { PolicyAction, PolicyHook, PolicyHookDecision } from './policy-hook.js';
 

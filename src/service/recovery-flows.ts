@@ -8,8 +8,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { assertAppNamespace } from '../ssh/namespace.js';
-import { SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
+import { assertSshNamespace, SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
 import type { SshVerificationFailureReason } from '../ssh/index.js';
 import { forgetUsedBackupCodes } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
@@ -97,7 +96,7 @@ export interface ResolvedRecoverySettings {
 export function resolveRecoverySettings(settings: AccountRecoverySettings | undefined): ResolvedRecoverySettings {
   const s = settings ?? {};
   if (typeof s !== 'object' || s === null) throw new MfaError('INVALID_OPTION', 'recovery must be an object');
-  if (s.sshNamespace !== undefined) assertAppNamespace(s.sshNamespace);
+  if (s.sshNamespace !== undefined) assertSshNamespace(s.sshNamespace);
   const ttl = s.sshChallengeTtlSeconds ?? SSH_CHALLENGE_DEFAULT_TTL_SECONDS;
   if (!Number.isSafeInteger(ttl) || ttl < 30 || ttl > 3600) throw new MfaError('INVALID_OPTION', 'recovery.sshChallengeTtlSeconds must be an integer from 30 to 3600');
   const starts = s.maxStartsPerHour ?? 10;

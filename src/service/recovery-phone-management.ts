@@ -7,9 +7,11 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import { oobDestinationKey } from '../oob/index.js';
-import { checkId, loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
+import { loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
 import type { ServiceContext } from './context.js';
+import { bindEnrolment, requireBinding, withoutBinding } from './enrolment-binding.js';
 import { maskDestination } from './events.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
@@ -104,7 +106,7 @@ export async function addRecoveryPhone(ctx: ServiceContext, accountId: string, o
     createdAt: now,
     expiresAt: now + ctx.enrolmentTtlMs,
     replacesFactorId: options.replacesPhoneId ?? null,
-    data: { channel: 'sms', destination: phoneNumber.trim(), destinationHint },
+    data: { channel: 'sms', destination: phoneNumber.trim(), destinationHint, ...(await bindEnrolment(ctx, accountId, factors)) },
   };
   await ctx.store.putEnrolment(pending);
   const codeExpiresAt = await sendSmsCode(ctx, {
@@ -121,11 +123,12 @@ export async function addRecoveryPhone(ctx: ServiceContext, accountId: string, o
 
 /** Confirms a recovery phone with the code sent to it. @internal */
 export async function confirmRecoveryPhone(ctx: ServiceContext, accountId: string, enrolmentId: string, code: string): Promise<ConfirmRecoveryPhoneResult> {
-  checkId(accountId, 'accountId');
-  checkId(enrolmentId, 'enrolmentId');
+  assertId(accountId, 'accountId');
+  assertId(enrolmentId, 'enrolmentId');
   if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
   if (pending === null || pending.kind !== 'phone') throw new MfaError('ENROLMENT_NOT_FOUND', 'no pending recovery phone with this id', { details: { enrolmentId } });
+  if (pending.expiresAt > ctx.now()) await requireBinding(ctx, pending);
   const challenge = await ctx.store.getChallenge(recoverySmsChallengeId(['enrolment', accountId, enrolmentId]), ctx.now());
   if (!(pending.expiresAt > ctx.now()) || challenge === null || challenge.purpose !== VERIFY_PURPOSE) return { ok: false, reason: 'expired' };
   const checked = await checkCode(ctx, challenge, code, 'phone-verification');
@@ -144,7 +147,7 @@ export async function confirmRecoveryPhone(ctx: ServiceContext, accountId: strin
     lastUsedAt: null,
     lastStep: -1,
     revision: 0,
-    data: pending.data,
+    data: withoutBinding(pending.data),
   };
   const result = await ctx.store.activateEnrolment({ accountId, enrolmentId, factor, replacesFactorId: pending.replacesFactorId, now: ctx.now() });
   if (!result.activated) return { ok: false, reason: 'expired' };

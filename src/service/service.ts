@@ -7,7 +7,8 @@
 import { resealSecrets, type ResealOutcome } from './key-rotation.js';
 import { importAuthenticator, type ImportAuthenticatorOptions, type ImportedAuthenticator } from './authenticator-import.js';
 import { MfaError } from '../errors.js';
-import { checkId, requireAccount } from './accounts.js';
+import { assertId } from '../internal/assert.js';
+import { requireAccount } from './accounts.js';
 import type { ConfirmEnrolmentResult } from './activation.js';
 import { startAuthenticatorEnrolment, type AuthenticatorEnrolment, type StartAuthenticatorOptions } from './authenticator-flows.js';
 import { regenerateBackupCodes, type RegenerateBackupCodesOptions } from './backup-code-flows.js';
@@ -176,13 +177,13 @@ export class MfaService {
 
   /** Whether a step-up token is live for the account (for the app's own sensitive actions). */
   async hasRecentStepUp(accountId: string, stepUpToken: string): Promise<boolean> {
-    checkId(accountId, 'accountId');
+    assertId(accountId, 'accountId');
     return hasStepUp(this.context, accountId, stepUpToken);
   }
 
   /** Clears every attempt record of the account: codes, requesters, recovery (support unlocking an account). Emits `throttle-reset`. */
   async resetThrottle(accountId: string): Promise<void> {
-    checkId(accountId, 'accountId');
+    assertId(accountId, 'accountId');
     await clearAllAttempts(this.context, accountId);
     await this.context.emit({ type: 'throttle-reset', accountId });
   }

@@ -8,9 +8,10 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import { base64ToBytes, bytesToBase64, bytesToBase64Url, concatBytes, utf8ToBytes } from '../internal/bytes.js';
 import { parseSshPublicKey, type SshKeyType } from '../ssh/index.js';
-import { checkId, loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
+import { loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { requirePolicy } from './policy-check.js';
@@ -169,7 +170,7 @@ export async function listSshKeys(ctx: ServiceContext, accountId: string): Promi
 /** Removes a registered SSH key (step-up). @internal */
 export async function removeSshKey(ctx: ServiceContext, accountId: string, keyId: string, options: RemoveSshKeyOptions): Promise<RegisteredSshKey> {
   await requireAccount(ctx, accountId);
-  checkId(keyId, 'keyId');
+  assertId(keyId, 'keyId');
   const factor = await requireFactor(ctx, accountId, keyId);
   if (factor.kind !== 'ssh-key') throw new MfaError('FACTOR_NOT_FOUND', 'no such SSH key on this account', { details: { factorId: keyId } });
   await requireStepUp(ctx, accountId, options?.stepUpToken, 'remove-ssh-key');

@@ -10,6 +10,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import { equalBytes } from '../internal/bytes.js';
 import {
   createSshChallenge,
@@ -19,7 +20,7 @@ import {
   type SshKeyType,
   type SshVerificationResult,
 } from '../ssh/index.js';
-import { checkId, requireAccount } from './accounts.js';
+import { requireAccount } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { summariseUsedFactor } from './factor-summary.js';
 import {
@@ -201,7 +202,7 @@ export async function completeSshRecovery(
 ): Promise<AccountRecoveryResult> {
   await requireAccount(ctx, accountId);
   const requester = requesterKey(options.requester);
-  checkId(challengeId, 'challengeId');
+  assertId(challengeId, 'challengeId');
   if (typeof signature !== 'string') throw new MfaError('INVALID_ARGUMENT', 'signature must be the pasted text');
   const stored = await ctx.store.getChallenge(challengeId, ctx.now());
   if (stored === null || stored.purpose !== SSH_RECOVERY_PURPOSE || stored.accountId !== accountId || stored.data['method'] !== 'ssh-key') {

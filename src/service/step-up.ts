@@ -93,8 +93,8 @@ function generationOf(record: MfaChallengeRecord | null, accountId: string): str
   return typeof generation === 'string' ? generation : null;
 }
 
-/** The account's current generation, or `null` when revoked (no record). */
-async function currentGeneration(ctx: ServiceContext, accountId: string): Promise<string | null> {
+/** The account's current generation, or `null` when revoked (no record). @internal */
+export async function currentGeneration(ctx: ServiceContext, accountId: string): Promise<string | null> {
   return generationOf(await ctx.store.getChallenge(generationId(accountId), ctx.now()), accountId);
 }
 

@@ -17,8 +17,14 @@ import type { MfaFactorRecord } from '../store/records.js';
  * ```
  */
 export interface WebAuthnServiceSettings {
-  /** The RP ID (registrable domain of the site). */
+  /** The RP ID (registrable domain of the site); put in ceremony options unless a start call names another. */
   readonly rpId: string;
+  /**
+   * More RP IDs whose credentials are accepted (related origins, WebAuthn L3 §5.11: sister sites,
+   * or a move to a new domain). A response verifies when its rpIdHash is that of `rpId` or of one
+   * of these; list their origins in `origins` too. Default: `rpId` alone.
+   */
+  readonly relatedRpIds?: readonly string[];
   /** Shown by the browser; default the service issuer. */
   readonly rpName?: string;
   /** Allowed origins, e.g. `https://example.org`. */
@@ -43,7 +49,24 @@ export function requireSettings(settings: WebAuthnServiceSettings | undefined): 
   if (typeof settings.rpId !== 'string' || settings.rpId.length === 0 || !Array.isArray(settings.origins) || settings.origins.length === 0) {
     throw new MfaError('INVALID_OPTION', 'webauthn needs rpId and a non-empty origins list');
   }
+  if (settings.relatedRpIds !== undefined && (!Array.isArray(settings.relatedRpIds) || settings.relatedRpIds.some((id) => typeof id !== 'string' || id.length === 0))) {
+    throw new MfaError('INVALID_OPTION', 'webauthn.relatedRpIds must be a list of non-empty strings');
+  }
   return settings;
+}
+
+/** Every RP ID the service accepts in responses: `rpId` first, then `relatedRpIds`. */
+export function acceptedRpIds(settings: WebAuthnServiceSettings): readonly string[] {
+  return settings.relatedRpIds === undefined ? [settings.rpId] : [settings.rpId, ...settings.relatedRpIds.filter((id) => id !== settings.rpId)];
+}
+
+/** The RP ID a ceremony's options carry: the one asked for (it must be accepted), else `rpId`. */
+export function ceremonyRpId(settings: WebAuthnServiceSettings, requested: string | undefined): string {
+  if (requested === undefined) return settings.rpId;
+  if (!acceptedRpIds(settings).includes(requested)) {
+    throw new MfaError('INVALID_ARGUMENT', 'rpId must be webauthn.rpId or one of webauthn.relatedRpIds', { details: { rpId: requested } });
+  }
+  return requested;
 }
 
 export function timeoutOf(settings: WebAuthnServiceSettings): number {

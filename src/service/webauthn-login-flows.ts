@@ -26,7 +26,7 @@ import { summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 import { charge, codeRecords, requesterKey } from './throttle.js';
-import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /** Challenge purpose of WebAuthn login challenges. */
 const LOGIN_PURPOSE = 'webauthn-login';
@@ -57,6 +57,8 @@ function loginChallengeId(challenge: string): string {
 export interface StartWebAuthnLoginOptions {
   /** `required` by default for passkey login, else the service setting. */
   readonly userVerification?: 'discouraged' | 'preferred' | 'required';
+  /** The RP ID the options carry: `webauthn.rpId` (default) or one of `webauthn.relatedRpIds`. */
+  readonly rpId?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function startWebAuthnLoginFlow(
   }
   const userVerification =
     options.userVerification ?? (accountId === null || settings.requireUserVerification === true ? 'required' : 'preferred');
-  const request = createWebAuthnAuthenticationOptions(settings.rpId, { random: ctx.random, timeout, allowCredentials, userVerification });
+  const request = createWebAuthnAuthenticationOptions(ceremonyRpId(settings, options.rpId), { random: ctx.random, timeout, allowCredentials, userVerification });
   const now = ctx.now();
   await ctx.store.putChallenge({
     v: MFA_RECORD_VERSION,
@@ -194,7 +196,7 @@ export async function finishWebAuthnLoginFlow(
         return record.accountId === null ? usernameless : record.accountId === accountId;
       },
       expectedOrigin: settings.origins,
-      expectedRpId: settings.rpId,
+      expectedRpId: acceptedRpIds(settings),
       requireUserVerification: settings.requireUserVerification === true || usernameless,
       requireUserHandle: usernameless,
       onCounterRegression: settings.onCounterRegression ?? 'reject',

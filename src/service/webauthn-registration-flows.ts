@@ -5,6 +5,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { assertId } from '../internal/assert.js';
 import {
   createWebAuthnRegistrationOptions,
   verifyWebAuthnRegistration,
@@ -12,13 +13,14 @@ import {
   type WebAuthnRegistrationFailure,
   type WebAuthnRegistrationResponseJSON,
 } from '../webauthn/index.js';
-import { checkId, loadFactors } from './accounts.js';
+import { loadFactors } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
+import { requireBinding } from './enrolment-binding.js';
 import { guardEnrolment } from './enrolment-guard.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
-import { type WebAuthnServiceSettings, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /**
  * Options of `startWebAuthnRegistration`.
@@ -42,6 +44,8 @@ export interface StartWebAuthnRegistrationOptions {
   readonly residentKey?: 'discouraged' | 'preferred' | 'required';
   /** Replace this (lost) factor when the registration completes. */
   readonly replacesFactorId?: string;
+  /** The RP ID the credential is created for: `webauthn.rpId` (default) or one of `webauthn.relatedRpIds`. */
+  readonly rpId?: string;
 }
 
 /**
@@ -70,16 +74,17 @@ export async function startWebAuthnRegistrationFlow(
   options: StartWebAuthnRegistrationOptions = {},
 ): Promise<WebAuthnRegistrationStart> {
   const settings = requireSettings(settingsOption);
-  checkId(accountId, 'accountId');
+  assertId(accountId, 'accountId');
+  const rpId = ceremonyRpId(settings, options.rpId);
   const userHandle = webAuthnUserHandle(accountId);
-  const factors = await guardEnrolment(ctx, accountId, 'webauthn', options);
+  const { factors, binding } = await guardEnrolment(ctx, accountId, 'webauthn', options);
   const base = options.residentKey === 'required' || options.authenticatorAttachment === 'platform' ? 'Passkey' : 'Security key';
   const name = options.name === undefined ? defaultName(factors, base) : checkFactorName(options.name, '');
   checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
   const timeout = timeoutOf(settings);
   const existing = webauthnFactors(factors).map((f) => webauthnData(f));
   const creation = createWebAuthnRegistrationOptions(
-    { id: settings.rpId, name: settings.rpName ?? ctx.issuer },
+    { id: rpId, name: settings.rpName ?? ctx.issuer },
     { id: userHandle, name: options.userName ?? accountId, displayName: options.displayName ?? options.userName ?? accountId },
     {
       random: ctx.random,
@@ -105,7 +110,7 @@ export async function startWebAuthnRegistrationFlow(
     createdAt: now,
     expiresAt: now + timeout,
     replacesFactorId: options.replacesFactorId ?? null,
-    data: { challenge: creation.challenge, userHandle },
+    data: { challenge: creation.challenge, userHandle, ...binding },
   };
   await ctx.store.putEnrolment(pending);
   await ctx.emit({ type: 'enrolment-started', accountId, factorId: id, kind: 'webauthn', name });
@@ -134,8 +139,8 @@ export async function finishWebAuthnRegistrationFlow(
   response: WebAuthnRegistrationResponseJSON,
 ): Promise<WebAuthnRegistrationFinish> {
   const settings = requireSettings(settingsOption);
-  checkId(accountId, 'accountId');
-  checkId(enrolmentId, 'enrolmentId');
+  assertId(accountId, 'accountId');
+  assertId(enrolmentId, 'enrolmentId');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
   if (pending === null || pending.kind !== 'webauthn') {
     throw new MfaError('ENROLMENT_NOT_FOUND', 'no pending WebAuthn registration with this id', { details: { enrolmentId } });
@@ -144,13 +149,14 @@ export async function finishWebAuthnRegistrationFlow(
     await ctx.store.deleteEnrolment(accountId, enrolmentId);
     return { ok: false, reason: 'expired' };
   }
+  await requireBinding(ctx, pending);
   const challenge = pending.data['challenge'];
   if (typeof challenge !== 'string') throw new MfaError('STORE_CORRUPT', 'stored WebAuthn enrolment has no challenge');
   const others = webauthnFactors(await loadFactors(ctx, accountId)).map((f) => webauthnData(f).credentialId);
   const result = await verifyWebAuthnRegistration(response, {
     expectedChallenge: challenge,
     expectedOrigin: settings.origins,
-    expectedRpId: settings.rpId,
+    expectedRpId: acceptedRpIds(settings),
     requireUserVerification: settings.requireUserVerification === true,
     now: ctx.now,
     isCredentialRegistered: (id) => others.includes(id),

@@ -9,7 +9,7 @@ import { systemClock } from '../clock.js';
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, secureRandom, type RandomSource } from '../internal/bytes.js';
 import type { SshKeyType } from './key-types.js';
-import { assertAppNamespace } from './namespace.js';
+import { assertSshNamespace } from './namespace.js';
 
 /**
  * Default lifetime of a recovery challenge: 15 minutes.
@@ -126,7 +126,7 @@ export function createSshChallenge(options: CreateSshChallengeOptions): SshChall
   if (typeof options !== 'object' || options === null) throw new MfaError('INVALID_OPTION', 'options are required');
   const service = label('service', options.service);
   const account = label('account', options.account);
-  assertAppNamespace(options.namespace);
+  assertSshNamespace(options.namespace);
   const namespace = options.namespace;
   const ttl = options.ttlSeconds ?? SSH_CHALLENGE_DEFAULT_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 30 || ttl > MAX_TTL_SECONDS) throw new MfaError('INVALID_OPTION', `ttlSeconds must be an integer from 30 to ${MAX_TTL_SECONDS}`);

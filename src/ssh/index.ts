@@ -14,11 +14,13 @@
  * ```
  * @module mfakit/ssh
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export type { SshKeyType, SshPublicKey } from './key-types.js';
 export { parseSshPublicKey, parseAuthorizedKeys, parseSshPublicKeyBlob, sshFingerprint } from './public-key.js';
 export { parseSshSignature, type SshSignatureEnvelope } from './envelope.js';
 export { verifySshSignature, type VerifySshSignatureOptions } from './verify-sshsig.js';
 export { verifyRawSignature, type VerifyRawSignatureOptions } from './verify-raw.js';
+export { assertSshNamespace } from './namespace.js';
 export { createSshChallenge, SSH_CHALLENGE_DEFAULT_TTL_SECONDS, type CreateSshChallengeOptions, type SshChallenge } from './challenge.js';
 export { verifySshChallengeResponse, type VerifySshChallengeResponseOptions } from './challenge-response.js';
 export type { SshAuthenticatorData, SshVerificationFailureReason, SshVerificationResult, SshVerificationSuccess } from './result.js';

@@ -1,6 +1,6 @@
 /**
  * SSHSIG namespaces: a signature made for one purpose must not verify for another, so recovery
- * uses an app-specific namespace, never the generic ones other tools sign with. Internal.
+ * uses an app-specific namespace, never the generic ones other tools sign with.
  * @module
  */
 import { MfaError } from '../errors.js';
@@ -10,8 +10,16 @@ const SHARED_NAMESPACES = new Set(['file', 'git', 'email']);
 /** Safe in a shell word and in the signed text; OpenSSH recommends `purpose@domain`. */
 const NAMESPACE_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 
-/** Throws `INVALID_OPTION` unless `namespace` is non-empty, app-specific and shell-safe. */
-export function assertAppNamespace(namespace: unknown): asserts namespace is string {
+/**
+ * Throws `INVALID_OPTION` unless `namespace` is a usable SSHSIG namespace: non-empty, app-specific
+ * (never `file`, `git` or `email`, which other tools sign with) and shell-safe. Check it at start-up.
+ *
+ * @example
+ * ```ts
+ * assertSshNamespace('recovery@example.com'); // ok; 'git' would throw
+ * ```
+ */
+export function assertSshNamespace(namespace: unknown): asserts namespace is string {
   if (typeof namespace !== 'string' || namespace.length === 0) {
     throw new MfaError('INVALID_OPTION', 'namespace is required (an app-specific name such as "recovery@example.com")');
   }

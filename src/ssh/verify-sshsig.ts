@@ -9,7 +9,7 @@ import type { SignatureBackend } from '../internal/signatures/index.js';
 import { parseEnvelope, sshsigSignedData } from './envelope.js';
 import { applicationHash, resolveRegisteredKey, verifierFor } from './key-cache.js';
 import { KEY_TYPES, type SshPublicKey } from './key-types.js';
-import { assertAppNamespace } from './namespace.js';
+import { assertSshNamespace } from './namespace.js';
 import { parseSshPublicKey, parseSshPublicKeyBlob } from './public-key.js';
 import { failure, type SshVerificationResult } from './result.js';
 import { parseSignatureBlob, signatureCheck } from './signature-blob.js';
@@ -70,7 +70,7 @@ export function messageBytes(message: unknown): Uint8Array {
  */
 export async function verifySshSignature(armored: string | Uint8Array, options: VerifySshSignatureOptions): Promise<SshVerificationResult> {
   if (typeof options !== 'object' || options === null) throw new MfaError('INVALID_OPTION', 'options are required');
-  assertAppNamespace(options.namespace);
+  assertSshNamespace(options.namespace);
   const message = messageBytes(options.message);
   const key = resolveRegisteredKey(options.publicKey, parseSshPublicKey, parseSshPublicKeyBlob);
   // Structure first: anything malformed throws before any semantic answer is given.

@@ -226,7 +226,7 @@ export interface MfaStore {
   // --- attempt records (throttling) -----------------------------------------------------------
 
   /**
-   * Charges attempt records of the account, in order, in one atomic step per record: each is
+   * Charges attempt records of the account (one to three), in order, in one atomic step per record: each is
    * charged only if every charge before it was allowed (so a requester refused by its own record
    * does not use up the account's); see `mfakit/service`'s `applyAttemptCharge` for the arithmetic
    * of one charge (a refused attempt changes nothing). Of N concurrent charges of one record

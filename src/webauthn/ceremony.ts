@@ -89,9 +89,26 @@ export function rpIdHash(rpId: string): Uint8Array {
   return hash;
 }
 
+/** The expected RP IDs as a list (one or several); an empty list is misuse. */
+export function expectedRpIds(expected: string | readonly string[]): readonly string[] {
+  const list = typeof expected === 'string' ? [expected] : expected;
+  if (!Array.isArray(list) || list.length === 0) throw new MfaError('INVALID_ARGUMENT', 'expectedRpId must be a non-empty string or a non-empty list of them');
+  return list;
+}
+
+/** The expected RP ID whose SHA-256 is the authenticator data's rpIdHash, or `undefined`. */
+export function matchRpId(authData: AuthenticatorData, expected: string | readonly string[]): string | undefined {
+  let matched: string | undefined;
+  // Hash every candidate (no early exit): the work does not depend on which one matches.
+  for (const rpId of expectedRpIds(expected)) {
+    if (equalBytes(authData.rpIdHash, rpIdHash(rpId)) && matched === undefined) matched = rpId;
+  }
+  return matched;
+}
+
 /** The authenticator data checks; `undefined` when all pass. */
 export function checkAuthenticatorFlags(authData: AuthenticatorData, expectations: WebAuthnExpectations): WebAuthnCeremonyFailure | undefined {
-  if (!equalBytes(authData.rpIdHash, rpIdHash(expectations.expectedRpId))) return 'rp-id-mismatch';
+  if (matchRpId(authData, expectations.expectedRpId) === undefined) return 'rp-id-mismatch';
   if (!authData.flags.userPresent) return 'user-not-present';
   if (expectations.requireUserVerification === true && !authData.flags.userVerified) return 'user-not-verified';
   if (authData.flags.backedUp && !authData.flags.backupEligible) return 'backup-state-invalid';

@@ -10,6 +10,7 @@
  * ```
  * @module mfakit/webauthn
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
 export { decodeCbor, decodeCborPrefix, isCborMap } from './cbor.js';
 export type { CborDecodeOptions, CborKey, CborMap, CborPrefix, CborValue } from './cbor.js';
 export { CoseAlgorithm, coseAlgorithmAllowed, coseAlgorithmScheme, parseCosePublicKey } from './cose.js';

@@ -89,8 +89,12 @@ export interface WebAuthnExpectations {
   expectedChallenge: WebAuthnChallengeExpectation;
   /** The allowed origins (`https://example.org`, `android:apk-key-hash:…`). */
   expectedOrigin: string | readonly string[];
-  /** The RP ID the credential is scoped to. */
-  expectedRpId: string;
+  /**
+   * The RP ID the credential is scoped to, or several (related origins, WebAuthn L3 §5.11: one
+   * credential used from sites with different RP IDs, or a site that moved to a new domain). The
+   * authenticator data's rpIdHash must be SHA-256 of one of them; results name the one matched.
+   */
+  expectedRpId: string | readonly string[];
   /** Refuse responses without the UV flag (default false: UP alone suffices for a second factor). */
   requireUserVerification?: boolean;
   /** Accept responses from cross-origin iframes (`crossOrigin: true`); default false. */

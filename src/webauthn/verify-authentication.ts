@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url } from '../internal/bytes.js';
 import { parseAuthenticatorData } from './authenticator-data.js';
-import { type WebAuthnCeremonyFailure, checkAuthenticatorFlags, checkClientData, responseBytes } from './ceremony.js';
+import { type WebAuthnCeremonyFailure, checkAuthenticatorFlags, checkClientData, matchRpId, responseBytes } from './ceremony.js';
 import { parseClientDataJSON } from './client-data.js';
 import { coseAlgorithmAllowed, parseCosePublicKey } from './cose.js';
 import { verifyWithCredentialKey } from './signature.js';
@@ -97,6 +97,8 @@ export type WebAuthnAuthenticationResult =
       possibleClone: boolean;
       /** The response's user handle (base64url), when it had one. */
       userHandle?: string;
+      /** The expected RP ID the response was made for (one of `expectedRpId`). */
+      rpId: string;
       authenticatorAttachment?: 'platform' | 'cross-platform';
     }
   | { ok: false; reason: WebAuthnAuthenticationFailure; possibleClone?: boolean };
@@ -183,6 +185,7 @@ export async function verifyWebAuthnAuthentication(
     backupEligible: authData.flags.backupEligible,
     backedUp: authData.flags.backedUp,
     possibleClone,
+    rpId: matchRpId(authData, options.expectedRpId)!,
   };
   if (userHandle !== undefined) result.userHandle = userHandle;
   const attachment = response.authenticatorAttachment;

@@ -11,7 +11,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { type AndroidKeyAuthorizationPolicy, type WebAuthnAttestationFailure, type WebAuthnAttestationFormat, type WebAuthnAttestationType, verifyAttestationStatement } from './attestation/index.js';
 import { parseAuthenticatorData } from './authenticator-data.js';
 import { type CborMap, decodeCbor } from './cbor.js';
-import { type WebAuthnCeremonyFailure, checkAuthenticatorFlags, checkClientData, formatAaguid, responseBytes } from './ceremony.js';
+import { type WebAuthnCeremonyFailure, checkAuthenticatorFlags, checkClientData, formatAaguid, matchRpId, responseBytes } from './ceremony.js';
 import { parseClientDataJSON } from './client-data.js';
 import { coseAlgorithmAllowed, parseCosePublicKey } from './cose.js';
 import { type WebAuthnExpectations, type WebAuthnRegistrationResponseJSON, type WebAuthnTransport, WEBAUTHN_DEFAULT_ALGORITHMS } from './types.js';
@@ -117,7 +117,13 @@ export type WebAuthnRegistrationFailure =
  * ```
  */
 export type WebAuthnRegistrationResult =
-  | { ok: true; credential: WebAuthnRegisteredCredential; userVerified: boolean }
+  | {
+      ok: true;
+      credential: WebAuthnRegisteredCredential;
+      userVerified: boolean;
+      /** The expected RP ID the credential was created for (one of `expectedRpId`). */
+      rpId: string;
+    }
   | { ok: false; reason: WebAuthnRegistrationFailure };
 
 function rootsFor(options: VerifyWebAuthnRegistrationOptions, format: WebAuthnAttestationFormat): readonly Uint8Array[] {
@@ -237,5 +243,5 @@ export async function verifyWebAuthnRegistration(
   };
   const attachment = response.authenticatorAttachment;
   if (attachment === 'platform' || attachment === 'cross-platform') credential.authenticatorAttachment = attachment;
-  return { ok: true, credential, userVerified: authData.flags.userVerified };
+  return { ok: true, credential, userVerified: authData.flags.userVerified, rpId: matchRpId(authData, options.expectedRpId)! };
 }

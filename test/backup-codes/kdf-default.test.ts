@@ -14,6 +14,7 @@ import {
 } from '../../src/backup-codes/index.js';
 import { pbkdf2Sha256, runtimeSubtle, type Pbkdf2Subtle } from '../../src/backup-codes/pbkdf2.js';
 import { hexToBytes, utf8ToBytes } from '../../src/internal/bytes.js';
+import { seededRandom } from './helpers.js';
 import { LEGACY_PEPPER, LEGACY_PEPPERED_SCRYPT_SET, LEGACY_SCRYPT_SET } from './legacy-fixture.js';
 
 const PBKDF2_HASH = /^\$pbkdf2-sha256\$i=10000\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/;
@@ -93,6 +94,15 @@ describe('default KDF: PBKDF2-SHA256, cost set from the code\'s entropy', () => 
       expect(await verifyBackupCode(wrong(code), records[i])).toEqual({ ok: false, reason: 'mismatch' });
     }
     expect(backupCodeNeedsRehash(records[0]!)).toBe(false);
+  });
+
+  it('a set hashed in parallel (PBKDF2) still pairs records with codes in order and draws salts in order', async () => {
+    const a = await createBackupCodes({ random: seededRandom(11) });
+    const b = await createBackupCodes({ random: seededRandom(11) });
+    expect(b).toEqual(a);
+    expect(a.records.map((r) => r.id)).toEqual(a.codes.map((c) => c.slice(0, 4)));
+    const failing = createBackupCodes({ count: 3, kdf: { algorithm: 'pbkdf2-sha256', iterations: 999 } });
+    await expect(failing).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
   it('shorter codes get the low-entropy cost, by their own length, and are flagged when hashed below it', async () => {

@@ -9,5 +9,6 @@
  * ```
  * @module mfakit/adapters/smtp
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../../errors.js';
 export { createSmtpOobSender, type SmtpOobSender, type SmtpOobSenderOptions, type SmtpTransportLike } from './sender.js';
 export { describeOobPurpose, renderOobEmail, type SmtpOobEmail, type SmtpOobRenderContext } from './message.js';

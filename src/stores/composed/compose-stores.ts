@@ -9,6 +9,7 @@
  */
 import { MfaError } from '../../errors.js';
 import type { MfaStore } from '../../store/contract.js';
+import { withArgumentChecks } from '../../store/arguments.js';
 
 /**
  * Parts of {@link composeStores}.
@@ -61,7 +62,7 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
       throw new MfaError('INVALID_OPTION', `composeStores: ${name} must be an MfaStore`);
     }
   }
-  return {
+  return withArgumentChecks({
     getAccount: (accountId) => durable.getAccount(accountId),
     createAccount: (record) => durable.createAccount(record),
     compareAndSetAccount: (record, expectedRevision) => durable.compareAndSetAccount(record, expectedRevision),
@@ -114,5 +115,5 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
 
     incrementCounter: (key, options) => counters.incrementCounter(key, options),
     getCounter: (key, now) => counters.getCounter(key, now),
-  };
+  });
 }

@@ -10,4 +10,5 @@
  * ```
  * @module mfakit/stores/composed
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../../errors.js';
 export { composeStores, type ComposedStoreParts } from './compose-stores.js';

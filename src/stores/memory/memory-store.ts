@@ -8,24 +8,16 @@
  * adapter needs. Not shared between processes: with several workers use a shared store.
  * @module
  */
-import { MfaError } from '../../errors.js';
 import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
-import {
-  applyAttemptCharge,
-  checkAttemptName,
-  checkAttemptRule,
-  type MfaAttemptCharge,
-  type MfaAttemptChargeInput,
-  type MfaAttemptState,
-} from '../../store/attempts.js';
-import {
-  assertRecordVersion,
-  type MfaAccountRecord,
-  type MfaBackupCodeRecord,
-  type MfaChallengeRecord,
-  type MfaCounterState,
-  type MfaEnrolmentRecord,
-  type MfaFactorRecord,
+import { applyAttemptCharge, type MfaAttemptCharge, type MfaAttemptChargeInput, type MfaAttemptState } from '../../store/attempts.js';
+import { withArgumentChecks } from '../../store/arguments.js';
+import type {
+  MfaAccountRecord,
+  MfaBackupCodeRecord,
+  MfaChallengeRecord,
+  MfaCounterState,
+  MfaEnrolmentRecord,
+  MfaFactorRecord,
 } from '../../store/records.js';
 
 /**
@@ -53,18 +45,6 @@ function deepFreeze<T>(value: T): T {
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
   return value;
-}
-
-function checkString(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new MfaError('INVALID_ARGUMENT', `${name} must be a non-empty string`);
-  }
-}
-
-function checkTime(value: unknown, name: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new MfaError('INVALID_ARGUMENT', `${name} must be a finite number of milliseconds`);
-  }
 }
 
 /** Map of maps, keyed by account id; optionally an index of which account holds an id. */
@@ -120,11 +100,12 @@ class AccountScoped<T> {
 
 /**
  * The in-memory {@link MfaStore}. Each method runs synchronously inside, so it is atomic under
- * concurrent async calls in one process.
+ * concurrent async calls in one process. Its methods take valid arguments for granted: create it
+ * with {@link createMemoryStore}, which checks them (`withArgumentChecks`), as the service does.
  *
  * @example
  * ```ts
- * const store = new MemoryStore();
+ * const store: MemoryStore = createMemoryStore();
  * await store.incrementCounter('attempts:user-42', { ttlMs: 60_000, now: Date.now() });
  * ```
  */
@@ -143,21 +124,17 @@ export class MemoryStore implements MfaStore {
   // --- accounts -------------------------------------------------------------------------------
 
   async getAccount(accountId: string): Promise<MfaAccountRecord | null> {
-    checkString(accountId, 'accountId');
     const found = this.accounts.get(accountId);
     return found ?? null;
   }
 
   async createAccount(record: MfaAccountRecord): Promise<boolean> {
-    assertRecordVersion(record, 'account');
-    checkString(record.id, 'record.id');
     if (this.accounts.has(record.id)) return false;
     this.accounts.set(record.id, frozenCopy(record));
     return true;
   }
 
   async compareAndSetAccount(record: MfaAccountRecord, expectedRevision: number): Promise<boolean> {
-    assertRecordVersion(record, 'account');
     const stored = this.accounts.get(record.id);
     if (stored === undefined || stored.revision !== expectedRevision) return false;
     this.accounts.set(record.id, Object.freeze({ ...frozenCopy(record), createdAt: stored.createdAt, revision: expectedRevision + 1 }));
@@ -165,7 +142,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async deleteAccount(accountId: string): Promise<boolean> {
-    checkString(accountId, 'accountId');
     const existed = this.accounts.delete(accountId);
     this.factors.clear(accountId);
     this.enrolments.clear(accountId);
@@ -178,28 +154,21 @@ export class MemoryStore implements MfaStore {
   // --- factors --------------------------------------------------------------------------------
 
   async listFactors(accountId: string): Promise<MfaFactorRecord[]> {
-    checkString(accountId, 'accountId');
     return this.factors.values(accountId);
   }
 
   async getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
-    checkString(accountId, 'accountId');
-    checkString(factorId, 'factorId');
     const found = this.factors.get(accountId, factorId);
     return found ?? null;
   }
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
-    assertRecordVersion(record, 'factor');
-    checkString(record.accountId, 'record.accountId');
-    checkString(record.id, 'record.id');
     if (this.factorIdTaken(record.id)) return false;
     this.factors.set(record.accountId, record.id, frozenCopy(record));
     return true;
   }
 
   async compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean> {
-    assertRecordVersion(record, 'factor');
     const stored = this.factors.get(record.accountId, record.id);
     if (stored === undefined || stored.revision !== expectedRevision) return false;
     const next: MfaFactorRecord = {
@@ -220,10 +189,7 @@ export class MemoryStore implements MfaStore {
     usedAt: number,
     options: { readonly clearAttempts?: readonly string[] } = {},
   ): Promise<boolean> {
-    if (!Number.isSafeInteger(step)) throw new MfaError('INVALID_ARGUMENT', 'step must be a safe integer');
-    checkTime(usedAt, 'usedAt');
     const clear = options.clearAttempts;
-    if (clear !== undefined) this.checkNames(clear);
     const stored = this.factors.get(accountId, factorId);
     if (stored === undefined || !(step > stored.lastStep)) return false;
     this.factors.set(accountId, factorId, Object.freeze({ ...stored, lastStep: step, lastUsedAt: usedAt }));
@@ -248,7 +214,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async deleteLoginFactors(accountId: string): Promise<number> {
-    checkString(accountId, 'accountId');
     let deleted = 0;
     for (const factor of this.factors.values(accountId)) {
       if (factor.role === 'login') {
@@ -264,10 +229,6 @@ export class MemoryStore implements MfaStore {
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
-    assertRecordVersion(record, 'enrolment');
-    checkString(record.accountId, 'record.accountId');
-    checkString(record.id, 'record.id');
-    checkTime(record.expiresAt, 'record.expiresAt');
     // Expired enrolments of this account are dead weight: drop them here (bounded memory).
     for (const stale of this.enrolments.values(record.accountId)) {
       if (!(stale.expiresAt > record.createdAt)) this.enrolments.delete(record.accountId, stale.id);
@@ -276,8 +237,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async getEnrolment(accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null> {
-    checkString(accountId, 'accountId');
-    checkString(enrolmentId, 'enrolmentId');
     const found = this.enrolments.get(accountId, enrolmentId);
     return found ?? null;
   }
@@ -288,15 +247,6 @@ export class MemoryStore implements MfaStore {
 
   async activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult> {
     const { accountId, enrolmentId, factor, now } = input;
-    assertRecordVersion(factor, 'factor');
-    checkTime(now, 'now');
-    if (factor.id !== enrolmentId || factor.accountId !== accountId) {
-      throw new MfaError('INVALID_ARGUMENT', 'the factor must carry the enrolment id and account id');
-    }
-    for (const code of input.backupCodes ?? []) {
-      assertRecordVersion(code, 'backup-code');
-      if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
-    }
     const pending = this.enrolments.get(accountId, enrolmentId);
     if (pending === undefined || !(pending.expiresAt > now)) return { activated: false };
     if (this.factorIdTaken(factor.id)) return { activated: false };
@@ -312,40 +262,26 @@ export class MemoryStore implements MfaStore {
   // --- backup codes ---------------------------------------------------------------------------
 
   async replaceBackupCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): Promise<void> {
-    checkString(accountId, 'accountId');
-    for (const code of codes) {
-      assertRecordVersion(code, 'backup-code');
-      if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
-    }
     this.backupCodes.clear(accountId);
     for (const code of codes) this.backupCodes.set(accountId, code.id, frozenCopy(code));
   }
 
   async getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null> {
-    checkString(accountId, 'accountId');
-    checkString(codeId, 'codeId');
     const found = this.backupCodes.get(accountId, codeId);
     return found ?? null;
   }
 
   async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    checkString(accountId, 'accountId');
-    checkString(codeId, 'codeId');
     return this.backupCodes.delete(accountId, codeId);
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
-    checkString(accountId, 'accountId');
     return this.backupCodes.values(accountId).length;
   }
 
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    assertRecordVersion(record, 'challenge');
-    checkString(record.id, 'record.id');
-    checkString(record.purpose, 'record.purpose');
-    checkTime(record.expiresAt, 'record.expiresAt');
     // Challenges nobody reads again would pile up: sweep the expired ones whenever the map has
     // doubled since the last sweep (amortised O(1) per put, memory bounded by twice the live set).
     if (this.challenges.size + this.counters.size >= this.sweepAtSize) {
@@ -357,8 +293,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
-    checkString(challengeId, 'challengeId');
-    checkTime(now, 'now');
     const found = this.liveChallenge(challengeId, now);
     return found ?? null;
   }
@@ -367,9 +301,6 @@ export class MemoryStore implements MfaStore {
     challengeId: string,
     options: { readonly purpose: string; readonly now: number },
   ): Promise<MfaChallengeRecord | null> {
-    checkString(challengeId, 'challengeId');
-    checkString(options.purpose, 'purpose');
-    checkTime(options.now, 'now');
     const found = this.liveChallenge(challengeId, options.now);
     if (found === undefined || found.purpose !== options.purpose) return null;
     this.challenges.delete(challengeId);
@@ -377,8 +308,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean> {
-    assertRecordVersion(record, 'challenge');
-    checkTime(now, 'now');
     const stored = this.liveChallenge(record.id, now);
     if (stored === undefined || stored.revision !== expectedRevision) return false;
     this.challenges.set(
@@ -389,8 +318,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
-    checkString(accountId, 'accountId');
-    checkString(purpose, 'purpose');
     let deleted = 0;
     for (const [id, challenge] of this.challenges) {
       if (challenge.accountId === accountId && challenge.purpose === purpose) {
@@ -408,13 +335,6 @@ export class MemoryStore implements MfaStore {
     charges: readonly MfaAttemptChargeInput[],
     options: { readonly now: number; readonly withFactors?: boolean },
   ): Promise<ChargeAttemptsResult> {
-    checkString(accountId, 'accountId');
-    checkTime(options.now, 'now');
-    if (!Array.isArray(charges)) throw new MfaError('INVALID_ARGUMENT', 'charges must be an array');
-    for (const charge of charges) {
-      checkAttemptName(charge.name);
-      checkAttemptRule(charge.rule);
-    }
     const factors = options.withFactors === true ? this.factors.values(accountId) : null;
     const results: (MfaAttemptCharge | null)[] = [];
     let going = factors === null || factors.some((f) => f.role === 'login');
@@ -432,9 +352,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
-    checkString(accountId, 'accountId');
-    checkAttemptName(name);
-    checkTime(now, 'now');
     const stored = this.attempts.get(accountId, name);
     if (stored === undefined) return null;
     if (!(stored.expiresAt > now)) {
@@ -445,17 +362,12 @@ export class MemoryStore implements MfaStore {
   }
 
   async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
-    checkString(accountId, 'accountId');
-    if (names !== undefined) this.checkNames(names);
     this.clearAttemptRecords(accountId, names);
   }
 
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
-    checkString(key, 'key');
-    checkTime(options.now, 'now');
-    if (!(options.ttlMs > 0)) throw new MfaError('INVALID_ARGUMENT', 'ttlMs must be positive');
     const stored = this.counters.get(key);
     if (stored !== undefined && stored.expiresAt > options.now) {
       // The stored state never leaves the store (getCounter copies it): updated in place.
@@ -471,8 +383,6 @@ export class MemoryStore implements MfaStore {
   }
 
   async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
-    checkString(key, 'key');
-    checkTime(now, 'now');
     const stored = this.counters.get(key);
     if (stored === undefined) return null;
     if (!(stored.expiresAt > now)) {
@@ -492,11 +402,6 @@ export class MemoryStore implements MfaStore {
       return undefined;
     }
     return found;
-  }
-
-  private checkNames(names: readonly string[]): void {
-    if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
-    for (const name of names) checkAttemptName(name);
   }
 
   /** Clears in place (the record keeps its expiry); absent or clear records are left alone. */
@@ -525,5 +430,5 @@ export class MemoryStore implements MfaStore {
  * ```
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  return new MemoryStore(options);
+  return withArgumentChecks(new MemoryStore(options));
 }

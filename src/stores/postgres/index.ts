@@ -15,6 +15,7 @@
  * ```
  * @module mfakit/stores/postgres
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../../errors.js';
 export { PostgresStore, createPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 export { migrate, type MigrateOptions, type MigrateResult } from './migrate.js';
 export { sweepExpired, type SweepOptions, type SweepResult } from './sweep.js';

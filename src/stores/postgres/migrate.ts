@@ -19,6 +19,11 @@ import { postgresMigrations } from './schema.js';
 export interface MigrateOptions {
   /** Prefix of every table (default `mfakit_`); the same as the store's. */
   readonly tablePrefix?: string;
+  /**
+   * How long to wait for another instance's migration before giving up with
+   * `MfaError('STORE_ERROR')` (default 60,000 ms).
+   */
+  readonly lockTimeoutMs?: number;
 }
 
 /**
@@ -39,8 +44,10 @@ export interface MigrateResult {
 /**
  * Brings the tables of a prefix up to the schema this mfakit version ships. Idempotent: applied
  * versions are recorded in `<prefix>migrations` and skipped. Concurrent calls (several instances
- * starting at once) serialise on a PostgreSQL advisory lock, so each migration runs once. Each
- * migration runs in its own transaction. A database migrated by a newer mfakit is refused with
+ * starting at once) serialise on a transaction-scoped PostgreSQL advisory lock, so each migration
+ * runs once; every pending migration runs in that one transaction, so it is safe through any
+ * connection pooler (PgBouncer in transaction mode included) and a crash leaves no lock behind.
+ * A call that waits longer than `lockTimeoutMs` throws `MfaError('STORE_ERROR')`. A database migrated by a newer mfakit is refused with
  * `MfaError('STORE_SCHEMA_VERSION')`; connection and SQL failures throw `MfaError('STORE_ERROR')`.
  *
  * @example
@@ -54,6 +61,8 @@ export interface MigrateResult {
  */
 export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
   const p = checkTablePrefix(options.tablePrefix);
+  const waitMs = options.lockTimeoutMs ?? 60_000;
+  if (!Number.isSafeInteger(waitMs) || waitMs < 1) throw new MfaError('INVALID_OPTION', 'lockTimeoutMs must be a positive integer');
   const latest = postgresMigrations[postgresMigrations.length - 1]!.version;
   let client: PoolClient;
   try {
@@ -61,11 +70,18 @@ export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise
   } catch (error) {
     throw storeError('migrate', error);
   }
-  const lockKey = `mfakit-migrate:${p}`;
+  // A connection that dies while checked out emits 'error' on the client; without a listener that
+  // would end the process. The failing query rejects too, which is what this function reports.
+  const ignore = (): void => {};
+  client.on('error', ignore);
   let broken: Error | undefined;
   try {
-    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lockKey]);
+    // One transaction holds everything: the lock is transaction-scoped, so it ends with the
+    // transaction on whatever server connection a pooler gave it, and never leaks.
+    await client.query('BEGIN');
     try {
+      await client.query(`SET LOCAL lock_timeout = ${waitMs}`);
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`mfakit-migrate:${p}`]);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${p}migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
@@ -81,31 +97,29 @@ export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise
       const applied: number[] = [];
       for (const migration of postgresMigrations) {
         if (done.has(migration.version)) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(migration.sql(p));
-          await client.query(`INSERT INTO ${p}migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-          });
-          throw error;
-        }
+        await client.query(migration.sql(p));
+        await client.query(`INSERT INTO ${p}migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
         applied.push(migration.version);
       }
+      await client.query('COMMIT');
       return { applied, version: latest };
-    } finally {
-      if (broken === undefined) {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]).catch((unlockError: unknown) => {
-          broken = unlockError instanceof Error ? unlockError : new Error(String(unlockError));
-        });
-      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
     }
   } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === '55P03') {
+      throw new MfaError(
+        'STORE_ERROR',
+        `migrate: another instance held the migration lock of "${p}*" for longer than ${waitMs} ms (lockTimeoutMs); retry, or look for a migration stuck in pg_stat_activity`,
+        { cause: error },
+      );
+    }
     throw storeError('migrate', error);
   } finally {
-    // A connection whose unlock failed is discarded, which also ends its session lock.
+    client.off('error', ignore);
     client.release(broken);
   }
 }

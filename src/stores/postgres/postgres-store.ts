@@ -14,14 +14,11 @@ import type { Pool } from 'pg';
 import { MfaError } from '../../errors.js';
 import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
 import {
-  checkAttemptName,
-  checkAttemptRule,
   type MfaAttemptCharge,
   type MfaAttemptChargeInput,
   type MfaAttemptState,
 } from '../../store/attempts.js';
 import {
-  assertRecordVersion,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -29,8 +26,8 @@ import {
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
 } from '../../store/records.js';
-import { checkFactorRecord as checkFactor, requireId, requireInteger, toTime } from '../../store/codec.js';
-import { inTransaction, run, type Queryable } from './db.js';
+import { withArgumentChecks } from '../../store/arguments.js';
+import { inTransaction, run, withNaming, type Queryable } from './db.js';
 import { checkTablePrefix } from './prefix.js';
 import {
   accountFromRow,
@@ -59,6 +56,16 @@ export interface PostgresStoreOptions {
   readonly pool: Pool;
   /** Prefix of every table (default `mfakit_`): lower-case letters, digits and `_`. */
   readonly tablePrefix?: string;
+  /**
+   * Whether statements are sent as named (prepared) statements, parsed and planned once per
+   * connection. `false` sends them unnamed: set it behind a transaction-mode pooler (PgBouncer
+   * `pool_mode = transaction`, Supavisor, RDS Proxy, where named statements pin the session).
+   * Left unset, the store starts named and switches to unnamed for good the first time the server
+   * reports a prepared statement missing or already there (what such a pooler causes); the
+   * statement that met it is sent again unnamed, which is safe because the server refused it
+   * before running it. See docs/stores.md, "Running many instances".
+   */
+  readonly namedStatements?: boolean;
 }
 
 function json(value: unknown): string {
@@ -69,31 +76,21 @@ function factorValues(r: MfaFactorRecord): unknown[] {
   return [r.v, r.id, r.accountId, r.kind, r.role, r.name, r.createdAt, r.lastUsedAt, r.lastStep, r.revision, json(r.data)];
 }
 
-function checkCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): MfaBackupCodeRecord[] {
+/** The codes to insert: a repeated id keeps the last, like a map would. */
+function uniqueCodes(codes: readonly MfaBackupCodeRecord[]): MfaBackupCodeRecord[] {
   const byId = new Map<string, MfaBackupCodeRecord>();
-  for (const code of codes) {
-    assertRecordVersion(code, 'backup-code');
-    if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
-    requireId(code.id, 'code.id');
-    requireInteger(code.createdAt, 'code.createdAt');
-    byId.set(code.id, code); // a repeated id keeps the last, like a map would
-  }
+  for (const code of codes) byId.set(code.id, code);
   return [...byId.values()];
-}
-
-function checkNames(names: readonly string[]): string[] {
-  if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
-  for (const name of names) checkAttemptName(name);
-  return [...names];
 }
 
 /**
  * The PostgreSQL {@link MfaStore}. Create it with {@link createPostgresStore} after running
- * {@link migrate} once (at deploy or start-up).
+ * {@link migrate} once (at deploy or start-up); the factory checks the arguments of every call
+ * (`withArgumentChecks`), the class's methods take them as valid.
  *
  * @example
  * ```ts
- * const store = new PostgresStore({ pool, tablePrefix: 'mfakit_' });
+ * const store: PostgresStore = createPostgresStore({ pool, tablePrefix: 'mfakit_' });
  * const won = await store.consumeBackupCode('user-42', codeId);
  * ```
  */
@@ -110,23 +107,19 @@ export class PostgresStore implements MfaStore {
     }
     this.pool = options.pool;
     this.tablePrefix = checkTablePrefix(options.tablePrefix);
-    this.sql = postgresStatements(this.tablePrefix);
+    const named = options.namedStatements;
+    if (named !== undefined && typeof named !== 'boolean') throw new MfaError('INVALID_OPTION', 'namedStatements must be a boolean');
+    this.sql = withNaming(postgresStatements(this.tablePrefix), { named: named ?? true, auto: named === undefined });
   }
 
   // --- accounts -------------------------------------------------------------------------------
 
   async getAccount(accountId: string): Promise<MfaAccountRecord | null> {
-    requireId(accountId, 'accountId');
     const [row] = await run(this.pool, this.sql.getAccount, [accountId]);
     return row === undefined ? null : accountFromRow(row);
   }
 
   async createAccount(record: MfaAccountRecord): Promise<boolean> {
-    assertRecordVersion(record, 'account');
-    requireId(record.id, 'record.id');
-    requireInteger(record.createdAt, 'record.createdAt');
-    requireInteger(record.updatedAt, 'record.updatedAt');
-    requireInteger(record.revision, 'record.revision');
     const rows = await run(this.pool, this.sql.createAccount, [
       record.id, record.v, record.createdAt, record.updatedAt, record.revision, json(record.data),
     ]);
@@ -134,10 +127,6 @@ export class PostgresStore implements MfaStore {
   }
 
   async compareAndSetAccount(record: MfaAccountRecord, expectedRevision: number): Promise<boolean> {
-    assertRecordVersion(record, 'account');
-    requireId(record.id, 'record.id');
-    requireInteger(record.updatedAt, 'record.updatedAt');
-    requireInteger(expectedRevision, 'expectedRevision');
     const rows = await run(this.pool, this.sql.compareAndSetAccount, [
       record.id, record.v, record.updatedAt, json(record.data), expectedRevision,
     ]);
@@ -145,7 +134,6 @@ export class PostgresStore implements MfaStore {
   }
 
   async deleteAccount(accountId: string): Promise<boolean> {
-    requireId(accountId, 'accountId');
     return this.lockedTransaction('deleteAccount', accountId, async (client) => {
       const rows = await run(client, this.sql.deleteAccount, [accountId]);
       return { commit: true, value: rows.length === 1 };
@@ -155,27 +143,19 @@ export class PostgresStore implements MfaStore {
   // --- factors --------------------------------------------------------------------------------
 
   async listFactors(accountId: string): Promise<MfaFactorRecord[]> {
-    requireId(accountId, 'accountId');
     return (await run(this.pool, this.sql.listFactors, [accountId])).map(factorFromRow);
   }
 
   async getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
-    requireId(accountId, 'accountId');
-    requireId(factorId, 'factorId');
     const [row] = await run(this.pool, this.sql.getFactor, [accountId, factorId]);
     return row === undefined ? null : factorFromRow(row);
   }
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
-    checkFactor(record);
     return (await run(this.pool, this.sql.insertFactor, factorValues(record))).length === 1;
   }
 
   async compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean> {
-    assertRecordVersion(record, 'factor');
-    requireId(record.accountId, 'record.accountId');
-    requireId(record.id, 'record.id');
-    requireInteger(expectedRevision, 'expectedRevision');
     const rows = await run(this.pool, this.sql.compareAndSetFactor, [
       record.accountId, record.id, record.name, record.role, json(record.data), expectedRevision,
     ]);
@@ -189,13 +169,10 @@ export class PostgresStore implements MfaStore {
     usedAt: number,
     options: { readonly clearAttempts?: readonly string[] } = {},
   ): Promise<boolean> {
-    requireId(accountId, 'accountId');
-    requireId(factorId, 'factorId');
-    requireInteger(step, 'step');
     const clear = options.clearAttempts;
-    const at = toTime(usedAt, 'usedAt');
+    const at = Math.floor(usedAt);
     if (clear === undefined) return (await run(this.pool, this.sql.advanceFactorStep, [accountId, factorId, step, at])).length === 1;
-    return (await run(this.pool, this.sql.advanceFactorStepClearing, [accountId, factorId, step, at, checkNames(clear)])).length === 1;
+    return (await run(this.pool, this.sql.advanceFactorStepClearing, [accountId, factorId, step, at, [...clear]])).length === 1;
   }
 
   async deleteFactor(
@@ -203,14 +180,11 @@ export class PostgresStore implements MfaStore {
     factorId: string,
     options: { readonly minRemainingLoginFactors?: number } = {},
   ): Promise<DeleteFactorOutcome> {
-    requireId(accountId, 'accountId');
-    requireId(factorId, 'factorId');
     const minimum = options.minRemainingLoginFactors;
     if (minimum === undefined) {
       const rows = await run(this.pool, this.sql.deleteFactor, [accountId, factorId]);
       return rows.length === 1 ? 'deleted' : 'not-found';
     }
-    requireInteger(minimum, 'minRemainingLoginFactors');
     const [row] = await run(this.pool, this.sql.deleteFactorKeeping, [accountId, factorId, minimum]);
     if (row === undefined || row['found'] !== 't') return 'not-found';
     if (row['enough'] !== 't') return 'too-few-remaining';
@@ -219,7 +193,6 @@ export class PostgresStore implements MfaStore {
   }
 
   async deleteLoginFactors(accountId: string): Promise<number> {
-    requireId(accountId, 'accountId');
     return this.lockedTransaction('deleteLoginFactors', accountId, async (client) => {
       const rows = await run(client, this.sql.deleteLoginFactors, [accountId]);
       return { commit: true, value: countFrom(rows, 'deleted') };
@@ -229,11 +202,6 @@ export class PostgresStore implements MfaStore {
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
-    assertRecordVersion(record, 'enrolment');
-    requireId(record.accountId, 'record.accountId');
-    requireId(record.id, 'record.id');
-    requireInteger(record.createdAt, 'record.createdAt');
-    requireInteger(record.expiresAt, 'record.expiresAt');
     await run(this.pool, this.sql.putEnrolment, [
       record.v, record.id, record.accountId, record.kind, record.role, record.name,
       record.createdAt, record.expiresAt, record.replacesFactorId, json(record.data),
@@ -241,28 +209,18 @@ export class PostgresStore implements MfaStore {
   }
 
   async getEnrolment(accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null> {
-    requireId(accountId, 'accountId');
-    requireId(enrolmentId, 'enrolmentId');
     const [row] = await run(this.pool, this.sql.getEnrolment, [accountId, enrolmentId]);
     return row === undefined ? null : enrolmentFromRow(row);
   }
 
   async deleteEnrolment(accountId: string, enrolmentId: string): Promise<boolean> {
-    requireId(accountId, 'accountId');
-    requireId(enrolmentId, 'enrolmentId');
     return (await run(this.pool, this.sql.deleteEnrolment, [accountId, enrolmentId])).length === 1;
   }
 
   async activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult> {
     const { accountId, enrolmentId, factor } = input;
-    requireId(accountId, 'accountId');
-    requireId(enrolmentId, 'enrolmentId');
-    checkFactor(factor);
-    const now = toTime(input.now, 'now');
-    if (factor.id !== enrolmentId || factor.accountId !== accountId) {
-      throw new MfaError('INVALID_ARGUMENT', 'the factor must carry the enrolment id and account id');
-    }
-    const codes = input.backupCodes === undefined ? undefined : checkCodes(accountId, input.backupCodes);
+    const now = Math.floor(input.now);
+    const codes = input.backupCodes === undefined ? undefined : uniqueCodes(input.backupCodes);
     return this.lockedTransaction<ActivateEnrolmentResult>('activateEnrolment', accountId, async (client) => {
       // Deleting the pending row first also queues a concurrent activation of the same
       // enrolment behind our row lock; it then finds nothing to delete.
@@ -283,8 +241,7 @@ export class PostgresStore implements MfaStore {
   // --- backup codes ---------------------------------------------------------------------------
 
   async replaceBackupCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): Promise<void> {
-    requireId(accountId, 'accountId');
-    const fresh = checkCodes(accountId, codes);
+    const fresh = uniqueCodes(codes);
     await this.lockedTransaction('replaceBackupCodes', accountId, async (client) => {
       await run(client, this.sql.deleteBackupCodes, [accountId]);
       await this.insertCodes(client, accountId, fresh);
@@ -293,41 +250,28 @@ export class PostgresStore implements MfaStore {
   }
 
   async getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null> {
-    requireId(accountId, 'accountId');
-    requireId(codeId, 'codeId');
     const [row] = await run(this.pool, this.sql.getBackupCode, [accountId, codeId]);
     return row === undefined ? null : backupCodeFromRow(row);
   }
 
   async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    requireId(accountId, 'accountId');
-    requireId(codeId, 'codeId');
     return (await run(this.pool, this.sql.consumeBackupCode, [accountId, codeId])).length === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
-    requireId(accountId, 'accountId');
     return countFrom(await run(this.pool, this.sql.countBackupCodes, [accountId]), 'n');
   }
 
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    assertRecordVersion(record, 'challenge');
-    requireId(record.id, 'record.id');
-    requireId(record.purpose, 'record.purpose');
-    if (record.accountId !== null) requireId(record.accountId, 'record.accountId');
-    requireInteger(record.createdAt, 'record.createdAt');
-    requireInteger(record.expiresAt, 'record.expiresAt');
-    requireInteger(record.revision, 'record.revision');
     await run(this.pool, this.sql.putChallenge, [
       record.v, record.id, record.accountId, record.purpose, json(record.data), record.createdAt, record.expiresAt, record.revision,
     ]);
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
-    requireId(challengeId, 'challengeId');
-    const [row] = await run(this.pool, this.sql.getChallenge, [challengeId, toTime(now, 'now')]);
+    const [row] = await run(this.pool, this.sql.getChallenge, [challengeId, Math.floor(now)]);
     return row === undefined ? null : challengeFromRow(row);
   }
 
@@ -335,26 +279,18 @@ export class PostgresStore implements MfaStore {
     challengeId: string,
     options: { readonly purpose: string; readonly now: number },
   ): Promise<MfaChallengeRecord | null> {
-    requireId(challengeId, 'challengeId');
-    requireId(options.purpose, 'purpose');
-    const [row] = await run(this.pool, this.sql.consumeChallenge, [challengeId, options.purpose, toTime(options.now, 'now')]);
+    const [row] = await run(this.pool, this.sql.consumeChallenge, [challengeId, options.purpose, Math.floor(options.now)]);
     return row === undefined ? null : challengeFromRow(row);
   }
 
   async compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean> {
-    assertRecordVersion(record, 'challenge');
-    requireId(record.id, 'record.id');
-    requireInteger(record.expiresAt, 'record.expiresAt');
-    requireInteger(expectedRevision, 'expectedRevision');
     const rows = await run(this.pool, this.sql.compareAndSetChallenge, [
-      record.id, json(record.data), record.expiresAt, expectedRevision, toTime(now, 'now'),
+      record.id, json(record.data), record.expiresAt, expectedRevision, Math.floor(now),
     ]);
     return rows.length === 1;
   }
 
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
-    requireId(accountId, 'accountId');
-    requireId(purpose, 'purpose');
     return countFrom(await run(this.pool, this.sql.deleteChallenges, [accountId, purpose]), 'n');
   }
 
@@ -365,18 +301,17 @@ export class PostgresStore implements MfaStore {
     charges: readonly MfaAttemptChargeInput[],
     options: { readonly now: number; readonly withFactors?: boolean },
   ): Promise<ChargeAttemptsResult> {
-    requireId(accountId, 'accountId');
-    const now = toTime(options.now, 'now');
-    if (!Array.isArray(charges) || charges.length > 4) throw new MfaError('INVALID_ARGUMENT', 'charges must be an array of at most 4');
     const withFactors = options.withFactors === true;
     if (charges.length === 0) return { factors: withFactors ? await this.listFactors(accountId) : null, charges: [] };
-    const values: unknown[] = [accountId, now];
-    for (const { name, rule } of charges) {
-      checkAttemptName(name);
-      checkAttemptRule(rule);
-      values.push(name, rule.limit, rule.freeAttempts, rule.baseDelayMs, rule.maxDelayMs, rule.memoryMs);
-    }
-    const rows = await run(this.pool, this.sql.chargeAttempts(charges.length, withFactors), values);
+    const values: unknown[] = [accountId, Math.floor(options.now)];
+    for (const { name, rule } of charges) values.push(name, rule.limit, rule.freeAttempts, rule.baseDelayMs, rule.maxDelayMs, rule.memoryMs);
+    const statement = [
+      [this.sql.chargeAttempts1, this.sql.chargeAttempts1F],
+      [this.sql.chargeAttempts2, this.sql.chargeAttempts2F],
+      [this.sql.chargeAttempts3, this.sql.chargeAttempts3F],
+    ][charges.length - 1]?.[withFactors ? 1 : 0];
+    if (statement === undefined) throw new MfaError('INVALID_ARGUMENT', 'PostgreSQL store: at most 3 attempt records per charge');
+    const rows = await run(this.pool, statement, values);
     const first = rows[0];
     if (first === undefined) throw new MfaError('STORE_ERROR', 'PostgreSQL store: chargeAttempts returned no row');
     const results: (MfaAttemptCharge | null)[] = charges.map((_, i) => chargeFromRow(first, `c${i}_`));
@@ -385,34 +320,26 @@ export class PostgresStore implements MfaStore {
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
-    requireId(accountId, 'accountId');
-    checkAttemptName(name);
-    const [row] = await run(this.pool, this.sql.getAttempts, [accountId, name, toTime(now, 'now')]);
+    const [row] = await run(this.pool, this.sql.getAttempts, [accountId, name, Math.floor(now)]);
     return row === undefined ? null : attemptFromRow(row);
   }
 
   async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
-    requireId(accountId, 'accountId');
     if (names === undefined) await run(this.pool, this.sql.clearAllAttempts, [accountId]);
-    else await run(this.pool, this.sql.clearAttempts, [accountId, checkNames(names)]);
+    else await run(this.pool, this.sql.clearAttempts, [accountId, [...names]]);
   }
 
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
-    requireId(key, 'key');
-    const now = toTime(options.now, 'now');
-    if (!(typeof options.ttlMs === 'number' && options.ttlMs > 0 && Number.isFinite(options.ttlMs))) {
-      throw new MfaError('INVALID_ARGUMENT', 'ttlMs must be positive');
-    }
+    const now = Math.floor(options.now);
     const [row] = await run(this.pool, this.sql.incrementCounter, [key, now, Math.ceil(options.ttlMs)]);
     if (row === undefined) throw new MfaError('STORE_ERROR', 'PostgreSQL store: incrementCounter returned no row');
     return counterFromRow(row, 'prior_at');
   }
 
   async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
-    requireId(key, 'key');
-    const [row] = await run(this.pool, this.sql.getCounter, [key, toTime(now, 'now')]);
+    const [row] = await run(this.pool, this.sql.getCounter, [key, Math.floor(now)]);
     return row === undefined ? null : counterFromRow(row, 'last_at');
   }
 
@@ -461,5 +388,5 @@ export class PostgresStore implements MfaStore {
  * ```
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
-  return new PostgresStore(options);
+  return withArgumentChecks(new PostgresStore(options));
 }

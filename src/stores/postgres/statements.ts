@@ -8,7 +8,8 @@
  */
 
 /**
- * A named statement: `name` identifies the prepared statement on each connection.
+ * A statement: `name` identifies the prepared statement on each connection; without a name it is
+ * sent unnamed (parsed and planned at each execution, which every connection pooler accepts).
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@
  * ```
  */
 export interface PostgresStatement {
-  readonly name: string;
+  readonly name?: string;
   readonly text: string;
 }
 
@@ -197,9 +198,13 @@ export function postgresStatements(p: string) {
       'clear_all_attempts',
       `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = false WHERE account_id = $1 AND count > 0`,
     ),
-    /** The charge statement for `charges` records, with or without the account's factors. */
-    chargeAttempts: (charges: number, withFactors: boolean): PostgresStatement =>
-      s(`charge_attempts_${charges}${withFactors ? '_f' : ''}`, chargeAttemptsText(p, charges, withFactors)),
+    // The charge statement for 1 to MAX_ATTEMPT_CHARGES records, with (`…F`) or without the factors.
+    chargeAttempts1: s('charge_attempts_1', chargeAttemptsText(p, 1, false)),
+    chargeAttempts1F: s('charge_attempts_1_f', chargeAttemptsText(p, 1, true)),
+    chargeAttempts2: s('charge_attempts_2', chargeAttemptsText(p, 2, false)),
+    chargeAttempts2F: s('charge_attempts_2_f', chargeAttemptsText(p, 2, true)),
+    chargeAttempts3: s('charge_attempts_3', chargeAttemptsText(p, 3, false)),
+    chargeAttempts3F: s('charge_attempts_3_f', chargeAttemptsText(p, 3, true)),
     getCounter: s('get_counter', `SELECT count, expires_at, last_at FROM ${p}counters WHERE key = $1 AND expires_at > $2`),
   };
 }

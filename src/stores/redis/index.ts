@@ -17,6 +17,7 @@
  * ```
  * @module mfakit/stores/redis
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../../errors.js';
 export { RedisStore, createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export type { RedisClientLike } from './script-runner.js';
 export { REDIS_STORE_SCRIPTS, type RedisStoreScriptName } from './scripts.js';

@@ -17,14 +17,11 @@
 import { MfaError } from '../../errors.js';
 import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
 import {
-  checkAttemptName,
-  checkAttemptRule,
   type MfaAttemptCharge,
   type MfaAttemptChargeInput,
   type MfaAttemptState,
 } from '../../store/attempts.js';
 import {
-  assertRecordVersion,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -32,16 +29,8 @@ import {
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
 } from '../../store/records.js';
-import {
-  checkFactorRecord as checkFactor,
-  decodeAccount,
-  requireId,
-  requireInteger,
-  storeCorrupt,
-  storedInteger,
-  storedIntegerOrNull,
-  toTime,
-} from '../../store/codec.js';
+import { decodeAccount, storeCorrupt, storedInteger, storedIntegerOrNull } from '../../store/codec.js';
+import { withArgumentChecks } from '../../store/arguments.js';
 import {
   backupCodeFromJson,
   challengeFromHash,
@@ -84,24 +73,20 @@ function factorArgs(r: MfaFactorRecord): string[] {
   ];
 }
 
-function checkCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): string[] {
+/** Backup codes as id, JSON pairs for the scripts. */
+function backupCodePairs(codes: readonly MfaBackupCodeRecord[]): string[] {
   const pairs: string[] = [];
-  for (const code of codes) {
-    assertRecordVersion(code, 'backup-code');
-    if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
-    requireId(code.id, 'code.id');
-    requireInteger(code.createdAt, 'code.createdAt');
-    pairs.push(code.id, JSON.stringify(code));
-  }
+  for (const code of codes) pairs.push(code.id, JSON.stringify(code));
   return pairs;
 }
 
 /**
- * The Redis {@link MfaStore}. Create it with {@link createRedisStore}.
+ * The Redis {@link MfaStore}. Create it with {@link createRedisStore}, which checks the arguments
+ * of every call (`withArgumentChecks`); the class's methods take them as valid.
  *
  * @example
  * ```ts
- * const store = new RedisStore({ redis, keyPrefix: 'mfakit:' });
+ * const store: RedisStore = createRedisStore({ redis, keyPrefix: 'mfakit:' });
  * const state = await store.incrementCounter('attempts:user-42', { ttlMs: 900_000, now: Date.now() });
  * ```
  */
@@ -130,7 +115,6 @@ export class RedisStore implements MfaStore {
   // --- accounts -------------------------------------------------------------------------------
 
   async getAccount(accountId: string): Promise<MfaAccountRecord | null> {
-    requireId(accountId, 'accountId');
     const h = await runCommand('getAccount', () => this.redis.hgetall(this.keys.account(accountId)));
     if (Object.keys(h).length === 0) return null;
     const record = decodeAccount({ v: h['v'], id: h['id'], createdAt: h['created'], updatedAt: h['updated'], revision: h['rev'], data: h['data'] });
@@ -139,11 +123,6 @@ export class RedisStore implements MfaStore {
   }
 
   async createAccount(record: MfaAccountRecord): Promise<boolean> {
-    assertRecordVersion(record, 'account');
-    requireId(record.id, 'record.id');
-    requireInteger(record.createdAt, 'record.createdAt');
-    requireInteger(record.updatedAt, 'record.updatedAt');
-    requireInteger(record.revision, 'record.revision');
     const created = await runScript(this.redis, 'createAccount', [this.keys.account(record.id)], [
       String(record.v), record.id, String(record.createdAt), String(record.updatedAt), String(record.revision), JSON.stringify(record.data),
     ]);
@@ -151,10 +130,6 @@ export class RedisStore implements MfaStore {
   }
 
   async compareAndSetAccount(record: MfaAccountRecord, expectedRevision: number): Promise<boolean> {
-    assertRecordVersion(record, 'account');
-    requireId(record.id, 'record.id');
-    requireInteger(record.updatedAt, 'record.updatedAt');
-    requireInteger(expectedRevision, 'expectedRevision');
     const replaced = await runScript(this.redis, 'compareAndSetAccount', [this.keys.account(record.id)], [
       String(record.v), String(record.updatedAt), JSON.stringify(record.data), String(expectedRevision), String(expectedRevision + 1),
     ]);
@@ -162,7 +137,6 @@ export class RedisStore implements MfaStore {
   }
 
   async deleteAccount(accountId: string): Promise<boolean> {
-    requireId(accountId, 'accountId');
     const k = this.keys;
     const [existed, challengeIds, factorIds] = (await runScript(
       this.redis,
@@ -185,14 +159,11 @@ export class RedisStore implements MfaStore {
   // --- factors --------------------------------------------------------------------------------
 
   async listFactors(accountId: string): Promise<MfaFactorRecord[]> {
-    requireId(accountId, 'accountId');
     const hash = await runCommand('listFactors', () => this.redis.hgetall(this.keys.factors(accountId)));
     return factorsFromHash(accountId, hash);
   }
 
   async getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
-    requireId(accountId, 'accountId');
-    requireId(factorId, 'factorId');
     const values = await runCommand('getFactor', () =>
       this.redis.hmget(this.keys.factors(accountId), ...FACTOR_FIELDS.map((f) => `${f}:${factorId}`)),
     );
@@ -201,17 +172,12 @@ export class RedisStore implements MfaStore {
   }
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
-    checkFactor(record);
     if (!(await this.claimFactorId(record.accountId, record.id))) return false;
     const inserted = await runScript(this.redis, 'insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
     return inserted === 1;
   }
 
   async compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean> {
-    assertRecordVersion(record, 'factor');
-    requireId(record.accountId, 'record.accountId');
-    requireId(record.id, 'record.id');
-    requireInteger(expectedRevision, 'expectedRevision');
     const replaced = await runScript(this.redis, 'compareAndSetFactor', [this.keys.factors(record.accountId)], [
       record.id, record.name, record.role, JSON.stringify(record.data), String(expectedRevision), String(expectedRevision + 1),
     ]);
@@ -225,15 +191,12 @@ export class RedisStore implements MfaStore {
     usedAt: number,
     options: { readonly clearAttempts?: readonly string[] } = {},
   ): Promise<boolean> {
-    requireId(accountId, 'accountId');
-    requireId(factorId, 'factorId');
-    requireInteger(step, 'step');
-    const args = [factorId, String(step), String(toTime(usedAt, 'usedAt'))];
+    const args = [factorId, String(step), String(Math.floor(usedAt))];
     const clear = options.clearAttempts;
     const advanced =
       clear === undefined
         ? await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId)], args)
-        : await runScript(this.redis, 'advanceFactorStepClearing', [this.keys.factors(accountId), this.keys.attempts(accountId)], [...args, ...checkNames(clear)]);
+        : await runScript(this.redis, 'advanceFactorStepClearing', [this.keys.factors(accountId), this.keys.attempts(accountId)], [...args, ...clear]);
     return advanced === 1;
   }
 
@@ -242,10 +205,7 @@ export class RedisStore implements MfaStore {
     factorId: string,
     options: { readonly minRemainingLoginFactors?: number } = {},
   ): Promise<DeleteFactorOutcome> {
-    requireId(accountId, 'accountId');
-    requireId(factorId, 'factorId');
     const minimum = options.minRemainingLoginFactors;
-    if (minimum !== undefined) requireInteger(minimum, 'minRemainingLoginFactors');
     const outcome = (await runScript(this.redis, 'deleteFactor', [this.keys.factors(accountId)], [
       factorId, minimum === undefined ? '' : String(minimum),
     ])) as DeleteFactorOutcome;
@@ -254,7 +214,6 @@ export class RedisStore implements MfaStore {
   }
 
   async deleteLoginFactors(accountId: string): Promise<number> {
-    requireId(accountId, 'accountId');
     const k = this.keys;
     const deleted = (await runScript(
       this.redis,
@@ -269,27 +228,19 @@ export class RedisStore implements MfaStore {
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
-    assertRecordVersion(record, 'enrolment');
-    requireId(record.accountId, 'record.accountId');
-    requireId(record.id, 'record.id');
-    requireInteger(record.createdAt, 'record.createdAt');
-    requireInteger(record.expiresAt, 'record.expiresAt');
     const k = this.keys;
     await runScript(this.redis, 'putEnrolment', [k.enrolments(record.accountId), k.enrolmentExpiry(record.accountId)], [
       record.id, JSON.stringify(record), String(record.expiresAt), String(record.createdAt - this.retentionMs), String(this.retentionMs),
+      String(record.createdAt),
     ]);
   }
 
   async getEnrolment(accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null> {
-    requireId(accountId, 'accountId');
-    requireId(enrolmentId, 'enrolmentId');
     const text = await runCommand('getEnrolment', () => this.redis.hget(this.keys.enrolments(accountId), enrolmentId));
     return text === null ? null : enrolmentFromJson(accountId, enrolmentId, text);
   }
 
   async deleteEnrolment(accountId: string, enrolmentId: string): Promise<boolean> {
-    requireId(accountId, 'accountId');
-    requireId(enrolmentId, 'enrolmentId');
     const k = this.keys;
     const deleted = await runScript(this.redis, 'deleteEnrolment', [k.enrolments(accountId), k.enrolmentExpiry(accountId)], [enrolmentId]);
     return deleted === 1;
@@ -297,16 +248,9 @@ export class RedisStore implements MfaStore {
 
   async activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult> {
     const { accountId, enrolmentId, factor } = input;
-    requireId(accountId, 'accountId');
-    requireId(enrolmentId, 'enrolmentId');
-    checkFactor(factor);
-    const now = toTime(input.now, 'now');
-    if (factor.id !== enrolmentId || factor.accountId !== accountId) {
-      throw new MfaError('INVALID_ARGUMENT', 'the factor must carry the enrolment id and account id');
-    }
-    const codePairs = input.backupCodes === undefined ? undefined : checkCodes(accountId, input.backupCodes);
+    const now = Math.floor(input.now);
+    const codePairs = input.backupCodes === undefined ? undefined : backupCodePairs(input.backupCodes);
     const replaces = input.replacesFactorId ?? null;
-    if (replaces !== null) requireId(replaces, 'replacesFactorId');
     if (!(await this.claimFactorId(accountId, enrolmentId))) return { activated: false };
     const k = this.keys;
     const [activated, stored] = (await runScript(
@@ -323,40 +267,27 @@ export class RedisStore implements MfaStore {
   // --- backup codes ---------------------------------------------------------------------------
 
   async replaceBackupCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): Promise<void> {
-    requireId(accountId, 'accountId');
-    const pairs = checkCodes(accountId, codes);
+    const pairs = backupCodePairs(codes);
     await runScript(this.redis, 'replaceBackupCodes', [this.keys.codes(accountId)], pairs);
   }
 
   async getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null> {
-    requireId(accountId, 'accountId');
-    requireId(codeId, 'codeId');
     const text = await runCommand('getBackupCode', () => this.redis.hget(this.keys.codes(accountId), codeId));
     return text === null ? null : backupCodeFromJson(accountId, codeId, text);
   }
 
   async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    requireId(accountId, 'accountId');
-    requireId(codeId, 'codeId');
     // HDEL is atomic on its own: of concurrent calls, exactly one removes the field.
     return (await runCommand('consumeBackupCode', () => this.redis.hdel(this.keys.codes(accountId), codeId))) === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
-    requireId(accountId, 'accountId');
     return runCommand('countBackupCodes', () => this.redis.hlen(this.keys.codes(accountId)));
   }
 
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    assertRecordVersion(record, 'challenge');
-    requireId(record.id, 'record.id');
-    requireId(record.purpose, 'record.purpose');
-    if (record.accountId !== null) requireId(record.accountId, 'record.accountId');
-    requireInteger(record.createdAt, 'record.createdAt');
-    requireInteger(record.expiresAt, 'record.expiresAt');
-    requireInteger(record.revision, 'record.revision');
     const writes: Promise<unknown>[] = [
       runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
         String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
@@ -368,8 +299,7 @@ export class RedisStore implements MfaStore {
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
-    requireId(challengeId, 'challengeId');
-    const at = toTime(now, 'now');
+    const at = Math.floor(now);
     const hash = await runCommand('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId)));
     if (Object.keys(hash).length === 0) return null;
     const record = challengeFromHash(hash);
@@ -380,20 +310,14 @@ export class RedisStore implements MfaStore {
     challengeId: string,
     options: { readonly purpose: string; readonly now: number },
   ): Promise<MfaChallengeRecord | null> {
-    requireId(challengeId, 'challengeId');
-    requireId(options.purpose, 'purpose');
     const fields = await runScript(this.redis, 'consumeChallenge', [this.keys.challenge(challengeId)], [
-      options.purpose, String(toTime(options.now, 'now')),
+      options.purpose, String(Math.floor(options.now)),
     ]);
     return Array.isArray(fields) ? challengeFromHash(pairsToObject(fields)) : null;
   }
 
   async compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean> {
-    assertRecordVersion(record, 'challenge');
-    requireId(record.id, 'record.id');
-    requireInteger(record.expiresAt, 'record.expiresAt');
-    requireInteger(expectedRevision, 'expectedRevision');
-    const at = toTime(now, 'now');
+    const at = Math.floor(now);
     const [replaced, previousExpiry] = (await runScript(this.redis, 'compareAndSetChallenge', [this.keys.challenge(record.id)], [
       String(expectedRevision), String(expectedRevision + 1), JSON.stringify(record.data), String(record.expiresAt), String(at),
     ])) as [number, string];
@@ -406,8 +330,6 @@ export class RedisStore implements MfaStore {
   }
 
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
-    requireId(accountId, 'accountId');
-    requireId(purpose, 'purpose');
     const index = this.keys.accountChallenges(accountId);
     const ids = await runCommand('deleteChallenges', () => this.redis.zrange(index, '0', '-1'));
     const outcomes = await Promise.all(ids.map((id) => runScript(this.redis, 'deleteChallengeOf', [this.keys.challenge(id)], [accountId, purpose])));
@@ -423,14 +345,10 @@ export class RedisStore implements MfaStore {
     charges: readonly MfaAttemptChargeInput[],
     options: { readonly now: number; readonly withFactors?: boolean },
   ): Promise<ChargeAttemptsResult> {
-    requireId(accountId, 'accountId');
-    const now = toTime(options.now, 'now');
-    if (!Array.isArray(charges)) throw new MfaError('INVALID_ARGUMENT', 'charges must be an array');
+    const now = Math.floor(options.now);
     const withFactors = options.withFactors === true;
     const args: string[] = [String(now), withFactors ? '1' : '0', String(charges.length)];
     for (const { name, rule } of charges) {
-      checkAttemptName(name);
-      checkAttemptRule(rule);
       args.push(name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(now + rule.memoryMs));
     }
     const reply = (await runScript(this.redis, 'chargeAttempts', [this.keys.attempts(accountId), this.keys.factors(accountId)], args)) as unknown[];
@@ -451,9 +369,7 @@ export class RedisStore implements MfaStore {
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
-    requireId(accountId, 'accountId');
-    checkAttemptName(name);
-    const at = toTime(now, 'now');
+    const at = Math.floor(now);
     const [count, last, expiresAt] = await runCommand('getAttempts', () => this.redis.hmget(this.keys.attempts(accountId), `c:${name}`, `l:${name}`, `e:${name}`));
     if (count === null || count === undefined || expiresAt === null || expiresAt === undefined) return null;
     const state: MfaAttemptState = {
@@ -465,18 +381,13 @@ export class RedisStore implements MfaStore {
   }
 
   async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
-    requireId(accountId, 'accountId');
-    await runScript(this.redis, 'clearAttempts', [this.keys.attempts(accountId)], names === undefined ? [] : checkNames(names));
+    await runScript(this.redis, 'clearAttempts', [this.keys.attempts(accountId)], names === undefined ? [] : [...names]);
   }
 
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
-    requireId(key, 'key');
-    const now = toTime(options.now, 'now');
-    if (!(typeof options.ttlMs === 'number' && options.ttlMs > 0 && Number.isFinite(options.ttlMs))) {
-      throw new MfaError('INVALID_ARGUMENT', 'ttlMs must be positive');
-    }
+    const now = Math.floor(options.now);
     const [count, expiresAt, previousAt] = (await runScript(this.redis, 'incrementCounter', [this.keys.counter(key)], [
       String(now), String(now + Math.ceil(options.ttlMs)),
     ])) as [unknown, unknown, unknown];
@@ -484,8 +395,7 @@ export class RedisStore implements MfaStore {
   }
 
   async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
-    requireId(key, 'key');
-    const at = toTime(now, 'now');
+    const at = Math.floor(now);
     const [count, expiresAt, last] = await runCommand('getCounter', () => this.redis.hmget(this.keys.counter(key), 'count', 'exp', 'last'));
     if (count === null || count === undefined) return null;
     const state = counterFrom(count, expiresAt, last);
@@ -507,12 +417,6 @@ export class RedisStore implements MfaStore {
   }
 }
 
-function checkNames(names: readonly string[]): string[] {
-  if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
-  for (const name of names) checkAttemptName(name);
-  return [...names];
-}
-
 /**
  * Creates the Redis {@link MfaStore} on the app's ioredis client (`Redis` or `Cluster`). Every key
  * of one account shares the hash tag `{a:<account>}`, so it works on Redis Cluster. Read the
@@ -526,5 +430,5 @@ function checkNames(names: readonly string[]): string[] {
  * ```
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
-  return new RedisStore(options);
+  return withArgumentChecks(new RedisStore(options));
 }

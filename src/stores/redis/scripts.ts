@@ -3,6 +3,12 @@
  * Redis without interleaving. Every key a script touches is passed in KEYS and shares one hash tag
  * (see `keys.ts`), so the scripts also run on Redis Cluster.
  *
+ * Expiry: a key's TTL is always relative (`PEXPIRE`), the record's expiry minus the app's `now`
+ * (for a challenge its `createdAt`), both read on the app's clock: a duration, right whatever the
+ * server's clock says. An absolute `PEXPIREAT` from the app's clock deleted live records as they
+ * were written whenever the app's clock was behind the server's. Reads still compare the stored
+ * expiry with the app's `now`, so the TTL only frees memory.
+ *
  * Numbers: ids and times arrive as decimal strings. Equality (revisions) is compared as strings;
  * ordering (steps, expiry) with `tonumber` (a double, exact for every safe integer). A stored value
  * that is not a number makes the script fail with `MFAKIT_CORRUPT`, which the store reports as
@@ -216,9 +222,9 @@ redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 return deleted`,
 
   /**
-   * KEYS: enrolments, enrolment-expiry. ARGV: id, record JSON, expiresAt, prune-before, retention.
-   * Drops enrolments expired longer than the retention, and keeps both keys alive until the last
-   * enrolment's expiry plus the retention.
+   * KEYS: enrolments, enrolment-expiry. ARGV: id, record JSON, expiresAt, prune-before, retention,
+   * now (the record's createdAt). Drops enrolments expired longer than the retention, and keeps both
+   * keys alive until the last enrolment's expiry plus the retention, counted from now.
    */
   putEnrolment: `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
@@ -229,9 +235,9 @@ for _, id in ipairs(stale) do
 end
 local top = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
 if top[2] then
-  local at = tonumber(top[2]) + tonumber(ARGV[5])
-  redis.call('PEXPIREAT', KEYS[1], at)
-  redis.call('PEXPIREAT', KEYS[2], at)
+  local ttl = tonumber(top[2]) + tonumber(ARGV[5]) - tonumber(ARGV[6])
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[2], ttl)
 end
 return 1`,
 
@@ -272,14 +278,14 @@ return 1`,
   putChallenge: `redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 'id', ARGV[2], 'purpose', ARGV[4], 'data', ARGV[5], 'created', ARGV[6], 'exp', ARGV[7], 'rev', ARGV[8])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'acct', ARGV[3]) end
-redis.call('PEXPIREAT', KEYS[1], ARGV[7])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[7]) - tonumber(ARGV[6]))
 return 1`,
 
-  /** KEYS: account challenges. ARGV: challenge id, expiresAt, prune-before. */
+  /** KEYS: account challenges. ARGV: challenge id, expiresAt, now (also the prune-before). */
   indexChallenge: `redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
 local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if top[2] then redis.call('PEXPIREAT', KEYS[1], tonumber(top[2])) end
+if top[2] then redis.call('PEXPIRE', KEYS[1], tonumber(top[2]) - tonumber(ARGV[3])) end
 return 1`,
 
   /** KEYS: challenge. ARGV: purpose, now. Returns the record's fields, or nil. Get-and-delete. */
@@ -297,7 +303,7 @@ local found = redis.call('HMGET', KEYS[1], 'rev', 'exp')
 if not found[1] or found[1] ~= ARGV[1] then return {0, '0'} end
 if not (number(found[2], 'stored challenge expiresAt') > number(ARGV[5], 'now')) then return {0, '0'} end
 redis.call('HSET', KEYS[1], 'data', ARGV[3], 'exp', ARGV[4], 'rev', ARGV[2])
-redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) - tonumber(ARGV[5]))
 return {1, found[2]}`,
 
   /**
@@ -323,7 +329,7 @@ if found[1] and number(found[2], 'stored counter expiresAt') > number(ARGV[1], '
 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'count', 1, 'exp', ARGV[2], 'last', ARGV[1])
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) - tonumber(ARGV[1]))
 return {1, ARGV[2], false}`,
 
   /** KEYS: factor-id claim. ARGV: account. Claims the id for the account; 0 when another owns it. */

@@ -3,9 +3,12 @@
  * JSON options made by `mfakit/webauthn` into the binary form the browser wants and the browser's
  * credential back into JSON (base64url) for the server. No other client library needed.
  *
- * Errors from the browser (`NotAllowedError` when the user cancels or times out,
- * `InvalidStateError` for an excluded authenticator, `SecurityError` for a wrong RP ID) are passed
- * through unchanged so the page can tell them apart by `name`.
+ * Errors from the browser are sorted into a few `MfaError` codes (see
+ * {@link WebAuthnBrowserErrorCode}: cancelled, not allowed, already registered, security error,
+ * unsupported, aborted), each with the browser's `DOMException` as `cause`.
+ * {@link createPasskeyLogin} runs passkey autofill (conditional mediation) next to a button, with
+ * one `AbortController` it owns; {@link startPasskeyUpgrade} asks for a passkey after a password
+ * login (conditional create) where the browser supports it.
  *
  * @example
  * ```ts
@@ -16,11 +19,17 @@
  * ```
  * @module mfakit/webauthn/browser
  */
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../../errors.js';
 import { MfaError } from '../../errors.js';
 import { base64ToBytes, bytesToBase64Url } from '../../internal/bytes.js';
+import { classifyWebAuthnError } from './errors.js';
 import type { WebAuthnCreationOptionsJSON, WebAuthnCredentialDescriptorJSON, WebAuthnRequestOptionsJSON } from '../options.js';
 import type { WebAuthnAuthenticationResponseJSON, WebAuthnRegistrationResponseJSON, WebAuthnTransport } from '../types.js';
 
+export { classifyWebAuthnError } from './errors.js';
+export type { WebAuthnBrowserErrorCode } from './errors.js';
+export { createPasskeyLogin, isConditionalCreateAvailable, isConditionalMediationAvailable, startPasskeyUpgrade } from './conditional.js';
+export type { PasskeyLogin, PasskeyUpgradeOptions } from './conditional.js';
 export type {
   WebAuthnAuthenticationResponseJSON,
   WebAuthnCreationOptionsJSON,
@@ -92,8 +101,12 @@ export async function isPlatformAuthenticatorAvailable(): Promise<boolean> {
  * ```
  */
 export interface WebAuthnBrowserOptions {
-  /** Aborts the browser prompt. */
+  /** Aborts the browser prompt (the promise then rejects with `WEBAUTHN_ABORTED`). */
   signal?: AbortSignal;
+}
+
+function unsupported(): MfaError {
+  return new MfaError('WEBAUTHN_UNSUPPORTED', 'WebAuthn is not available in this browser (or the page is not a secure context)');
 }
 
 /**
@@ -154,12 +167,18 @@ export function webAuthnRequestOptionsFromJSON(options: WebAuthnRequestOptionsJS
  */
 export async function startWebAuthnRegistration(
   options: WebAuthnCreationOptionsJSON,
-  browserOptions: WebAuthnBrowserOptions = {},
+  browserOptions: WebAuthnBrowserOptions & { mediation?: 'conditional' | 'optional' | 'required' } = {},
 ): Promise<WebAuthnRegistrationResponseJSON> {
-  if (!isWebAuthnAvailable()) throw new MfaError('UNSUPPORTED_ALGORITHM', 'WebAuthn is not available in this browser');
+  if (!isWebAuthnAvailable()) throw unsupported();
   const request: CredentialCreationOptions = { publicKey: webAuthnCreationOptionsFromJSON(options) };
   if (browserOptions.signal !== undefined) request.signal = browserOptions.signal;
-  const credential = (await navigator.credentials.create(request)) as PublicKeyCredential | null;
+  if (browserOptions.mediation !== undefined) (request as { mediation?: string }).mediation = browserOptions.mediation;
+  let credential: PublicKeyCredential | null;
+  try {
+    credential = (await navigator.credentials.create(request)) as PublicKeyCredential | null;
+  } catch (error) {
+    throw classifyWebAuthnError(error, { ceremony: 'create', ...(browserOptions.signal === undefined ? {} : { signal: browserOptions.signal }) });
+  }
   if (credential === null) throw new MfaError('INVALID_CREDENTIAL', 'the browser returned no credential');
   const response = credential.response as AuthenticatorAttestationResponse;
   const out: WebAuthnRegistrationResponseJSON = {
@@ -197,11 +216,16 @@ export async function startWebAuthnAuthentication(
   options: WebAuthnRequestOptionsJSON,
   browserOptions: WebAuthnBrowserOptions & { mediation?: 'conditional' | 'optional' | 'required' | 'silent' } = {},
 ): Promise<WebAuthnAuthenticationResponseJSON> {
-  if (!isWebAuthnAvailable()) throw new MfaError('UNSUPPORTED_ALGORITHM', 'WebAuthn is not available in this browser');
+  if (!isWebAuthnAvailable()) throw unsupported();
   const request: CredentialRequestOptions = { publicKey: webAuthnRequestOptionsFromJSON(options) };
   if (browserOptions.signal !== undefined) request.signal = browserOptions.signal;
   if (browserOptions.mediation !== undefined) request.mediation = browserOptions.mediation as CredentialMediationRequirement;
-  const credential = (await navigator.credentials.get(request)) as PublicKeyCredential | null;
+  let credential: PublicKeyCredential | null;
+  try {
+    credential = (await navigator.credentials.get(request)) as PublicKeyCredential | null;
+  } catch (error) {
+    throw classifyWebAuthnError(error, { ceremony: 'get', ...(browserOptions.signal === undefined ? {} : { signal: browserOptions.signal }) });
+  }
   if (credential === null) throw new MfaError('INVALID_CREDENTIAL', 'the browser returned no credential');
   const response = credential.response as AuthenticatorAssertionResponse;
   return {

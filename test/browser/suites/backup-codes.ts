@@ -1,13 +1,15 @@
 /**
  * Backup codes in a real browser, from the built `mfakit/backup-codes` bundle: a set hashed with a
- * cheap KDF (PBKDF2 at its minimum cost; the scrypt default is needlessly slow for a test), each
- * code verifying once, the typing mistakes normalisation forgives, wrong codes, and stored records
- * that were tampered with refused by `MfaError` before any KDF runs. All three KDFs run here in
- * their pure-JS `@noble/hashes` form, so nothing depends on Node's crypto.
+ * cheap KDF (PBKDF2 at its minimum cost), each code verifying once, the typing mistakes
+ * normalisation forgives, wrong codes, and stored records that were tampered with refused by
+ * `MfaError` before any KDF runs. The default KDF runs through the page's WebCrypto; scrypt and
+ * Argon2id in their pure-JS `@noble/hashes` form; a set stored by mfakit 0.1 (scrypt N=2^14)
+ * verifies here too, so nothing depends on Node's crypto.
  */
 import { MfaError } from 'mfakit';
 import {
   BACKUP_CODE_KDF_LIMITS,
+  DEFAULT_BACKUP_CODE_KDF,
   backupCodeId,
   backupCodeNeedsRehash,
   countRemainingBackupCodes,
@@ -20,6 +22,7 @@ import {
   type StoredBackupCode,
 } from 'mfakit/backup-codes';
 import { assert, assertEqual, assertRejects, assertThrows } from '../assert.js';
+import { LEGACY_SCRYPT_SET } from '../../backup-codes/legacy-fixture.js';
 
 const kdf: BackupCodeKdf = { algorithm: 'pbkdf2-sha256', iterations: BACKUP_CODE_KDF_LIMITS['pbkdf2-sha256'].minIterations };
 const options = { kdf };
@@ -110,6 +113,31 @@ export const checks: { name: string; run: () => void | Promise<void> }[] = [
       assert(result.ok && result.needsRehash, `cheaper record: ${JSON.stringify(result)}`);
       assert(backupCodeNeedsRehash(set.records[1]!, { kdf: current }), 'backupCodeNeedsRehash agrees');
       assert(!backupCodeNeedsRehash(set.records[1]!, options), 'not below its own KDF');
+    },
+  },
+  {
+    name: 'the default KDF runs through the page\'s WebCrypto (one deriveBits per check), and a set stored by mfakit 0.1 verifies',
+    async run() {
+      const subtle = crypto.subtle;
+      const deriveBits = subtle.deriveBits;
+      let runs = 0;
+      subtle.deriveBits = function (...args: Parameters<SubtleCrypto['deriveBits']>) {
+        runs++;
+        return deriveBits.apply(subtle, args);
+      };
+      try {
+        const fresh = await createBackupCodes({ count: 2 });
+        assertEqual(runs, 2, 'one WebCrypto run per code');
+        assert(fresh.records.every((r) => r.hash.startsWith(`$pbkdf2-sha256$i=${(DEFAULT_BACKUP_CODE_KDF as { iterations: number }).iterations}$`)), 'default format');
+        const ok = await verifyBackupCode(fresh.codes[1]!, fresh.records[1]);
+        assert(ok.ok && !ok.needsRehash && runs === 3, `default verifies: ${JSON.stringify(ok)}, runs ${runs}`);
+      } finally {
+        subtle.deriveBits = deriveBits;
+      }
+      const legacy = await verifyBackupCode(LEGACY_SCRYPT_SET.codes[0]!, LEGACY_SCRYPT_SET.records[0]);
+      assert(legacy.ok && legacy.needsRehash, `0.1 set verifies and asks for a new set: ${JSON.stringify(legacy)}`);
+      const wrong = await verifyBackupCode(LEGACY_SCRYPT_SET.codes[1]!, LEGACY_SCRYPT_SET.records[0]);
+      assert(!wrong.ok && wrong.reason === 'mismatch', `another code against it: ${JSON.stringify(wrong)}`);
     },
   },
   {

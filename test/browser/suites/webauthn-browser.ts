@@ -53,14 +53,17 @@ export const checks: { name: string; run: () => void | Promise<void> }[] = [
       assertEqual(b64u(bytes(options.challenge)), json.challenge, 'challenge bytes');
       assertBytesEqual(bytes(options.allowCredentials![0]!.id), credentialId, 'allowed credential id');
       const controller = new AbortController();
-      controller.abort(new Error('user closed the dialog'));
-      let reason = '';
+      const closed = new Error('user closed the dialog');
+      controller.abort(closed);
+      let caught: unknown;
       try {
         await startWebAuthnAuthentication({ ...json, rpId: location.hostname }, { signal: controller.signal });
       } catch (error) {
-        reason = (error as Error).message;
+        caught = error;
       }
-      assertEqual(reason, 'user closed the dialog', 'the aborted signal reached navigator.credentials.get');
+      assert(caught instanceof MfaError, 'an MfaError');
+      assertEqual((caught as MfaError).code, 'WEBAUTHN_ABORTED', 'classified as aborted');
+      assert((caught as MfaError).cause === closed, 'the aborted signal reached navigator.credentials.get: its reason is the cause');
     },
   },
 ];
