@@ -1,8 +1,8 @@
 // Backup codes: what one verification and one set of ten cost with the default KDF, with mfakit
 // 0.1's default (scrypt N=2^14) and with the other candidates, beside better-auth's two-factor
 // plugin on the same machine; a backup-code login through the service (memory store) beside
-// better-auth's check; and the flat cost (1, 10 or 100 stored codes: one KDF run). Run
-// `npm run build` first.
+// better-auth's check, and beside better-auth's whole verify-backup-code endpoint (memory
+// adapter); and the flat cost (1, 10 or 100 stored codes: one KDF run). Run `npm run build` first.
 //
 // The machine is shared, so every comparison is timed one operation at a time, round-robin in a
 // shuffled order for many rounds, and the median of each case is kept: load from other processes
@@ -75,15 +75,15 @@ function report(title, cases, unit = 'verifications/s') {
 
 // --- better-auth's two-factor plugin, its own backup-code functions --------------------------------
 const betterAuthModule = new URL('../plugins/two-factor/backup-codes/index.mjs', import.meta.resolve('better-auth/crypto'));
-const betterAuth = await import(betterAuthModule.href);
+const betterAuthCodes = await import(betterAuthModule.href);
 const BA_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const BA_OPTIONS = { storeBackupCodes: 'encrypted' }; // the plugin's default
-const baSet = await betterAuth.generateBackupCodes(BA_SECRET, BA_OPTIONS);
+const baSet = await betterAuthCodes.generateBackupCodes(BA_SECRET, BA_OPTIONS);
 /** What better-auth's verify-backup-code endpoint computes for one right code (store I/O aside). */
 async function betterAuthCheck(code) {
-  const result = await betterAuth.verifyBackupCode({ backupCodes: baSet.encryptedBackupCodes, code }, BA_SECRET, BA_OPTIONS);
+  const result = await betterAuthCodes.verifyBackupCode({ backupCodes: baSet.encryptedBackupCodes, code }, BA_SECRET, BA_OPTIONS);
   if (!result.status || !result.updated) return false;
-  await betterAuth.encodeBackupCodes(result.updated, BA_SECRET, BA_OPTIONS);
+  await betterAuthCodes.encodeBackupCodes(result.updated, BA_SECRET, BA_OPTIONS);
   return true;
 }
 const baCode = baSet.backupCodes.at(-1);
@@ -125,7 +125,7 @@ if (!smoke) {
   });
 }
 verifyCases.push({ name: "better-auth's check (decrypt list, includes, re-encrypt)", expect: true, run: () => betterAuthCheck(baCode) });
-createCases.push({ name: "better-auth's set of 10 (generate, encrypt)", expect: true, run: async () => (await betterAuth.generateBackupCodes(BA_SECRET, BA_OPTIONS)).backupCodes.length === 10 });
+createCases.push({ name: "better-auth's set of 10 (generate, encrypt)", expect: true, run: async () => (await betterAuthCodes.generateBackupCodes(BA_SECRET, BA_OPTIONS)).backupCodes.length === 10 });
 
 const rounds = smoke ? 2 : 40;
 console.log(`load average at start: ${loadAverage()} (${availableParallelism()} cores), Node ${process.versions.node}`);
@@ -197,6 +197,57 @@ console.log(
     `(service speed / better-auth speed: ${loginCpuRatio.toFixed(2)}x median cpu, ` +
     `${(median(loginCases[1].wall) / median(loginCases[0].wall)).toFixed(2)}x median wall, ` +
     `${(Math.min(...loginCases[1].cpu) / Math.min(...loginCases[0].cpu)).toFixed(2)}x fastest cpu; load average ${loadAverage()})`,
+);
+
+// --- 2b. the whole login step: better-auth's verify-backup-code endpoint vs service.verify -----------
+// better-auth's endpoint as an app calls it (`auth.api.verifyBackupCode` with the two-factor cookie
+// its password sign-in set), on its memory adapter: cookie and session checks, attempt counting,
+// the check above, the update, a new session. Sign-ins happen before the timing (their password
+// hash is made trivial here: it is the first factor, not what is measured); each timed call uses
+// a fresh sign-in and a fresh code. mfakit's side is `service.verify` on the memory store, as in 2.
+const { betterAuth } = await import('better-auth');
+const { memoryAdapter } = await import('better-auth/adapters/memory');
+const { twoFactor } = await import('better-auth/plugins/two-factor');
+async function betterAuthEndpoint(logins) {
+  const auth = betterAuth({
+    secret: BA_SECRET,
+    baseURL: 'http://localhost:3000',
+    database: memoryAdapter({ user: [], session: [], account: [], verification: [], twoFactor: [] }),
+    emailAndPassword: { enabled: true, password: { hash: async (p) => p, verify: async ({ hash, password }) => hash === password } },
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    logger: { disabled: true },
+    plugins: [twoFactor({ issuer: 'Bench', skipVerificationOnEnable: true, backupCodeOptions: { amount: logins } })],
+  });
+  const cookiesOf = (res) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const email = 'bench@example.com';
+  const password = 'correct horse battery staple';
+  const signedUp = await auth.api.signUpEmail({ body: { email, password, name: 'Bench' }, asResponse: true });
+  const enabled = await auth.api.enableTwoFactor({ body: { password }, headers: new Headers({ cookie: cookiesOf(signedUp) }) });
+  const pending = [];
+  for (const code of enabled.backupCodes) {
+    const signedIn = await auth.api.signInEmail({ body: { email, password }, asResponse: true });
+    if (!(await signedIn.clone().json()).twoFactorRedirect) throw new Error('better-auth did not ask for a second factor');
+    pending.push({ code, headers: new Headers({ cookie: cookiesOf(signedIn) }) });
+  }
+  return async () => {
+    const next = pending.pop();
+    if (next === undefined) throw new Error('out of better-auth sign-ins');
+    const res = await auth.api.verifyBackupCode({ body: { code: next.code }, headers: next.headers, asResponse: true });
+    return res.status === 200;
+  };
+}
+const endpointRounds = smoke ? 2 : 40;
+const endpointCases = [
+  { name: 'service.verify, backup code, default KDF (memory store)', expect: true, run: await serviceWithCodes({ count: endpointRounds + 1 }, 1) },
+  { name: "better-auth's verify-backup-code endpoint (memory adapter)", expect: true, run: await betterAuthEndpoint(endpointRounds + 1) },
+];
+report('backup codes: the second-factor step of a login, whole (service vs better-auth endpoint)', await interleave(endpointCases, endpointRounds), 'logins/s');
+const endpointCpuRatio = median(endpointCases[1].cpu) / median(endpointCases[0].cpu);
+console.log(
+  `service login speed / better-auth endpoint speed: ${endpointCpuRatio.toFixed(2)}x median cpu, ` +
+    `${(median(endpointCases[1].wall) / median(endpointCases[0].wall)).toFixed(2)}x median wall, ` +
+    `${(Math.min(...endpointCases[1].cpu) / Math.min(...endpointCases[0].cpu)).toFixed(2)}x fastest cpu (load average ${loadAverage()})`,
 );
 
 // --- 3. flat cost: 1, 10 or 100 stored codes, one KDF run ------------------------------------------

@@ -11,8 +11,10 @@ import type { AddStoreCase } from './store/case-context.js';
 import { challengesCases } from './store/challenges.js';
 import { clockSkewCases } from './store/clock-skew.js';
 import { countersCases } from './store/counters.js';
+import { credentialIdCases } from './store/credential-ids.js';
 import { enrolmentsCases } from './store/enrolments.js';
 import { factorsCases } from './store/factors.js';
+import { loginFactorRemovalCases } from './store/login-factor-removal.js';
 import { schemaCases } from './store/schema.js';
 import type { ConformanceCase, StoreFactory } from './types.js';
 
@@ -28,6 +30,6 @@ export function storeLevelCases(makeStore: StoreFactory, now: Clock): Conformanc
       },
     });
   };
-  for (const area of [accountsCases, schemaCases, factorsCases, enrolmentsCases, backupCodesCases, challengesCases, countersCases, clockSkewCases]) area(add);
+  for (const area of [accountsCases, schemaCases, factorsCases, enrolmentsCases, backupCodesCases, challengesCases, countersCases, clockSkewCases, loginFactorRemovalCases, credentialIdCases]) area(add);
   return cases;
 }

@@ -74,6 +74,11 @@ export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord,
     replacesFactorId: pending.replacesFactorId,
     now: ctx.now(),
   });
+  if (!result.activated && result.conflict === 'credential-id') {
+    throw new MfaError('DUPLICATE', "this authenticator's credential is already registered (credential ids are unique across accounts)", {
+      details: { enrolmentId: pending.id, conflict: 'credential-id' },
+    });
+  }
   if (!result.activated) {
     throw new MfaError('ENROLMENT_NOT_FOUND', 'this enrolment was already confirmed, or has expired', { details: { enrolmentId: pending.id } });
   }

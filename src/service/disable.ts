@@ -1,13 +1,15 @@
 /**
  * Disabling MFA: the typed confirmation the consoles use ("disable", any case, trimmed), a recent
  * step-up, and the policy hook, which can refuse and name what blocks it (organisations enforcing
- * MFA). Then every login factor, backup code and pending enrolment goes in one atomic store step;
- * recovery methods stay; every step-up grant is revoked.
+ * MFA). Then every login factor, backup code and pending enrolment goes, and every step-up grant
+ * and used-code tombstone is revoked, in one atomic store step (`removeLoginFactors`): a failure
+ * leaves MFA on, never off with old grants still valid. Recovery methods stay. The event follows
+ * the step, so it is emitted exactly when MFA went off.
  * @module
  */
 import { MfaError } from '../errors.js';
 import { loadFactors, loginFactorSummaries, requireAccount } from './accounts.js';
-import { forgetUsedBackupCodes } from './backup-code-flows.js';
+import { USED_BACKUP_CODE_PURPOSE } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import { requirePolicy } from './policy-check.js';
 import { STEP_UP_PURPOSE, requireStepUp } from './step-up.js';
@@ -58,10 +60,10 @@ export async function disableMfa(ctx: ServiceContext, accountId: string, options
   await requireStepUp(ctx, accountId, options.stepUpToken, 'disable');
   const factors = await loadFactors(ctx, accountId);
   await requirePolicy(ctx, accountId, { type: 'disable' }, await loginFactorSummaries(ctx, accountId, factors));
-  await forgetUsedBackupCodes(ctx, accountId);
-  const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
+  const outcome = await ctx.store.removeLoginFactors({ accountId, revokeChallengePurposes: [STEP_UP_PURPOSE, USED_BACKUP_CODE_PURPOSE] });
+  if (!outcome.removed) throw new MfaError('STORE_ERROR', 'the store did not disable MFA; try again');
+  const factorsRemoved = outcome.factorIds.length;
   for (const f of factors) ctx.verifiers.forget(f.id);
-  await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);
   await ctx.emit({ type: 'mfa-disabled', accountId, details: { factorsRemoved } });
   return { factorsRemoved };
 }

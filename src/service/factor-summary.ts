@@ -26,6 +26,11 @@ export interface FactorSummary {
   readonly remaining?: number;
   /** Email/SMS only: the masked destination. */
   readonly destinationHint?: string;
+  /**
+   * WebAuthn only: the authenticator model (e.g. "YubiKey 5 NFC") from the FIDO metadata the
+   * service had when the factor was registered (`webauthn.metadata`).
+   */
+  readonly authenticatorName?: string;
 }
 
 /**
@@ -61,6 +66,8 @@ function summaryOf(record: MfaFactorRecord, lastUsedAt: number | null): FactorSu
   if (lastUsedAt !== null) summary.lastUsedAt = lastUsedAt;
   const hint = record.data['destinationHint'];
   if (typeof hint === 'string') summary.destinationHint = hint;
+  const model = record.data['authenticatorName'];
+  if (typeof model === 'string') summary.authenticatorName = model;
   return summary;
 }
 

@@ -1,16 +1,17 @@
 /**
  * Account recovery, the part shared by its two methods (a registered SSH key, the phone on file):
  * the service option, the result, and what a successful recovery does. By default it removes the
- * lost login factors, backup codes and pending enrolments in one atomic store step (recovery
- * methods stay), revokes every step-up grant, and marks the account so `loginRequirement` reports
- * that a new login factor must be enrolled before the user goes on. The app can replace that with
- * its own action (open a support case, let the user replace one device).
+ * lost login factors, backup codes and pending enrolments, revokes every step-up grant and every
+ * other outstanding recovery challenge, and marks the account so `loginRequirement` reports that a
+ * new login factor must be enrolled before the user goes on, all in one atomic store step
+ * (recovery methods stay). The app can replace that with its own action (open a support case, let
+ * the user replace one device).
  * @module
  */
 import { MfaError } from '../errors.js';
 import { assertSshNamespace, SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
 import type { SshVerificationFailureReason } from '../ssh/index.js';
-import { forgetUsedBackupCodes } from './backup-code-flows.js';
+import { USED_BACKUP_CODE_PURPOSE } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { STEP_UP_PURPOSE } from './step-up.js';
@@ -248,17 +249,24 @@ export async function performRecovery(
     await ctx.emit({ type: 'recovery-completed', accountId, factorId: proof.id, kind: proof.kind, name: proof.name, details: { ...details, method, action: 'custom' } });
     return { ok: true, method, recoveredWith, action: 'custom', factorsRemoved: 0, reenrolmentRequired: false };
   }
-  // The mark first: should the next step fail, the account still asks for a new enrolment.
-  const marked = await updateAccountData(ctx, accountId, (data) => ({ ...data, [REENROLMENT_KEY]: { since: at, method } }));
-  if (!marked) throw new MfaError('STORE_ERROR', 'the account kept changing during the recovery; try again');
-  const before = await ctx.store.listFactors(accountId);
-  await forgetUsedBackupCodes(ctx, accountId);
-  const factorsRemoved = await ctx.store.deleteLoginFactors(accountId);
-  for (const f of before) if (f.role === 'login') ctx.verifiers.forget(f.id);
-  await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);
-  // Other outstanding recovery challenges and codes die with this recovery: none can undo the new enrolment.
-  await ctx.store.deleteChallenges(accountId, SSH_RECOVERY_PURPOSE);
-  await ctx.store.deleteChallenges(accountId, PHONE_RECOVERY_PURPOSE);
+  // One atomic store step: the "enrol again" mark, the login factors, backup codes and pending
+  // enrolments gone, and what depended on them revoked (step-up grants, used-code tombstones, and
+  // every other outstanding recovery challenge or code: none can undo the new enrolment). A
+  // failure changes nothing of it; the event follows the step.
+  let factorIds: readonly string[] | undefined;
+  for (let attempt = 0; attempt < 5 && factorIds === undefined; attempt++) {
+    const account = await ctx.store.getAccount(accountId);
+    if (account === null) throw new MfaError('ACCOUNT_NOT_FOUND', 'no MFA data for this account', { details: { accountId } });
+    const outcome = await ctx.store.removeLoginFactors({
+      accountId,
+      revokeChallengePurposes: [STEP_UP_PURPOSE, USED_BACKUP_CODE_PURPOSE, SSH_RECOVERY_PURPOSE, PHONE_RECOVERY_PURPOSE],
+      account: { data: { ...account.data, [REENROLMENT_KEY]: { since: at, method } }, updatedAt: at, expectedRevision: account.revision },
+    });
+    if (outcome.removed) factorIds = outcome.factorIds;
+  }
+  if (factorIds === undefined) throw new MfaError('STORE_ERROR', 'the account kept changing during the recovery; try again');
+  for (const id of factorIds) ctx.verifiers.forget(id);
+  const factorsRemoved = factorIds.length;
   await ctx.emit({
     type: 'recovery-completed',
     accountId,

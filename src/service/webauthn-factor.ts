@@ -5,7 +5,7 @@
  */
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import type { WebAuthnAttestationFormat } from '../webauthn/index.js';
+import type { FidoMetadata, WebAuthnAttestationFormat } from '../webauthn/index.js';
 import type { MfaFactorRecord } from '../store/records.js';
 
 /**
@@ -38,6 +38,17 @@ export interface WebAuthnServiceSettings {
   /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
   readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
   readonly requireTrustedAttestation?: boolean;
+  /**
+   * A verified FIDO metadata blob (`verifyFidoMetadataBlob` of `mfakit/webauthn`): factors
+   * registered while it is set carry the authenticator's name (`authenticatorName` in summaries),
+   * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted.
+   */
+  readonly metadata?: FidoMetadata;
+  /**
+   * Register only authenticators the metadata lists, with no revoked or compromise status, whose
+   * attestation chains to the listed roots (a policy for organisations that allow certain keys only).
+   */
+  readonly requireListedAuthenticator?: boolean;
   /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
   readonly onCounterRegression?: 'reject' | 'accept';
 }
@@ -92,12 +103,33 @@ interface WebAuthnFactorData {
   backedUp: boolean;
   aaguid: string;
   attestationFormat: string;
+  /** The model's name from the FIDO metadata at registration, when one was configured and listed it. */
+  authenticatorName?: string;
   /**
    * The authenticator signs with a counter of 0 (passkeys usually do): it reported 0 at
-   * registration and again at a login. From then on `lastStep` counts logins instead (so
-   * `lastUsedAt` moves on every login) and the counter is checked as 0.
+   * registration and again at a login. While it does, `lastStep` counts logins instead (so
+   * `lastUsedAt` moves on every login) and the counter is checked as 0. Once it reports a positive
+   * counter it counts again (`counterless: false`, `counterOffset` set) and regressions are flagged
+   * again (WebAuthn L3 §6.1.1).
    */
   counterless?: boolean;
+  /**
+   * The login count `lastStep` had when a counterless authenticator started counting: from then on
+   * `lastStep = counterOffset + signCount`, so the store's atomic `advanceFactorStep` still guards
+   * the counter. Absent (0) for authenticators that counted from the start.
+   */
+  counterOffset?: number;
+}
+
+/** The credential's last sign counter as `lastStep` holds it (see `counterOffset`). @internal */
+export function storedSignCount(record: MfaFactorRecord, data: WebAuthnFactorData): number {
+  return data.counterless === true ? 0 : Math.max(0, record.lastStep - counterOffsetOf(data));
+}
+
+/** The factor's `counterOffset` (0 when absent). @internal */
+export function counterOffsetOf(data: WebAuthnFactorData): number {
+  const offset = data.counterOffset;
+  return typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 ? offset : 0;
 }
 
 export function webauthnData(record: MfaFactorRecord): WebAuthnFactorData {

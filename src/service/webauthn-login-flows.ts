@@ -26,7 +26,7 @@ import { summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 import { charge, codeRecords, requesterKey } from './throttle.js';
-import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, counterOffsetOf, requireSettings, storedSignCount, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /** Challenge purpose of WebAuthn login challenges. */
 const LOGIN_PURPOSE = 'webauthn-login';
@@ -185,7 +185,7 @@ export async function finishWebAuthnLoginFlow(
   let challengeUserVerification: unknown;
   const result = await verifyWebAuthnAuthentication(
     response,
-    { id: data.credentialId, publicKey: data.publicKey, counter: data.counterless === true ? 0 : Math.max(0, factor.lastStep), userHandle: webAuthnUserHandle(accountId), backupEligible: data.backupEligible },
+    { id: data.credentialId, publicKey: data.publicKey, counter: storedSignCount(factor, data), userHandle: webAuthnUserHandle(accountId), backupEligible: data.backupEligible },
     {
       // Spends the challenge: a second response to it finds nothing.
       expectedChallenge: async (challenge) => {
@@ -209,20 +209,32 @@ export async function finishWebAuthnLoginFlow(
   if (!result.ok) return fail(ctx, accountId, factor, result.reason);
 
   const now = ctx.now();
-  const becomesCounterless = data.counterless !== true && result.newCounter === 0 && factor.lastStep <= 0;
-  if (data.counterless !== true && !becomesCounterless && result.newCounter > factor.lastStep) {
-    // Two concurrent logins by one authenticator: the one with the lower counter loses here.
-    if (!(await ctx.store.advanceFactorStep(accountId, factor.id, result.newCounter, now))) {
-      return fail(ctx, accountId, factor, 'counter-regression');
-    }
-  }
+  const offset = counterOffsetOf(data);
+  const stored = storedSignCount(factor, data);
+  // Counterless: 0 at registration and at a login, and never counted since (offset 0).
+  const becomesCounterless = data.counterless !== true && result.newCounter === 0 && factor.lastStep <= 0 && offset === 0;
+  // A counterless authenticator that reports a positive counter counts from now on: lastStep (its
+  // login count) becomes the offset, and its counter is guarded again (L3 §6.1.1).
+  const startsCounting = data.counterless === true && result.newCounter > 0;
   const update: MfaJsonObject = {
     ...(result.backedUp === data.backedUp ? {} : { backedUp: result.backedUp }),
     ...(becomesCounterless ? { counterless: true } : {}),
+    ...(startsCounting ? { counterless: false, counterOffset: factor.lastStep } : {}),
   };
-  // Best effort: the backup state may change between logins; a lost race only delays the update.
+  // Leaving counterless mode must be stored before the counter is (a lost race, another login of
+  // the same credential at once, is refused as a possible clone). Otherwise best effort: the backup
+  // state may change between logins; a lost race only delays the update.
   const saved = Object.keys(update).length > 0 && (await ctx.store.compareAndSetFactor({ ...factor, data: { ...factor.data, ...update } }, factor.revision));
-  if (data.counterless === true || (becomesCounterless && saved)) {
+  if (startsCounting && !saved) return fail(ctx, accountId, factor, 'counter-regression');
+  const counting = startsCounting || (data.counterless !== true && !becomesCounterless);
+  if (counting && result.newCounter > (startsCounting ? 0 : stored)) {
+    // Two concurrent logins by one authenticator: the one with the lower counter loses here.
+    const base = startsCounting ? factor.lastStep : offset;
+    if (!(await ctx.store.advanceFactorStep(accountId, factor.id, base + result.newCounter, now))) {
+      return fail(ctx, accountId, factor, 'counter-regression');
+    }
+  }
+  if ((data.counterless === true && !startsCounting) || (becomesCounterless && saved)) {
     // No counter to compare: lastStep counts logins so lastUsedAt moves (the challenge, consumed
     // once, is what stops a replay). Losing this race means another login of the same key: fine.
     await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.newCounter), now);

@@ -4,7 +4,7 @@
  * challenge and is activated at most once, atomically, and expires (default 300 s).
  * @module
  */
-import { MfaError } from '../errors.js';
+import { isMfaError, MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
 import {
   createWebAuthnRegistrationOptions,
@@ -163,6 +163,8 @@ export async function finishWebAuthnRegistrationFlow(
     ...(settings.algorithms === undefined ? {} : { algorithms: settings.algorithms }),
     ...(settings.attestationRoots === undefined ? {} : { attestationRoots: settings.attestationRoots }),
     ...(settings.requireTrustedAttestation === undefined ? {} : { requireTrustedAttestation: settings.requireTrustedAttestation }),
+    ...(settings.metadata === undefined ? {} : { metadata: settings.metadata }),
+    ...(settings.requireListedAuthenticator === undefined ? {} : { requireListedAuthenticator: settings.requireListedAuthenticator }),
   });
   if (!result.ok) {
     await ctx.emit({ type: 'enrolment-failed', accountId, factorId: pending.id, kind: 'webauthn', reason: result.reason });
@@ -191,9 +193,18 @@ export async function finishWebAuthnRegistrationFlow(
       aaguid: c.aaguid,
       attestationFormat: c.attestationFormat,
       ...(c.authenticatorAttachment === undefined ? {} : { authenticatorAttachment: c.authenticatorAttachment }),
+      ...(c.authenticatorName === undefined ? {} : { authenticatorName: c.authenticatorName }),
     },
   };
-  const activated = await activate(ctx, pending, factor);
+  let activated: ConfirmEnrolmentResult;
+  try {
+    activated = await activate(ctx, pending, factor);
+  } catch (error) {
+    // The store holds this credential id for a factor already (any account): L3 §7.1 step 26.
+    if (!isMfaError(error, 'DUPLICATE')) throw error;
+    await ctx.emit({ type: 'enrolment-failed', accountId, factorId: pending.id, kind: 'webauthn', reason: 'credential-already-registered' });
+    return { ok: false, reason: 'credential-already-registered' };
+  }
   if (!activated.ok) return { ok: false, reason: 'expired' };
   return activated;
 }

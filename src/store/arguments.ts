@@ -121,6 +121,19 @@ const CHECKS: ArgumentChecks = {
     if (minimum !== undefined) assertSafeInteger(minimum, 'minRemainingLoginFactors');
   },
   deleteLoginFactors: (accountId) => assertId(accountId, 'accountId'),
+  removeLoginFactors: (input) => {
+    if (input === null || typeof input !== 'object') throw new MfaError('INVALID_ARGUMENT', 'input must be an object');
+    assertId(input.accountId, 'accountId');
+    if (!Array.isArray(input.revokeChallengePurposes)) throw new MfaError('INVALID_ARGUMENT', 'revokeChallengePurposes must be an array');
+    for (const purpose of input.revokeChallengePurposes) assertId(purpose, 'revokeChallengePurposes[]');
+    if (input.account !== undefined) {
+      if (input.account === null || typeof input.account !== 'object' || typeof input.account.data !== 'object' || input.account.data === null) {
+        throw new MfaError('INVALID_ARGUMENT', 'account must be { data, updatedAt, expectedRevision }');
+      }
+      assertSafeInteger(input.account.updatedAt, 'account.updatedAt');
+      assertSafeInteger(input.account.expectedRevision, 'account.expectedRevision');
+    }
+  },
 
   putEnrolment: (record) => checkEnrolment(record),
   getEnrolment: (accountId, enrolmentId) => {

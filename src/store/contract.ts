@@ -21,7 +21,9 @@
  *   "not found".
  * @module
  */
+import type { factorCredentialId } from './records.js';
 import type {
+  MfaJsonObject,
   MfaAccountRecord,
   MfaBackupCodeRecord,
   MfaChallengeRecord,
@@ -65,7 +67,51 @@ export interface ActivateEnrolmentInput {
  */
 export type ActivateEnrolmentResult =
   | { readonly activated: true; readonly backupCodesStored: boolean }
-  | { readonly activated: false };
+  | {
+      readonly activated: false;
+      /**
+       * Set when the enrolment was live but its factor's WebAuthn credential id is registered to
+       * a factor already (of any account, see {@link factorCredentialId}); the enrolment stays pending.
+       */
+      readonly conflict?: 'credential-id';
+    };
+
+/**
+ * Input of {@link MfaStore.removeLoginFactors}: what disabling MFA or an account recovery removes,
+ * revokes and marks, in one atomic step.
+ *
+ * @example
+ * ```ts
+ * const input: RemoveLoginFactorsInput = { accountId, revokeChallengePurposes: ['step-up', 'backup-code-used'] };
+ * ```
+ */
+export interface RemoveLoginFactorsInput {
+  readonly accountId: string;
+  /**
+   * Purposes of the account's challenges deleted in the same step: what depended on the removed
+   * factors (step-up grants, used-backup-code tombstones, other outstanding recovery challenges).
+   */
+  readonly revokeChallengePurposes: readonly string[];
+  /**
+   * The account's new data (a recovery's "enrol again" mark), written in the same step by
+   * compare-and-set: only if the stored revision still equals `expectedRevision` (the stored
+   * revision becomes `expectedRevision + 1`). When it does not, or the account is gone, nothing
+   * at all changes and the result is `removed: false`.
+   */
+  readonly account?: { readonly data: MfaJsonObject; readonly updatedAt: number; readonly expectedRevision: number };
+}
+
+/**
+ * Result of {@link MfaStore.removeLoginFactors}: the ids of the login factors removed, or
+ * `removed: false` when the account's compare-and-set failed (nothing changed).
+ *
+ * @example
+ * ```ts
+ * const result: RemoveLoginFactorsResult = await store.removeLoginFactors(input);
+ * if (result.removed) console.log(result.factorIds.length);
+ * ```
+ */
+export type RemoveLoginFactorsResult = { readonly removed: true; readonly factorIds: readonly string[] } | { readonly removed: false };
 
 /**
  * Result of {@link MfaStore.deleteFactor}.
@@ -129,12 +175,17 @@ export interface MfaStore {
   listFactors(accountId: string): Promise<MfaFactorRecord[]>;
   /** One factor of the account, or `null` (also when it belongs to another account). */
   getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null>;
-  /** Inserts a factor unless one with its id exists. Returns whether it inserted. Atomic. */
+  /**
+   * Inserts a factor unless one with its id exists, or its WebAuthn credential id
+   * ({@link factorCredentialId}) is held by any factor of any account (WebAuthn L3 §7.1 step 26:
+   * a credential id is registered to at most one user). Returns whether it inserted. Atomic: of
+   * concurrent inserts of one credential id exactly one succeeds.
+   */
   insertFactor(record: MfaFactorRecord): Promise<boolean>;
   /**
    * Replaces the factor's name, role and data only if its stored `revision` equals
    * `expectedRevision`; the stored revision becomes `expectedRevision + 1`. Never changes `id`,
-   * `accountId`, `kind`, `lastStep` or `lastUsedAt`. Returns whether it replaced. Atomic.
+   * `accountId`, `kind`, `lastStep` or `lastUsedAt`; callers never change a WebAuthn credential id. Returns whether it replaced. Atomic.
    */
   compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean>;
   /**
@@ -169,6 +220,16 @@ export interface MfaStore {
    * it deleted.
    */
   deleteLoginFactors(accountId: string): Promise<number>;
+  /**
+   * Disabling MFA and account recovery, in one atomic step: deletes every factor of role `login`,
+   * every backup code and pending enrolment of the account, and its challenges of the
+   * `revokeChallengePurposes`; with `account`, also writes the account's data by compare-and-set.
+   * Recovery methods stay. All of it happens, or (on failure, or a stale `account` revision)
+   * none of it: a failure never leaves the factors gone with the grants that depended on them
+   * still valid. A store that keeps challenges apart from factors (composed) deletes the
+   * challenges first, so a failure between the two leaves MFA on with the grants revoked.
+   */
+  removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult>;
 
   // --- pending enrolments ---------------------------------------------------------------------
 
@@ -184,7 +245,10 @@ export interface MfaStore {
    * In one atomic step: deletes the pending enrolment (only if it exists and `expiresAt > now`),
    * inserts `factor`, deletes `replacesFactorId` if given, and stores `backupCodes` if given and the
    * account has none. Of concurrent activations of one enrolment exactly one returns
-   * `activated: true`; when the enrolment is missing or expired nothing changes.
+   * `activated: true`; when the enrolment is missing or expired nothing changes. When the factor's
+   * WebAuthn credential id is held by any factor (any account), nothing changes and the result is
+   * `{ activated: false, conflict: 'credential-id' }`; of concurrent activations carrying one
+   * credential id (any accounts) at most one succeeds.
    */
   activateEnrolment(input: ActivateEnrolmentInput): Promise<ActivateEnrolmentResult>;
 

@@ -207,6 +207,22 @@ export interface MfaCounterState {
   readonly previousAt: number | null;
 }
 
+/**
+ * The WebAuthn credential id a factor holds, or `null`: for a factor of kind `webauthn`, its
+ * `data.credentialId` (base64url). A store keeps these unique across all accounts (see
+ * `MfaStore.insertFactor`), so a credential id is registered to at most one user.
+ *
+ * @example
+ * ```ts
+ * const id = factorCredentialId(factor);
+ * if (id !== null && credentialIndex.has(id)) return false; // already registered
+ * ```
+ */
+export function factorCredentialId(record: Pick<MfaFactorRecord, 'kind' | 'data'>): string | null {
+  const id = record.kind === 'webauthn' ? record.data['credentialId'] : undefined;
+  return typeof id === 'string' && id.length > 0 ? id : null;
+}
+
 /** The record kinds, as named in {@link MfaError} details. */
 type RecordKind = 'account' | 'factor' | 'enrolment' | 'backup-code' | 'challenge';
 

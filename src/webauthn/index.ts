@@ -53,4 +53,6 @@ export type {
   WebAuthnStoredCredential,
 } from './verify-authentication.js';
 export { WEBAUTHN_ATTESTATION_FORMATS } from './attestation/index.js';
+export { FIDO_REVOKED_STATUSES, findFidoMetadataEntry, isFidoAuthenticatorRevoked, verifyFidoMetadataBlob } from './metadata/index.js';
+export type { FidoMetadata, FidoMetadataEntry, FidoStatusReport, VerifyFidoMetadataOptions } from './metadata/index.js';
 export type { AndroidKeyAuthorizationPolicy, WebAuthnAttestationFailure, WebAuthnAttestationFormat, WebAuthnAttestationType } from './attestation/index.js';

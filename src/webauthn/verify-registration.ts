@@ -13,6 +13,7 @@ import { parseAuthenticatorData } from './authenticator-data.js';
 import { type CborMap, decodeCbor } from './cbor.js';
 import { type WebAuthnCeremonyFailure, checkAuthenticatorFlags, checkClientData, formatAaguid, matchRpId, responseBytes } from './ceremony.js';
 import { parseClientDataJSON } from './client-data.js';
+import { type FidoMetadata, type FidoMetadataEntry, findFidoMetadataEntry, isFidoAuthenticatorRevoked } from './metadata/entry.js';
 import { coseAlgorithmAllowed, parseCosePublicKey } from './cose.js';
 import { type WebAuthnExpectations, type WebAuthnRegistrationResponseJSON, type WebAuthnTransport, WEBAUTHN_DEFAULT_ALGORITHMS } from './types.js';
 
@@ -53,6 +54,18 @@ export interface VerifyWebAuthnRegistrationOptions extends WebAuthnExpectations 
   isCredentialRegistered?: (credentialId: string) => boolean | Promise<boolean>;
   /** Time for certificate validity (default `Date.now`). */
   now?: Clock;
+  /**
+   * A verified FIDO metadata blob ({@link verifyFidoMetadataBlob}). The credential gets the
+   * authenticator's name (`authenticatorName`) when its AAGUID is listed, and a `packed`, `tpm` or
+   * `android-key` chain that reaches a root of that entry counts as trusted.
+   */
+  metadata?: FidoMetadata;
+  /**
+   * Accept only authenticators the metadata lists, with no revoked or compromise status report,
+   * whose `packed`/`tpm`/`android-key` attestation chains to the entry's roots; needs `metadata`.
+   * Refusals: `authenticator-not-listed`, `authenticator-revoked`, `attestation-untrusted`.
+   */
+  requireListedAuthenticator?: boolean;
 }
 
 /**
@@ -87,6 +100,8 @@ export interface WebAuthnRegisteredCredential {
   attestationTrusted: boolean;
   /** `platform` or `cross-platform`, when the browser said. */
   authenticatorAttachment?: 'platform' | 'cross-platform';
+  /** The authenticator model's name from the metadata (e.g. "YubiKey 5 NFC"), when it lists the AAGUID. */
+  authenticatorName?: string;
 }
 
 /**
@@ -106,7 +121,9 @@ export type WebAuthnRegistrationFailure =
   | 'attestation-untrusted'
   | 'credential-id-too-long'
   | 'credential-id-mismatch'
-  | 'credential-already-registered';
+  | 'credential-already-registered'
+  | 'authenticator-not-listed'
+  | 'authenticator-revoked';
 
 /**
  * The result of {@link verifyWebAuthnRegistration}.
@@ -133,8 +150,10 @@ function rootsFor(options: VerifyWebAuthnRegistrationOptions, format: WebAuthnAt
   return (roots as Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>)[format] ?? [];
 }
 
-async function isTrusted(trustPath: X509Certificate[], format: WebAuthnAttestationFormat, options: VerifyWebAuthnRegistrationOptions): Promise<boolean> {
-  const rootBytes = rootsFor(options, format);
+/** Formats whose chains are checked against the metadata entry's roots. */
+const METADATA_FORMATS: readonly WebAuthnAttestationFormat[] = ['packed', 'tpm', 'android-key'];
+
+async function chainsTo(trustPath: X509Certificate[], rootBytes: readonly Uint8Array[], options: VerifyWebAuthnRegistrationOptions): Promise<boolean> {
   if (trustPath.length === 0 || rootBytes.length === 0) return false;
   const roots = rootBytes.map((der) => parseX509Certificate(der));
   const now = (options.now ?? systemClock)();
@@ -218,7 +237,21 @@ export async function verifyWebAuthnRegistration(
   if (outcome === undefined) return { ok: false, reason: 'attestation-format-not-allowed' };
   if (!outcome.ok) return { ok: false, reason: outcome.reason };
   const format = fmt as WebAuthnAttestationFormat;
-  const trusted = await isTrusted(outcome.trustPath, format, options);
+  const aaguid = formatAaguid(attested.aaguid);
+  let entry: FidoMetadataEntry | undefined;
+  let metadataTrusted = false;
+  if (options.metadata !== undefined) {
+    entry = findFidoMetadataEntry(options.metadata, aaguid);
+    if (entry !== undefined && METADATA_FORMATS.includes(format)) metadataTrusted = await chainsTo(outcome.trustPath, entry.attestationRootCertificates, options);
+  } else if (options.requireListedAuthenticator === true) {
+    throw new MfaError('INVALID_ARGUMENT', 'requireListedAuthenticator needs metadata (a verified FIDO metadata blob)');
+  }
+  if (options.requireListedAuthenticator === true) {
+    if (entry === undefined) return { ok: false, reason: 'authenticator-not-listed' };
+    if (isFidoAuthenticatorRevoked(entry)) return { ok: false, reason: 'authenticator-revoked' };
+    if (!metadataTrusted) return { ok: false, reason: 'attestation-untrusted' };
+  }
+  const trusted = metadataTrusted || (await chainsTo(outcome.trustPath, rootsFor(options, format), options));
   if (options.requireTrustedAttestation === true && !trusted) return { ok: false, reason: 'attestation-untrusted' };
 
   const id = bytesToBase64Url(attested.credentialId);
@@ -236,12 +269,13 @@ export async function verifyWebAuthnRegistration(
     transports,
     backupEligible: authData.flags.backupEligible,
     backedUp: authData.flags.backedUp,
-    aaguid: formatAaguid(attested.aaguid),
+    aaguid,
     attestationFormat: format,
     attestationType: outcome.type,
     attestationTrusted: trusted,
   };
   const attachment = response.authenticatorAttachment;
   if (attachment === 'platform' || attachment === 'cross-platform') credential.authenticatorAttachment = attachment;
+  if (entry !== undefined) credential.authenticatorName = entry.description;
   return { ok: true, credential, userVerified: authData.flags.userVerified, rpId: matchRpId(authData, options.expectedRpId)! };
 }

@@ -3,7 +3,7 @@
 // store in src/conformance/security-cases.ts.
 import { describe, expect, test } from 'vitest';
 import { createMemoryStore, createMfaService, type MfaEvent, type MfaService } from '../../src/index.js';
-import { createSoftwareCredential, register, type SoftwareCredential } from '../webauthn/helpers/authenticator.js';
+import { authenticate, createSoftwareCredential, register, type SoftwareCredential } from '../webauthn/helpers/authenticator.js';
 import { fromB64u } from '../webauthn/helpers/build.js';
 import { enrolApp, harness, stepUp } from './helpers.js';
 
@@ -64,5 +64,65 @@ describe('security: enrolments are bound to the MFA state at their start', () =>
     await enrolApp(h, 'user-3', { name: 'Second', stepUpToken: token });
     await expect(h.service.confirmRecoveryPhone('user-3', pending.enrolmentId, code)).rejects.toMatchObject({ code: 'ENROLMENT_STALE' });
     expect((await h.service.listFactors('user-3')).some((f) => f.kind === 'phone')).toBe(false);
+  });
+});
+
+describe('security: WebAuthn clone detection (L3 §6.1.1)', () => {
+  async function loginWith(s: ReturnType<typeof webauthnSetup>, accountId: string, cred: SoftwareCredential, counter: number) {
+    const start = await s.service.startWebAuthnLogin(accountId);
+    return s.service.finishWebAuthnLogin(authenticate(cred, fromB64u(start.options.challenge), { counter }), { accountId });
+  }
+
+  test('a credential that reported 0 twice, then starts counting, has its regressions flagged again', async () => {
+    const s = webauthnSetup();
+    const key = createSoftwareCredential(-7, 21);
+    const { start, response } = await startKey(s.service, 'user-21', key);
+    expect(await s.service.finishWebAuthnRegistration('user-21', start.enrolmentId, response)).toMatchObject({ ok: true });
+    const outcomes: string[] = [];
+    for (const counter of [0, 0, 5, 3, 3, 0, 6]) {
+      s.clock.advance(60_000);
+      const result = await loginWith(s, 'user-21', key, counter);
+      outcomes.push(result.ok ? 'ok' : result.reason);
+    }
+    expect(outcomes).toEqual(['ok', 'ok', 'ok', 'counter-regression', 'counter-regression', 'counter-regression', 'ok']);
+    expect(s.events.filter((e) => e.type === 'replay-refused' && e.reason === 'counter-regression')).toHaveLength(3);
+  });
+
+  test('with onCounterRegression accept, the same regressions are reported as possible clones', async () => {
+    const s = webauthnSetup();
+    const service = createMfaService({
+      issuer: 'ACME Cloud',
+      store: s.store,
+      now: s.clock,
+      keyRing: { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(1) } },
+      backupCodes: { kdf: { algorithm: 'pbkdf2-sha256', iterations: 1000 } },
+      webauthn: { rpId: 'example.org', origins: ['https://example.org'], onCounterRegression: 'accept' },
+    });
+    const key = createSoftwareCredential(-8, 22);
+    const { start, response } = await startKey(service, 'user-22', key);
+    expect(await service.finishWebAuthnRegistration('user-22', start.enrolmentId, response)).toMatchObject({ ok: true });
+    const clones: boolean[] = [];
+    for (const counter of [0, 4, 2, 0]) {
+      s.clock.advance(60_000);
+      const started = await service.startWebAuthnLogin('user-22');
+      const result = await service.finishWebAuthnLogin(authenticate(key, fromB64u(started.options.challenge), { counter }), { accountId: 'user-22' });
+      clones.push(result.ok && result.possibleClone);
+    }
+    expect(clones).toEqual([false, false, true, true]);
+  });
+});
+
+describe('security: a WebAuthn credential id is registered to one account at most (L3 §7.1 step 26)', () => {
+  test('registering a credential id another account holds is refused as credential-already-registered', async () => {
+    const s = webauthnSetup();
+    const victim = createSoftwareCredential(-7, 31);
+    const a = await startKey(s.service, 'victim', victim);
+    expect(await s.service.finishWebAuthnRegistration('victim', a.start.enrolmentId, a.response)).toMatchObject({ ok: true });
+    // The attacker's authenticator answers with the victim's credential id (not a secret: login options list it).
+    const forged = createSoftwareCredential(-7, 31);
+    const b = await startKey(s.service, 'attacker', forged);
+    expect(await s.service.finishWebAuthnRegistration('attacker', b.start.enrolmentId, b.response)).toEqual({ ok: false, reason: 'credential-already-registered' });
+    expect(await s.service.listFactors('attacker')).toEqual([]);
+    expect(s.events.some((e) => e.type === 'enrolment-failed' && e.accountId === 'attacker' && e.reason === 'credential-already-registered')).toBe(true);
   });
 });

@@ -39,6 +39,7 @@ const BAD_CALLS: { [K in keyof MfaStore]: (s: MfaStore) => Promise<unknown> } = 
   advanceFactorStep: (s) => s.advanceFactorStep('a', 'f1', 1.5, 1),
   deleteFactor: (s) => s.deleteFactor('a', 'f1', { minRemainingLoginFactors: Infinity }),
   deleteLoginFactors: (s) => s.deleteLoginFactors(''),
+  removeLoginFactors: (s) => s.removeLoginFactors({ accountId: 'a', revokeChallengePurposes: [''] }),
   putEnrolment: (s) => s.putEnrolment({ v: MFA_RECORD_VERSION, id: 'e', accountId: '', kind: 'totp', role: 'login', name: 'x', createdAt: 1, expiresAt: 2, replacesFactorId: null, data: {} }),
   getEnrolment: (s) => s.getEnrolment('a', ''),
   deleteEnrolment: (s) => s.deleteEnrolment('', 'e'),

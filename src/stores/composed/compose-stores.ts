@@ -3,8 +3,10 @@
  * one store, usually Redis; everything that must survive a crash (factors and their replay
  * state, backup codes, enrolments, accounts) in another, usually PostgreSQL. Each operation goes
  * to exactly one store, so each keeps its own atomicity guarantee; no operation of the contract
- * needs two of them at once, except `deleteAccount`, which asks both. Attempt records (the login
- * throttle) live in `durable` unless told otherwise.
+ * needs two of them at once, except `deleteAccount`, which asks both, and `removeLoginFactors`
+ * (disable, recovery), which revokes the account's challenges first and then removes the factors
+ * in the durable store's own atomic step. Attempt records (the login throttle) live in
+ * `durable` unless told otherwise.
  * @module
  */
 import { MfaError } from '../../errors.js';
@@ -87,6 +89,23 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
     },
     deleteFactor: (accountId, factorId, options) => durable.deleteFactor(accountId, factorId, options),
     deleteLoginFactors: (accountId) => durable.deleteLoginFactors(accountId),
+    removeLoginFactors: async (input) => {
+      if (challenges === durable) return durable.removeLoginFactors(input);
+      // Two stores cannot share one atomic step: the revocations go first, so a failure between
+      // the two leaves MFA on with its grants revoked (stronger than asked, never weaker).
+      if (input.account !== undefined) {
+        const stored = await durable.getAccount(input.accountId);
+        if (stored === null || stored.revision !== input.account.expectedRevision) return { removed: false };
+      }
+      for (const purpose of input.revokeChallengePurposes) await challenges.deleteChallenges(input.accountId, purpose);
+      const result = await durable.removeLoginFactors(input);
+      // A grant minted by a login racing the two steps would outlive the factors: a second pass,
+      // best effort (the removal is done and must be reported).
+      if (result.removed) {
+        await Promise.all(input.revokeChallengePurposes.map((p) => challenges.deleteChallenges(input.accountId, p))).catch(() => undefined);
+      }
+      return result;
+    },
 
     putEnrolment: (record) => durable.putEnrolment(record),
     getEnrolment: (accountId, enrolmentId) => durable.getEnrolment(accountId, enrolmentId),

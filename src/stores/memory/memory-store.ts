@@ -8,16 +8,25 @@
  * adapter needs. Not shared between processes: with several workers use a shared store.
  * @module
  */
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
 import { applyAttemptCharge, type MfaAttemptCharge, type MfaAttemptChargeInput, type MfaAttemptState } from '../../store/attempts.js';
-import { withArgumentChecks } from '../../store/arguments.js';
 import type {
-  MfaAccountRecord,
-  MfaBackupCodeRecord,
-  MfaChallengeRecord,
-  MfaCounterState,
-  MfaEnrolmentRecord,
-  MfaFactorRecord,
+  ActivateEnrolmentInput,
+  ActivateEnrolmentResult,
+  ChargeAttemptsResult,
+  DeleteFactorOutcome,
+  MfaStore,
+  RemoveLoginFactorsInput,
+  RemoveLoginFactorsResult,
+} from '../../store/contract.js';
+import { withArgumentChecks } from '../../store/arguments.js';
+import {
+  factorCredentialId,
+  type MfaAccountRecord,
+  type MfaBackupCodeRecord,
+  type MfaChallengeRecord,
+  type MfaCounterState,
+  type MfaEnrolmentRecord,
+  type MfaFactorRecord,
 } from '../../store/records.js';
 
 /**
@@ -51,9 +60,23 @@ function deepFreeze<T>(value: T): T {
 class AccountScoped<T> {
   private readonly byAccount = new Map<string, Map<string, T>>();
   private readonly owners: Map<string, string> | undefined;
+  /** Values by a key unique across accounts (a WebAuthn credential id), when `uniqueKey` is given. */
+  private readonly unique = new Map<string, string>();
+  private readonly uniqueKey: ((value: T) => string | null) | undefined;
 
-  constructor(options: { indexIds?: boolean } = {}) {
+  constructor(options: { indexIds?: boolean; uniqueKey?: (value: T) => string | null } = {}) {
     this.owners = options.indexIds === true ? new Map() : undefined;
+    this.uniqueKey = options.uniqueKey;
+  }
+
+  private unindex(value: T | undefined): void {
+    const key = value === undefined ? null : (this.uniqueKey?.(value) ?? null);
+    if (key !== null) this.unique.delete(key);
+  }
+
+  /** Whether any value of any account holds the unique key `key`. */
+  hasUniqueKey(key: string): boolean {
+    return this.unique.has(key);
   }
 
   get(accountId: string, id: string): T | undefined {
@@ -63,13 +86,17 @@ class AccountScoped<T> {
   set(accountId: string, id: string, value: T): void {
     let inner = this.byAccount.get(accountId);
     if (inner === undefined) this.byAccount.set(accountId, (inner = new Map()));
+    this.unindex(inner.get(id));
     inner.set(id, value);
+    const key = this.uniqueKey?.(value) ?? null;
+    if (key !== null) this.unique.set(key, id);
     this.owners?.set(id, accountId);
   }
 
   delete(accountId: string, id: string): boolean {
     const inner = this.byAccount.get(accountId);
     if (inner === undefined) return false;
+    this.unindex(inner.get(id));
     const deleted = inner.delete(id);
     if (deleted) this.owners?.delete(id);
     if (inner.size === 0) this.byAccount.delete(accountId);
@@ -93,6 +120,7 @@ class AccountScoped<T> {
     const inner = this.byAccount.get(accountId);
     const size = inner?.size ?? 0;
     if (inner !== undefined && this.owners !== undefined) for (const id of inner.keys()) this.owners.delete(id);
+    if (inner !== undefined) for (const value of inner.values()) this.unindex(value);
     this.byAccount.delete(accountId);
     return size;
   }
@@ -111,7 +139,7 @@ class AccountScoped<T> {
  */
 export class MemoryStore implements MfaStore {
   private readonly accounts = new Map<string, MfaAccountRecord>();
-  private readonly factors = new AccountScoped<MfaFactorRecord>({ indexIds: true });
+  private readonly factors = new AccountScoped<MfaFactorRecord>({ indexIds: true, uniqueKey: factorCredentialId });
   private readonly enrolments = new AccountScoped<MfaEnrolmentRecord>();
   private readonly backupCodes = new AccountScoped<MfaBackupCodeRecord>();
   private readonly challenges = new Map<string, MfaChallengeRecord>();
@@ -163,7 +191,7 @@ export class MemoryStore implements MfaStore {
   }
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
-    if (this.factorIdTaken(record.id)) return false;
+    if (this.factorIdTaken(record.id) || this.credentialTaken(record)) return false;
     this.factors.set(record.accountId, record.id, frozenCopy(record));
     return true;
   }
@@ -226,6 +254,32 @@ export class MemoryStore implements MfaStore {
     return deleted;
   }
 
+  async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
+    const { accountId, revokeChallengePurposes: purposes, account } = input;
+    let next: MfaAccountRecord | undefined;
+    if (account !== undefined) {
+      const stored = this.accounts.get(accountId);
+      if (stored === undefined || stored.revision !== account.expectedRevision) return { removed: false };
+      next = Object.freeze({ ...stored, updatedAt: account.updatedAt, data: frozenCopy(account.data), revision: stored.revision + 1 });
+    }
+    // All checks done: from here on nothing can fail, so the step is all-or-nothing.
+    const revoked = new Set(purposes);
+    for (const [id, challenge] of this.challenges) {
+      if (challenge.accountId === accountId && revoked.has(challenge.purpose)) this.challenges.delete(id);
+    }
+    const factorIds: string[] = [];
+    for (const factor of this.factors.values(accountId)) {
+      if (factor.role === 'login') {
+        this.factors.delete(accountId, factor.id);
+        factorIds.push(factor.id);
+      }
+    }
+    this.backupCodes.clear(accountId);
+    this.enrolments.clear(accountId);
+    if (next !== undefined) this.accounts.set(accountId, next);
+    return { removed: true, factorIds };
+  }
+
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
@@ -250,6 +304,7 @@ export class MemoryStore implements MfaStore {
     const pending = this.enrolments.get(accountId, enrolmentId);
     if (pending === undefined || !(pending.expiresAt > now)) return { activated: false };
     if (this.factorIdTaken(factor.id)) return { activated: false };
+    if (this.credentialTaken(factor)) return { activated: false, conflict: 'credential-id' };
     // All checks done: from here on nothing can fail, so the step is all-or-nothing.
     const storeCodes = input.backupCodes !== undefined && this.backupCodes.values(accountId).length === 0;
     this.enrolments.delete(accountId, enrolmentId);
@@ -411,6 +466,11 @@ export class MemoryStore implements MfaStore {
       const stored = this.attempts.get(accountId, name);
       if (stored !== undefined && stored.count > 0) this.attempts.set(accountId, name, { count: 0, lastAt: null, expiresAt: stored.expiresAt });
     }
+  }
+
+  private credentialTaken(factor: MfaFactorRecord): boolean {
+    const credentialId = factorCredentialId(factor);
+    return credentialId !== null && this.factors.hasUniqueKey(credentialId);
   }
 
   private factorIdTaken(factorId: string): boolean {

@@ -12,13 +12,18 @@
  */
 import type { Pool } from 'pg';
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type {
+  ActivateEnrolmentInput,
+  ActivateEnrolmentResult,
+  ChargeAttemptsResult,
+  DeleteFactorOutcome,
+  MfaStore,
+  RemoveLoginFactorsInput,
+  RemoveLoginFactorsResult,
+} from '../../store/contract.js';
+import type { MfaAttemptCharge, MfaAttemptChargeInput, MfaAttemptState } from '../../store/attempts.js';
 import {
-  type MfaAttemptCharge,
-  type MfaAttemptChargeInput,
-  type MfaAttemptState,
-} from '../../store/attempts.js';
-import {
+  factorCredentialId,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -199,6 +204,23 @@ export class PostgresStore implements MfaStore {
     });
   }
 
+  async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
+    const { accountId, account } = input;
+    const purposes = [...input.revokeChallengePurposes];
+    return this.lockedTransaction<RemoveLoginFactorsResult>('removeLoginFactors', accountId, async (client) => {
+      if (account !== undefined) {
+        const [stored] = await run(client, this.sql.getAccount, [accountId]);
+        if (stored === undefined) return { commit: false, value: { removed: false } };
+        const updated = await run(client, this.sql.compareAndSetAccount, [
+          accountId, accountFromRow(stored).v, account.updatedAt, json(account.data), account.expectedRevision,
+        ]);
+        if (updated.length === 0) return { commit: false, value: { removed: false } };
+      }
+      const rows = await run(client, this.sql.removeLoginFactors, [accountId, purposes]);
+      return { commit: true, value: { removed: true, factorIds: rows.map((r) => String(r['id'])) } };
+    });
+  }
+
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
@@ -226,8 +248,12 @@ export class PostgresStore implements MfaStore {
       // enrolment behind our row lock; it then finds nothing to delete.
       const taken = await run(client, this.sql.takeEnrolment, [accountId, enrolmentId, now]);
       if (taken.length === 0) return { commit: false, value: { activated: false } };
+      const credentialId = factorCredentialId(factor);
+      const conflict = { commit: false, value: { activated: false, conflict: 'credential-id' } } as const;
+      if (credentialId !== null && (await run(client, this.sql.credentialTaken, [credentialId])).length > 0) return conflict;
+      // ON CONFLICT DO NOTHING covers the factor id and the credential id (a racing registration).
       const inserted = await run(client, this.sql.insertFactor, factorValues(factor));
-      if (inserted.length === 0) return { commit: false, value: { activated: false } };
+      if (inserted.length === 0) return credentialId === null ? { commit: false, value: { activated: false } } : conflict;
       if (input.replacesFactorId != null) await run(client, this.sql.deleteOtherFactor, [accountId, input.replacesFactorId]);
       let backupCodesStored = false;
       if (codes !== undefined && countFrom(await run(client, this.sql.countBackupCodes, [accountId]), 'n') === 0) {

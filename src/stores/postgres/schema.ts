@@ -104,7 +104,17 @@ CREATE INDEX ${p}counters_expires_idx ON ${p}counters (expires_at);
 `,
   },
   {
+    // WebAuthn L3 §7.1 step 26: a credential id is registered to at most one user. The index is the
+    // guarantee (inserts racing on one id: one wins); it fails to build if two factors already
+    // share a credential id: remove the newer one, then migrate again.
     version: 2,
+    name: 'unique WebAuthn credential ids',
+    sql: (p) => `
+CREATE UNIQUE INDEX ${p}factors_credential_idx ON ${p}factors ((data::jsonb ->> 'credentialId')) WHERE kind = 'webauthn';
+`,
+  },
+  {
+    version: 3,
     name: 'attempt records',
     // One row per account and record name, charged and cleared in place. No index on expires_at:
     // every charge moves it, and an index on it would make each charge a non-HOT update; the

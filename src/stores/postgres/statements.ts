@@ -68,7 +68,12 @@ export function postgresStatements(p: string) {
     insertFactor: s(
       'insert_factor',
       `INSERT INTO ${p}factors (${FACTOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (id) DO NOTHING RETURNING 1 AS ok`,
+       ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
+    ),
+    // Uses the unique index of migration 2 (same expression, same predicate).
+    credentialTaken: s(
+      'credential_taken',
+      `SELECT 1 AS ok FROM ${p}factors WHERE kind = 'webauthn' AND (data::jsonb ->> 'credentialId') = $1 LIMIT 1`,
     ),
     compareAndSetFactor: s(
       'cas_factor',
@@ -121,6 +126,16 @@ export function postgresStatements(p: string) {
             e AS (DELETE FROM ${p}enrolments WHERE account_id = $1),
             f AS (DELETE FROM ${p}factors WHERE account_id = $1 AND role = 'login' RETURNING 1)
        SELECT count(*) AS deleted FROM f`,
+    ),
+
+    // Disable and recovery: one statement, every delete or none (data-modifying CTEs).
+    removeLoginFactors: s(
+      'remove_login_factors',
+      `WITH b AS (DELETE FROM ${p}backup_codes WHERE account_id = $1),
+            e AS (DELETE FROM ${p}enrolments WHERE account_id = $1),
+            c AS (DELETE FROM ${p}challenges WHERE account_id = $1 AND purpose = ANY($2::text[])),
+            f AS (DELETE FROM ${p}factors WHERE account_id = $1 AND role = 'login' RETURNING id)
+       SELECT id FROM f`,
     ),
 
     putEnrolment: s(

@@ -3,7 +3,7 @@
  * on Redis Cluster they live in one slot and each script touches one slot only. Records the
  * contract looks up without an account carry their own tag: a challenge `{c:<id>}` (consumed by id
  * alone), a counter `{k:<key>}`, a factor-id claim `{f:<id>}` (factor ids are unique across
- * accounts). Ids are escaped (`%`, `{`, `}`, `:`) so no id can reach into another key or tag.
+ * accounts), a WebAuthn credential-id claim `{w:<credential id>}` (unique across accounts). Ids are escaped (`%`, `{`, `}`, `:`) so no id can reach into another key or tag.
  *
  * ```
  * <prefix>{a:<account>}:account          hash   the account record, field by field
@@ -17,6 +17,8 @@
  * <prefix>{c:<challenge>}:challenge      hash   the challenge record, field by field      (TTL)
  * <prefix>{k:<counter>}:counter          hash   count, window end, last increment         (TTL)
  * <prefix>{f:<factor>}:owner             string the account that owns a factor id
+ * <prefix>{w:<credential>}:owner         string [account, factor] holding a WebAuthn credential id
+ *                                               (TTL while the registration is in flight)
  * ```
  * @module
  */
@@ -56,6 +58,7 @@ export function redisKeys(prefix: string) {
     challenge: (challengeId: string) => `${prefix}{c:${escapePart(challengeId)}}:challenge`,
     counter: (key: string) => `${prefix}{k:${escapePart(key)}}:counter`,
     factorOwner: (factorId: string) => `${prefix}{f:${escapePart(factorId)}}:owner`,
+    credentialOwner: (credentialId: string) => `${prefix}{w:${escapePart(credentialId)}}:owner`,
   };
 }
 

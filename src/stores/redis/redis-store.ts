@@ -15,13 +15,18 @@
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { ActivateEnrolmentInput, ActivateEnrolmentResult, ChargeAttemptsResult, DeleteFactorOutcome, MfaStore } from '../../store/contract.js';
+import type {
+  ActivateEnrolmentInput,
+  ActivateEnrolmentResult,
+  ChargeAttemptsResult,
+  DeleteFactorOutcome,
+  MfaStore,
+  RemoveLoginFactorsInput,
+  RemoveLoginFactorsResult,
+} from '../../store/contract.js';
+import type { MfaAttemptCharge, MfaAttemptChargeInput, MfaAttemptState } from '../../store/attempts.js';
 import {
-  type MfaAttemptCharge,
-  type MfaAttemptChargeInput,
-  type MfaAttemptState,
-} from '../../store/attempts.js';
-import {
+  factorCredentialId,
   type MfaAccountRecord,
   type MfaBackupCodeRecord,
   type MfaChallengeRecord,
@@ -43,6 +48,9 @@ import {
 } from './decode.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
+
+/** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
+const CREDENTIAL_CLAIM_PENDING_MS = 300_000;
 
 /**
  * Options of {@link createRedisStore}.
@@ -173,7 +181,9 @@ export class RedisStore implements MfaStore {
 
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
     if (!(await this.claimFactorId(record.accountId, record.id))) return false;
+    if (!(await this.claimCredential(record))) return false;
     const inserted = await runScript(this.redis, 'insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
+    await this.settleCredential(record, inserted === 1);
     return inserted === 1;
   }
 
@@ -225,6 +235,39 @@ export class RedisStore implements MfaStore {
     return deleted.length;
   }
 
+  async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
+    const { accountId, account } = input;
+    const purposes = [...input.revokeChallengePurposes];
+    if (account !== undefined) {
+      // A stale revision changes nothing, not even the revocations below.
+      const stored = await runCommand('removeLoginFactors', () => this.redis.hget(this.keys.account(accountId), 'rev'));
+      if (stored !== String(account.expectedRevision)) return { removed: false };
+    }
+    // A challenge lives under its own tag (it is consumed by id alone), so the revocations cannot
+    // share the account's script: they go first. A failure between the two leaves MFA on with
+    // its grants revoked (stronger than asked, never weaker); a retry converges.
+    await this.revokeChallenges(accountId, purposes);
+    const k = this.keys;
+    const outcome = (await runScript(
+      this.redis,
+      'removeLoginFactors',
+      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId)],
+      account === undefined
+        ? ['', '', '', '']
+        : [String(account.expectedRevision), String(account.expectedRevision + 1), String(account.updatedAt), JSON.stringify(account.data)],
+    )) as [number, string[]?];
+    if (outcome[0] !== 1) return { removed: false };
+    const factorIds = outcome[1] ?? [];
+    // A grant minted by a login that raced the two steps would outlive the factors: a second pass
+    // (best effort: the step above is done and must be reported).
+    // The claims go best effort too: a claim left behind only reserves a random id for its account.
+    await Promise.all([
+      ...factorIds.map((id) => this.releaseFactorId(accountId, id).catch(() => undefined)),
+      this.revokeChallenges(accountId, purposes).catch(() => undefined),
+    ]);
+    return { removed: true, factorIds };
+  }
+
   // --- pending enrolments ---------------------------------------------------------------------
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
@@ -252,6 +295,7 @@ export class RedisStore implements MfaStore {
     const codePairs = input.backupCodes === undefined ? undefined : backupCodePairs(input.backupCodes);
     const replaces = input.replacesFactorId ?? null;
     if (!(await this.claimFactorId(accountId, enrolmentId))) return { activated: false };
+    if (!(await this.claimCredential(factor))) return { activated: false, conflict: 'credential-id' };
     const k = this.keys;
     const [activated, stored] = (await runScript(
       this.redis,
@@ -259,6 +303,7 @@ export class RedisStore implements MfaStore {
       [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId)],
       [enrolmentId, String(now), replaces ?? '', ...factorArgs(factor), String(codePairs === undefined ? -1 : codePairs.length / 2), ...(codePairs ?? [])],
     )) as [number, number];
+    await this.settleCredential(factor, activated === 1);
     if (activated !== 1) return { activated: false };
     if (replaces !== null) await this.releaseFactorId(accountId, replaces);
     return { activated: true, backupCodesStored: stored === 1 };
@@ -288,14 +333,14 @@ export class RedisStore implements MfaStore {
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    const writes: Promise<unknown>[] = [
-      runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
-        String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
-        String(record.createdAt), String(record.expiresAt), String(record.revision),
-      ]),
-    ];
-    if (record.accountId !== null) writes.push(this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt));
-    await Promise.all(writes);
+    // The account's index entry first: a challenge is never stored unlisted, so revoking the
+    // account's grants (deleteChallenges) always finds it. An entry whose record write failed only
+    // names a challenge that does not exist.
+    if (record.accountId !== null) await this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt);
+    await runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
+      String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
+      String(record.createdAt), String(record.expiresAt), String(record.revision),
+    ]);
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
@@ -408,8 +453,57 @@ export class RedisStore implements MfaStore {
     return (await runScript(this.redis, 'claimFactorId', [this.keys.factorOwner(factorId)], [accountId])) === 1;
   }
 
+  /*
+   * WebAuthn credential ids are unique across accounts through a claim key in its own slot, taken
+   * before the factor is written: pending (it expires after CREDENTIAL_CLAIM_PENDING_MS) until the
+   * factor is stored, then permanent. Deleting a factor leaves its claim; a later claimant finds the
+   * owner's factor gone (or holding another credential) and takes the claim over, so deletes need
+   * no cross-slot step. A pending claim is never taken over: its registration may be in flight.
+   */
+  private async claimCredential(factor: MfaFactorRecord): Promise<boolean> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return true;
+    const key = this.keys.credentialOwner(credentialId);
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    const pending = String(CREDENTIAL_CLAIM_PENDING_MS);
+    const answer = (await runScript(this.redis, 'claimCredential', [key], [mine, pending])) as [number, string?, number?];
+    if (answer[0] === 1) return true;
+    const [, owner, ttl] = answer;
+    if (typeof owner !== 'string' || ttl !== -1) return false;
+    let holder: unknown;
+    try {
+      holder = JSON.parse(owner);
+    } catch {
+      holder = null;
+    }
+    if (!Array.isArray(holder) || typeof holder[0] !== 'string' || typeof holder[1] !== 'string') return false;
+    const [kind, data] = await runCommand('claimCredential', () =>
+      this.redis.hmget(this.keys.factors(holder[0] as string), `kind:${holder[1] as string}`, `data:${holder[1] as string}`),
+    );
+    if (typeof kind === 'string' && typeof data === 'string') {
+      try {
+        if (factorCredentialId({ kind, data: JSON.parse(data) }) === credentialId) return false;
+      } catch {
+        return false;
+      }
+    }
+    return (await runScript(this.redis, 'takeOverCredential', [key], [owner, mine, pending])) === 1;
+  }
+
+  /** After the write: a stored factor's claim becomes permanent, a refused one's is dropped. */
+  private async settleCredential(factor: MfaFactorRecord, stored: boolean): Promise<void> {
+    const credentialId = factorCredentialId(factor);
+    if (credentialId === null) return;
+    const mine = JSON.stringify([factor.accountId, factor.id]);
+    await runScript(this.redis, stored ? 'confirmCredential' : 'releaseCredential', [this.keys.credentialOwner(credentialId)], [mine]);
+  }
+
   private async releaseFactorId(accountId: string, factorId: string): Promise<void> {
     await runScript(this.redis, 'releaseFactorId', [this.keys.factorOwner(factorId)], [accountId]);
+  }
+
+  private async revokeChallenges(accountId: string, purposes: readonly string[]): Promise<void> {
+    for (const purpose of purposes) await this.deleteChallenges(accountId, purpose);
   }
 
   private async indexChallenge(accountId: string, challengeId: string, expiresAt: number, now: number): Promise<void> {

@@ -222,6 +222,28 @@ redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 return deleted`,
 
   /**
+   * KEYS: account, factors, codes, enrolments, enrolment-expiry. ARGV: expected account revision
+   * ('' = leave the account alone), next revision, updated, data. Disable and recovery: the
+   * account's compare-and-set and the removal of its login factors, codes and enrolments, all or
+   * nothing. Returns { 1, deleted factor ids }, or { 0 } when the account changed or is gone.
+   */
+  removeLoginFactors: `${FACTOR_FIELDS}
+if ARGV[1] ~= '' then
+  local rev = redis.call('HGET', KEYS[1], 'rev')
+  if not rev or rev ~= ARGV[1] then return {0} end
+  redis.call('HSET', KEYS[1], 'updated', ARGV[3], 'data', ARGV[4], 'rev', ARGV[2])
+end
+local deleted = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if string.sub(field, 1, 5) == 'role:' and redis.call('HGET', KEYS[2], field) == 'login' then
+    deleted[#deleted + 1] = string.sub(field, 6)
+  end
+end
+for _, fid in ipairs(deleted) do deleteFactor(KEYS[2], fid) end
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+return {1, deleted}`,
+
+  /**
    * KEYS: enrolments, enrolment-expiry. ARGV: id, record JSON, expiresAt, prune-before, retention,
    * now (the record's createdAt). Drops enrolments expired longer than the retention, and keeps both
    * keys alive until the last enrolment's expiry plus the retention, counted from now.
@@ -343,6 +365,33 @@ return 0`,
 
   /** KEYS: factor-id claim. ARGV: account. Releases the claim if the account holds it. */
   releaseFactorId: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+
+  /**
+   * KEYS: credential-id claim. ARGV: claimant, pending lifetime (ms). Claims the credential id as
+   * pending (it expires unless confirmed); {1} when claimed (or already ours), else {0, owner, pttl}.
+   */
+  claimCredential: `local owner = redis.call('GET', KEYS[1])
+if not owner then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1}
+end
+if owner == ARGV[1] then return {1} end
+return {0, owner, redis.call('PTTL', KEYS[1])}`,
+
+  /** KEYS: credential-id claim. ARGV: stale owner, claimant, pending lifetime (ms). Takes over a stale claim. */
+  takeOverCredential: `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`,
+
+  /** KEYS: credential-id claim. ARGV: claimant. A pending claim becomes permanent (the factor is stored). */
+  confirmCredential: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PERSIST', KEYS[1]) end
+return 0`,
+
+  /** KEYS: credential-id claim. ARGV: claimant. Drops our pending claim (the factor was not stored). */
+  releaseCredential: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
 } as const;
 

@@ -1,0 +1,120 @@
+/**
+ * A TCP proxy for fault-injection tests: it sits between a driver and a real server (PostgreSQL,
+ * Redis) and, when armed, breaks one connection the way a network or a failover does:
+ * - `cut-before`: the matching request never reaches the server, the connection is cut;
+ * - `drop-reply`: the request reaches the server (it runs), its reply is swallowed and the
+ *   connection cut, so the client never learns the outcome (ioredis then resends it on reconnect).
+ * `cutAll()` cuts every open connection at once (a server restart, a failover).
+ */
+import net from 'node:net';
+
+/** Which request a fault fires on: a substring of the bytes the client sends, or a predicate. */
+export type RequestMatch = string | ((request: Buffer) => boolean);
+
+/** A fault, fired once on the first request that matches (after `skip` matching ones passed). */
+export interface Fault {
+  readonly kind: 'cut-before' | 'drop-reply';
+  readonly match: RequestMatch;
+  readonly skip?: number;
+}
+
+interface Armed extends Fault {
+  fired: () => void;
+  passed: number;
+}
+
+function matches(match: RequestMatch, chunk: Buffer): boolean {
+  return typeof match === 'string' ? chunk.includes(match) : match(chunk);
+}
+
+/** A running proxy on 127.0.0.1. */
+export class TcpProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private armed: Armed[] = [];
+  /** How many faults fired so far. */
+  firedCount = 0;
+
+  private constructor(
+    private readonly server: net.Server,
+    /** The port clients connect to. */
+    readonly port: number,
+  ) {}
+
+  /** Starts a proxy in front of `target` on a free port. */
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+    let proxy: TcpProxy | undefined;
+    const server = net.createServer((client) => proxy!.accept(client, target));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port);
+    return proxy;
+  }
+
+  /** Arms a fault; the promise resolves when it has fired. */
+  arm(fault: Fault): Promise<void> {
+    return new Promise((fired) => this.armed.push({ ...fault, fired, passed: 0 }));
+  }
+
+  /** Disarms every fault not fired yet. */
+  disarm(): void {
+    this.armed = [];
+  }
+
+  /** Cuts every open connection (both sides, at once). */
+  cutAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Cuts every connection and stops listening. */
+  async close(): Promise<void> {
+    this.cutAll();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: net.Socket, target: { host: string; port: number }): void {
+    const upstream = net.connect(target.port, target.host);
+    this.sockets.add(client);
+    this.sockets.add(upstream);
+    const cut = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) {
+      socket.on('error', cut);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        cut();
+      });
+    }
+    // A reply owed to a request whose reply must be lost.
+    let swallowReply: (() => void) | undefined;
+    client.on('data', (chunk: Buffer) => {
+      const index = this.armed.findIndex((f) => matches(f.match, chunk) && f.passed++ >= (f.skip ?? 0));
+      if (index < 0) {
+        upstream.write(chunk);
+        return;
+      }
+      const [fault] = this.armed.splice(index, 1) as [Armed];
+      this.firedCount++;
+      if (fault.kind === 'cut-before') {
+        cut();
+        fault.fired();
+        return;
+      }
+      swallowReply = () => {
+        cut();
+        fault.fired();
+      };
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (swallowReply !== undefined) {
+        swallowReply();
+        return;
+      }
+      client.write(chunk);
+    });
+  }
+}
