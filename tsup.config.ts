@@ -22,20 +22,35 @@ const common: Options = {
   outDir: 'dist',
   // Drivers are optional peers: never bundled, loaded only by their adapter subpath.
   external: ['pg', 'ioredis', 'nodemailer', /^node:/],
+  // @noble/hashes and @noble/curves are bundled into the shared chunks (and are devDependencies):
+  // each of their files was one more module to resolve and link at every cold start (`mfakit/otp`
+  // loaded 25 modules, `mfakit/service` 158, most from node_modules). Like otpauth, which
+  // ships @noble/hashes inside its one file. `qrcode-svg` stays a dependency: only
+  // `mfakit/otp/qr` loads it.
+  noExternal: [/^@noble\/(hashes|curves)(\/|$)/],
+  banner: {
+    js: '/*! mfakit, MIT licence. Bundles @noble/hashes and @noble/curves, MIT licence, (c) Paul Miller (paulmillr.com). */',
+  },
 };
 
 export default defineConfig([
-  // ESM, one output file per source module (the module graph is kept). Bundlers then drop
-  // whole modules a caller does not reach (`sideEffects: false`): `verifyTotp` never pulls the
-  // QR encoder, the WebAuthn attestation formats or the service.
+  // ESM, one file per entry point holding the modules only that entry reaches, plus shared chunks
+  // (`chunk-*.js`) for modules two or more entries reach, so no module is loaded twice and an app
+  // importing `mfakit/otp` and `mfakit/service` shares one copy of the OTP code. Cold start pays
+  // per module (resolution, read, link): with the bundled @noble libraries above, `mfakit/service`
+  // loads 17 modules instead of 158 (bench/startup, test/packaging/module-graph.test.ts).
+  // Tree-shaking still works for apps: each output is plain ESM with top-level declarations,
+  // `sideEffects: false` lets bundlers drop unused chunks, and statement-level shaking drops unused
+  // functions inside one (test/packaging/size-budget.test.ts bundles `verifyTotp` from dist/).
   {
     ...common,
-    entry: ['src/**/*.ts'],
+    entry,
     format: ['esm'],
-    bundle: false,
+    splitting: true,
+    treeshake: true,
     dts: false,
   },
-  // CommonJS, bundled per entry point (Node's `require` does not tree-shake anyway).
+  // CommonJS, bundled per entry point the same way (Node's `require` does not tree-shake anyway).
   {
     ...common,
     entry,

@@ -14,9 +14,9 @@ import {
   generateSecret,
   generateTotp,
   parseKeyUri,
-  renderQrSvg,
   verifyTotp,
 } from 'mfakit/otp';
+import { renderQrSvg } from 'mfakit/otp/qr';
 
 const outIndex = process.argv.indexOf('--out');
 const qrPath = resolve(outIndex > 0 && process.argv[outIndex + 1] ? process.argv[outIndex + 1] : 'totp-qr.svg');

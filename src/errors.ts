@@ -111,6 +111,7 @@ export type MfaErrorCode =
   // --- storage -------------------------------------------------------------------------------
   | 'STORE_ERROR'
   | 'STORE_CORRUPT'
+  | 'STORE_MISCONFIGURED'
   | 'STORE_SCHEMA_VERSION'
   | 'CONFORMANCE_FAILURE';
 

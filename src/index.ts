@@ -11,6 +11,7 @@ export * from './errors.js';
 export { mfaErrorStatus, type MfaHttpStatus } from './http-status.js';
 export * from './clock.js';
 export * from './otp/index.js';
+export * from './otp/qr.js';
 export * from './backup-codes/index.js';
 export * from './oob/index.js';
 export * from './webauthn/index.js';

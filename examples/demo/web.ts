@@ -132,8 +132,8 @@ export function describeError(error: unknown): string {
   const details = e.details ?? {};
   switch (e.code) {
     case 'MFA_REQUIRED_BY_POLICY': {
-      const blockers = Array.isArray(details['blockers']) ? (details['blockers'] as { name: string }[]).map((b) => b.name) : [];
-      return blockers.length > 0 ? `${e.message}. Leave ${blockers.join(' and ')} first, or keep MFA on.` : e.message;
+      const owners = Array.isArray(details['owners']) ? (details['owners'] as { name: string }[]).map((b) => b.name) : [];
+      return owners.length > 0 ? `${e.message}. Leave ${owners.join(' and ')} first, or keep MFA on.` : e.message;
     }
     case 'STEP_UP_REQUIRED':
       return 'Please confirm it is you with a second factor first.';

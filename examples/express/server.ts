@@ -74,7 +74,7 @@ export function createApp(options: ExampleOptions = {}): express.Express {
   app.post('/mfa/authenticator', async (_req, res) => {
     const { userId, session } = signedIn(res);
     const pending = await mfa.startAuthenticatorEnrolment(userId, {
-      label: userId, // shown in the app: use the user's email address
+      accountName: userId, // shown in the app: use the user's email address
       stepUpToken: session.stepUpToken, // needed once MFA is on (adding a second device)
     });
     const { enrolmentId, keyUri, qrSvg, manualKey, expiresAt } = pending;
@@ -100,14 +100,15 @@ export function createApp(options: ExampleOptions = {}): express.Express {
   // (4) New backup codes (the old set stops working): needs a recent verification.
   app.post('/mfa/backup-codes', async (_req, res) => {
     const { userId, session } = signedIn(res);
-    const { codes } = await mfa.regenerateBackupCodes(userId, { stepUpToken: session.stepUpToken ?? '' });
-    res.json({ backupCodes: codes });
+    const { backupCodes } = await mfa.regenerateBackupCodes(userId, { stepUpToken: session.stepUpToken ?? '' });
+    res.json({ backupCodes });
   });
 
   // (5) Turn MFA off: the user types "disable"; needs a recent verification too.
   app.post('/mfa/disable', async (req, res) => {
     const { userId, session } = signedIn(res);
     const result = await mfa.disable(userId, { confirmation: text(req.body?.confirmation), stepUpToken: session.stepUpToken ?? '' });
+    if (!result.ok) return res.status(400).json({ error: result.reason }); // the typed word was wrong
     delete session.stepUpToken; // revoked by the service as well
     res.json(result);
   });

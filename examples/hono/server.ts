@@ -77,7 +77,7 @@ export function createApp(options: ExampleOptions = {}): Hono<AppEnv> {
   // (1) Start an authenticator-app enrolment: show the QR code or the manual key.
   app.post('/mfa/authenticator', async (c) => {
     const pending = await mfa.startAuthenticatorEnrolment(c.var.userId, {
-      label: c.var.userId, // shown in the app: use the user's email address
+      accountName: c.var.userId, // shown in the app: use the user's email address
       stepUpToken: c.var.session.stepUpToken, // needed once MFA is on (adding a second device)
     });
     const { enrolmentId, keyUri, qrSvg, manualKey, expiresAt } = pending;
@@ -102,14 +102,15 @@ export function createApp(options: ExampleOptions = {}): Hono<AppEnv> {
 
   // (4) New backup codes (the old set stops working): needs a recent verification.
   app.post('/mfa/backup-codes', async (c) => {
-    const { codes } = await mfa.regenerateBackupCodes(c.var.userId, { stepUpToken: c.var.session.stepUpToken ?? '' });
-    return c.json({ backupCodes: codes });
+    const { backupCodes } = await mfa.regenerateBackupCodes(c.var.userId, { stepUpToken: c.var.session.stepUpToken ?? '' });
+    return c.json({ backupCodes });
   });
 
   // (5) Turn MFA off: the user types "disable"; needs a recent verification too.
   app.post('/mfa/disable', async (c) => {
     const confirmation = text((await jsonBody(c))['confirmation']);
     const result = await mfa.disable(c.var.userId, { confirmation, stepUpToken: c.var.session.stepUpToken ?? '' });
+    if (!result.ok) return c.json({ error: result.reason }, 400); // the typed word was wrong
     delete c.var.session.stepUpToken; // revoked by the service as well
     return c.json(result);
   });

@@ -42,7 +42,7 @@ export const MIN_BACKUP_CODE_LENGTH = BACKUP_CODE_GROUP_LENGTH + MIN_SECRET_CHAR
 const VALUE_OF = (() => {
   const table = new Int8Array(128).fill(-1);
   for (let i = 0; i < BACKUP_CODE_ALPHABET.length; i++) table[BACKUP_CODE_ALPHABET.charCodeAt(i)] = i;
-  // Confusables, as Crockford's decoding rules read them. U stays invalid (see normalizeBackupCode).
+  // Confusables, as Crockford's decoding rules read them. U stays invalid (see normaliseBackupCode).
   table['O'.charCodeAt(0)] = 0;
   table['I'.charCodeAt(0)] = 1;
   table['L'.charCodeAt(0)] = 1;
@@ -69,11 +69,11 @@ const SEPARATORS = /[\s\-\u2010-\u2015\u2212\u00AD\u200B-\u200D\u2060\uFEFF]/g;
  *   than 256 characters or holds control characters (no person types those).
  * @example
  * ```ts
- * normalizeBackupCode(' 7kq2-m9xd-r4tw-ab0o '); // '7KQ2M9XDR4TWAB00'
- * normalizeBackupCode('not a code');             // null
+ * normaliseBackupCode(' 7kq2-m9xd-r4tw-ab0o '); // '7KQ2M9XDR4TWAB00'
+ * normaliseBackupCode('not a code');             // null
  * ```
  */
-export function normalizeBackupCode(input: string): string | null {
+export function normaliseBackupCode(input: string): string | null {
   if (typeof input !== 'string') {
     throw new MfaError('INVALID_ARGUMENT', 'backup code input must be a string');
   }
@@ -107,7 +107,7 @@ export function normalizeBackupCode(input: string): string | null {
  * not secret; it only tells the store which single hash to check, so an attempt costs one KDF run
  * however many codes the set holds. Returns `null` when the text cannot be a backup code.
  *
- * @throws MfaError as {@link normalizeBackupCode}.
+ * @throws MfaError as {@link normaliseBackupCode}.
  * @example
  * ```ts
  * backupCodeId('7kq2-m9xd-r4tw-ab00'); // '7KQ2'
@@ -115,7 +115,7 @@ export function normalizeBackupCode(input: string): string | null {
  * ```
  */
 export function backupCodeId(input: string): string | null {
-  const canonical = normalizeBackupCode(input);
+  const canonical = normaliseBackupCode(input);
   return canonical === null ? null : canonical.slice(0, BACKUP_CODE_GROUP_LENGTH);
 }
 

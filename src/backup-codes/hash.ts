@@ -6,7 +6,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { secureRandom, utf8ToBytes, type RandomSource } from '../internal/bytes.js';
-import { BACKUP_CODE_GROUP_LENGTH, normalizeBackupCode } from './alphabet.js';
+import { BACKUP_CODE_GROUP_LENGTH, normaliseBackupCode } from './alphabet.js';
 import { checkOptionsObject } from './generate.js';
 import { formatBackupCodeHash } from './hash-format.js';
 import { checkKdf, defaultBackupCodeKdf, deriveBackupCodeKey, type BackupCodeKdf } from './kdf.js';
@@ -93,7 +93,7 @@ export function backupCodeKdfInput(canonical: string, pepper: Uint8Array | undef
  */
 export async function hashBackupCode(code: string, optionsInput?: BackupCodeHashOptions): Promise<StoredBackupCode> {
   const options = checkOptionsObject(optionsInput);
-  const canonical = normalizeBackupCode(code);
+  const canonical = normaliseBackupCode(code);
   if (canonical === null) throw new MfaError('INVALID_CODE', 'not a backup code');
   const kdf = checkKdf(options.kdf === undefined ? defaultBackupCodeKdf(backupCodeSecretBits(canonical)) : options.kdf, 'INVALID_OPTION');
   const pepper = checkPepper(options.pepper);

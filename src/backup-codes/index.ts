@@ -17,7 +17,7 @@
  * @module mfakit/backup-codes
  */
 export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
-export { BACKUP_CODE_ALPHABET, MIN_BACKUP_CODE_LENGTH, backupCodeId, normalizeBackupCode } from './alphabet.js';
+export { BACKUP_CODE_ALPHABET, MIN_BACKUP_CODE_LENGTH, backupCodeId, normaliseBackupCode } from './alphabet.js';
 export {
   DEFAULT_BACKUP_CODE_COUNT,
   DEFAULT_BACKUP_CODE_SECRET_BITS,
@@ -43,3 +43,4 @@ export {
 } from './verify.js';
 export { createBackupCodes, type BackupCodeSet, type CreateBackupCodesOptions } from './create.js';
 export { countRemainingBackupCodes } from './remaining.js';
+export { useBackupCode, type UseBackupCodeOptions, type UseBackupCodeResult } from './use.js';

@@ -4,7 +4,7 @@
  */
 import { MfaError } from '../errors.js';
 import { timingSafeEqual } from '../internal/bytes.js';
-import { BACKUP_CODE_ALPHABET, BACKUP_CODE_GROUP_LENGTH, normalizeBackupCode } from './alphabet.js';
+import { BACKUP_CODE_ALPHABET, BACKUP_CODE_GROUP_LENGTH, normaliseBackupCode } from './alphabet.js';
 import { checkOptionsObject } from './generate.js';
 import { backupCodeKdfInput, backupCodeSecretBits, checkPepper, type StoredBackupCode } from './hash.js';
 import { parseBackupCodeHash, type BackupCodeHashInfo } from './hash-format.js';
@@ -39,7 +39,7 @@ export interface BackupCodeVerifyOptions {
  * - `malformed`: the input cannot be a backup code (no KDF was run);
  * - `not-found`: no record for this id (the caller passed `undefined`);
  * - `mismatch`: wrong code;
- * - `used`: right code, already consumed.
+ * - `replayed`: right code, already used (the word the whole API uses for a reused code).
  *
  * @example
  * ```ts
@@ -49,7 +49,7 @@ export interface BackupCodeVerifyOptions {
  */
 export type BackupCodeVerifyResult =
   | { ok: true; id: string; needsRehash: boolean }
-  | { ok: false; reason: 'malformed' | 'not-found' | 'mismatch' | 'used' };
+  | { ok: false; reason: 'malformed' | 'not-found' | 'mismatch' | 'replayed' };
 
 const ID_PATTERN = new RegExp(`^[${BACKUP_CODE_ALPHABET}]{${BACKUP_CODE_GROUP_LENGTH}}$`);
 // Stands in for a missing record so that an unknown id costs the same KDF run as a known one.
@@ -82,7 +82,7 @@ function needsRehash(info: BackupCodeHashInfo, current: BackupCodeKdf, pepper: U
  * The record is checked strictly first: a record with an unknown algorithm or parameters out of
  * bounds throws and never verifies. A record hashed with a pepper needs `options.pepper`.
  *
- * @throws MfaError `INVALID_ARGUMENT` / `INVALID_CODE` for hostile input (see normalizeBackupCode);
+ * @throws MfaError `INVALID_ARGUMENT` / `INVALID_CODE` for hostile input (see normaliseBackupCode);
  *   `INVALID_BACKUP_CODE_RECORD` or `UNSUPPORTED_KDF` for a bad record; `INVALID_OPTION` when a
  *   peppered record is checked without the pepper.
  * @example
@@ -102,7 +102,7 @@ export async function verifyBackupCode(
   const pepper = checkPepper(options.pepper);
   const configured = options.kdf === undefined ? undefined : checkKdf(options.kdf, 'INVALID_OPTION');
   const stored = record === undefined ? undefined : checkRecord(record);
-  const canonical = normalizeBackupCode(input);
+  const canonical = normaliseBackupCode(input);
   if (canonical === null) return { ok: false, reason: 'malformed' };
   const current = configured ?? defaultBackupCodeKdf(backupCodeSecretBits(canonical));
 
@@ -123,7 +123,7 @@ export async function verifyBackupCode(
   const hashMatches = timingSafeEqual(derived, info.hash);
   if (!hashMatches || canonical.slice(0, BACKUP_CODE_GROUP_LENGTH) !== stored.id) return { ok: false, reason: 'mismatch' };
   // Only someone holding the right code learns that it was used.
-  if (stored.usedAt !== null) return { ok: false, reason: 'used' };
+  if (stored.usedAt !== null) return { ok: false, reason: 'replayed' };
   return { ok: true, id: stored.id, needsRehash: needsRehash(info, current, pepper) };
 }
 

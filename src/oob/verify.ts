@@ -42,7 +42,7 @@ export interface VerifyOobCodeOptions {
  */
 export type OobVerifyResult =
   | { ok: true; record: OobCodeRecord }
-  | { ok: false; reason: 'expired' | 'mismatch' | 'exhausted' | 'used' | 'malformed'; record: OobCodeRecord };
+  | { ok: false; reason: 'expired' | 'mismatch' | 'exhausted' | 'replayed' | 'malformed'; record: OobCodeRecord };
 
 const MAX_INPUT_LENGTH = 64;
 // eslint-disable-next-line no-control-regex
@@ -120,7 +120,7 @@ export function verifyOobCode(input: string, record: OobCodeRecord, options: Ver
   const now = (options.now ?? systemClock)();
   if (!Number.isFinite(now)) throw new MfaError('INVALID_OPTION', 'now() must return milliseconds');
   if (code === null) return { ok: false, reason: 'malformed', record: stored };
-  if (stored.usedAt !== null) return { ok: false, reason: 'used', record: stored };
+  if (stored.usedAt !== null) return { ok: false, reason: 'replayed', record: stored };
   if (now >= stored.expiresAt) return { ok: false, reason: 'expired', record: stored };
   if (stored.attempts >= stored.maxAttempts) return { ok: false, reason: 'exhausted', record: stored };
 

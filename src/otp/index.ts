@@ -1,11 +1,12 @@
 /**
  * mfakit/otp: authenticator-app one-time passwords. HOTP (RFC 4226) and TOTP (RFC 6238) over
- * `@noble/hashes`, secrets and their base32 form, `otpauth://` key URIs and QR codes. Pure and
- * synchronous; Web APIs only.
+ * `@noble/hashes`, secrets and their base32 form, `otpauth://` key URIs. Pure and synchronous;
+ * Web APIs only. QR codes are in `mfakit/otp/qr`, so verifying a code never loads the QR encoder.
  *
  * @example
  * ```ts
- * import { generateSecret, buildKeyUri, renderQrSvg, verifyTotp } from 'mfakit/otp';
+ * import { generateSecret, buildKeyUri, verifyTotp } from 'mfakit/otp';
+ * import { renderQrSvg } from 'mfakit/otp/qr';
  * const secret = generateSecret();
  * const svg = renderQrSvg(buildKeyUri({ secret, accountName: 'ada@example.com', issuer: 'ACME' }));
  * const result = verifyTotp(secret, '123456', { afterStep: lastStep });
@@ -48,4 +49,3 @@ export {
   type DecodeSecretOptions,
 } from './secret.js';
 export { buildKeyUri, parseKeyUri, type KeyUriParams, type ParsedKeyUri, type ParseKeyUriOptions } from './key-uri.js';
-export { renderQrSvg, qrDataUrl, type QrOptions, type QrErrorCorrection } from './qr.js';

@@ -1,10 +1,19 @@
 /**
- * QR codes for key URIs, as SVG (through `qrcode-svg`) or as an SVG `data:` URL for an `<img>`.
+ * mfakit/otp/qr: QR codes for key URIs, as SVG (through `qrcode-svg`) or as an SVG `data:` URL for
+ * an `<img>`. Its own subpath so that verifying a code never loads the QR encoder: `qrcode-svg`
+ * alone costs more to import than the rest of `mfakit/otp` (bench/startup).
+ *
+ * @example
+ * ```ts
+ * import { buildKeyUri, generateSecret } from 'mfakit/otp';
+ * import { renderQrSvg } from 'mfakit/otp/qr';
+ * const svg = renderQrSvg(buildKeyUri({ secret: generateSecret(), accountName: 'ada@example.com', issuer: 'ACME' }));
+ * ```
  *
  * `qrcode-svg` is CommonJS; its only Node-specific code is `require('fs')` inside a `try` in its
  * `save` method, which mfakit never calls, so it bundles for browsers (esbuild leaves a `require`
  * inside `try` alone).
- * @module
+ * @module mfakit/otp/qr
  */
 import QRCode from 'qrcode-svg';
 import { MfaError } from '../errors.js';
@@ -60,7 +69,7 @@ function colourOption(name: string, value: unknown, fallback: string): string {
 }
 
 /**
- * Renders `text` (normally a key URI from {@link buildKeyUri}) as a QR code in an SVG document.
+ * Renders `text` (normally a key URI from {@link mfakit/otp!buildKeyUri}) as a QR code in an SVG document.
  * Text must be printable ASCII (key URIs are, after percent-encoding); text too long for a QR
  * code at the chosen error-correction level throws `MfaError('QR_TOO_LONG')`.
  *

@@ -1,11 +1,10 @@
 /**
  * OTP secrets: generation from the platform CSPRNG and the base32 text form authenticator apps
- * use (RFC 4648 §6, through `base32-encode` / `base32-decode`).
+ * use (RFC 4648 §6).
  * @module
  */
-import base32Encode from 'base32-encode';
-import base32Decode from 'base32-decode';
 import { MfaError } from '../errors.js';
+import { base32ToBytes, bytesToBase32 } from '../internal/base32.js';
 import { integerOption, optionsObject } from '../internal/assert.js';
 import { secureRandom, type RandomSource } from '../internal/bytes.js';
 import {
@@ -123,7 +122,7 @@ export function generateSecret(options?: GenerateSecretOptions): Uint8Array {
 export function encodeBase32Secret(secret: Uint8Array): string {
   if (!(secret instanceof Uint8Array)) throw new MfaError('INVALID_SECRET', 'secret must be a Uint8Array');
   if (secret.length > MAX_SECRET_BYTES) throw new MfaError('INVALID_SECRET', `secret must be at most ${MAX_SECRET_BYTES} bytes`);
-  return base32Encode(secret, 'RFC4648', { padding: false });
+  return bytesToBase32(secret);
 }
 
 const BASE32_CHARS = /^[A-Z2-7]*$/;
@@ -175,11 +174,5 @@ export function decodeBase32(text: string): Uint8Array {
     const unusedBits = (tail * 5) % 8;
     if ((last & ((1 << unusedBits) - 1)) !== 0) throw new MfaError('INVALID_BASE32', 'base32 secret has non-zero trailing bits');
   }
-  let decoded: ArrayBuffer;
-  try {
-    decoded = base32Decode(data, 'RFC4648');
-  } catch (cause) {
-    throw new MfaError('INVALID_BASE32', 'base32 secret could not be decoded', { cause });
-  }
-  return new Uint8Array(decoded);
+  return base32ToBytes(data);
 }

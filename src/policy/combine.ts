@@ -60,7 +60,9 @@ export function policyMinFactors(policy: MfaPolicy): number {
 
 /** The grace deadline of a requiring policy, or `undefined` when it gives no grace. @internal */
 export function policyDeadline(policy: MfaPolicy): number | undefined {
-  return policy.grace === undefined ? undefined : policy.grace.since + policy.grace.durationMs;
+  const grace = policy.grace;
+  if (grace === undefined) return undefined;
+  return 'until' in grace ? grace.until : grace.since + grace.durationMs;
 }
 
 /**

@@ -20,6 +20,9 @@ import type { MfaPolicy, PolicyFactor, PolicyOwner } from './policy.js';
  * - `'blocked'`: a policy it misses gives no grace or its grace is over. No full session; the app
  *   may still offer an enrolment-only session.
  *
+ * `satisfied` is the yes/no beside the detailed outcome: the account meets every policy that applies
+ * (`mfa-optional` or `mfa-required`), or it does not (`enrolment-required` or `blocked`).
+ *
  * `policies`/`owners` name what caused the outcome: the requiring policies (`'mfa-required'`), the
  * ones not met yet (`'enrolment-required'`), or the overdue ones (`'blocked'`). Owners are sorted
  * by name then id.
@@ -31,15 +34,17 @@ import type { MfaPolicy, PolicyFactor, PolicyOwner } from './policy.js';
  * ```
  */
 export type LoginPolicyDecision =
-  | { readonly outcome: 'mfa-optional'; readonly policies: readonly []; readonly owners: readonly [] }
+  | { readonly outcome: 'mfa-optional'; readonly satisfied: true; readonly policies: readonly []; readonly owners: readonly [] }
   | {
       readonly outcome: 'mfa-required';
+      readonly satisfied: true;
       readonly acceptedFactorIds: readonly string[];
       readonly policies: readonly MfaPolicy[];
       readonly owners: readonly PolicyOwner[];
     }
   | {
       readonly outcome: 'enrolment-required' | 'blocked';
+      readonly satisfied: false;
       /** Enrol before this time (ms since the epoch); for `'blocked'`, the earliest missed one, if any. */
       readonly deadline: number | undefined;
       /** How many more counting factors the strictest unmet policy needs. */
@@ -88,7 +93,7 @@ export function evaluateLoginPolicy(
   const now = (options.now ?? systemClock)();
   if (typeof now !== 'number' || !Number.isFinite(now)) throw new MfaError('INVALID_OPTION', 'now() must return a finite number');
   const effective = combineMfaPolicies(policies);
-  if (!effective.requireMfa) return Object.freeze({ outcome: 'mfa-optional', policies: [], owners: [] } as const);
+  if (!effective.requireMfa) return Object.freeze({ outcome: 'mfa-optional', satisfied: true, policies: [], owners: [] } as const);
 
   const classification = classifyAgainst(effective, factors);
   const counting = classification.counting.length;
@@ -97,6 +102,7 @@ export function evaluateLoginPolicy(
   if (unmet.length === 0) {
     return Object.freeze({
       outcome: 'mfa-required',
+      satisfied: true,
       acceptedFactorIds,
       policies: effective.requiredBy,
       owners: effective.requiredByOwners,
@@ -112,6 +118,7 @@ export function evaluateLoginPolicy(
   const deadlines = pick.map(policyDeadline).filter((d): d is number => d !== undefined);
   return Object.freeze({
     outcome: overdue.length > 0 ? 'blocked' : 'enrolment-required',
+    satisfied: false,
     deadline: deadlines.length > 0 ? Math.min(...deadlines) : undefined,
     missingFactors,
     acceptedFactorIds,

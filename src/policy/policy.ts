@@ -21,7 +21,8 @@ export interface PolicyOwner {
 }
 
 /**
- * A grace period for members who have not enrolled yet. The deadline is `since + durationMs`.
+ * A grace period for members who have not enrolled yet: a period (`since + durationMs`) or a fixed
+ * deadline for everyone (`until`, "enrol by 1 June").
  *
  * `since` is the moment the rule started to apply **to this account**: the app computes it as the
  * later of "the owner turned enforcement on" and "the account joined the owner", so a new member
@@ -33,14 +34,20 @@ export interface PolicyOwner {
  *   since: Math.max(policyEnabledAt, membership.joinedAt),
  *   durationMs: 14 * 24 * 60 * 60 * 1000,
  * };
+ * const fixed: PolicyGrace = { until: Date.UTC(2026, 5, 1) };
  * ```
  */
-export interface PolicyGrace {
-  /** Milliseconds since the epoch. */
-  readonly since: number;
-  /** Milliseconds; 0 means no grace at all. */
-  readonly durationMs: number;
-}
+export type PolicyGrace =
+  | {
+      /** Milliseconds since the epoch. */
+      readonly since: number;
+      /** Milliseconds; 0 means no grace at all. */
+      readonly durationMs: number;
+    }
+  | {
+      /** The deadline itself, milliseconds since the epoch (exclusive), the same for every member. */
+      readonly until: number;
+    };
 
 /**
  * One rule from one owner. Several apply to an account at once; the strictest rule wins.

@@ -29,6 +29,7 @@ export const MAX_POLICY_GRACE_MS = 10 * 365 * 86_400_000;
 const POLICY_KEYS = new Set(['id', 'owner', 'requireMfa', 'allowedKinds', 'excludeLowAssurance', 'minFactors', 'grace']);
 const OWNER_KEYS = new Set(['id', 'name', 'type']);
 const GRACE_KEYS = new Set(['since', 'durationMs']);
+const FIXED_GRACE_KEYS = new Set(['until']);
 const MAX_TEXT = 1024;
 
 function fail(message: string, where: string): never {
@@ -63,7 +64,15 @@ function validateOwner(value: unknown, where: string): PolicyOwner {
 }
 
 function validateGrace(value: unknown, where: string): PolicyGrace {
-  if (!isRecord(value)) fail('must be an object { since, durationMs }', where);
+  if (!isRecord(value)) fail('must be an object { since, durationMs } or { until }', where);
+  if ('until' in value) {
+    checkKeys(value, FIXED_GRACE_KEYS, where);
+    const until = value['until'];
+    if (typeof until !== 'number' || !Number.isSafeInteger(until) || until < 0) {
+      fail('until must be a non-negative integer (milliseconds since the epoch)', `${where}.until`);
+    }
+    return Object.freeze({ until });
+  }
   checkKeys(value, GRACE_KEYS, where);
   const since = value['since'];
   const durationMs = value['durationMs'];

@@ -10,7 +10,6 @@ import {
   createTotpVerifier,
   encodeBase32Secret,
   generateSecret,
-  renderQrSvg,
   type OtpAlgorithm,
   type TotpVerifier,
 } from '../otp/index.js';
@@ -27,14 +26,14 @@ import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord, type
  *
  * @example
  * ```ts
- * const options: StartAuthenticatorOptions = { name: 'Work phone', label: 'ada@example.com', stepUpToken: session.mfaStepUp };
+ * const options: StartAuthenticatorOptions = { name: 'Work phone', accountName: 'ada@example.com', stepUpToken: session.mfaStepUp };
  * ```
  */
 export interface StartAuthenticatorOptions {
   /** Device name shown in the factor list; default "Authenticator app" (numbered when taken). */
   readonly name?: string;
-  /** Account name shown in the app (for example the email address); default the account id. */
-  readonly label?: string;
+  /** Account name shown in the app (for example the email address), as `buildKeyUri` names it; default the account id. */
+  readonly accountName?: string;
   /** Required once the account has a login factor. */
   readonly stepUpToken?: string;
   /** Replace this (lost) factor when the new one is confirmed, in the same atomic step. */
@@ -47,7 +46,7 @@ export interface StartAuthenticatorOptions {
  *
  * @example
  * ```ts
- * const pending: AuthenticatorEnrolment = await service.startAuthenticatorEnrolment(userId, { label: 'ada@example.com' });
+ * const pending: AuthenticatorEnrolment = await service.startAuthenticatorEnrolment(userId, { accountName: 'ada@example.com' });
  * res.render('enrol', { qr: pending.qrSvg, key: pending.manualKey, id: pending.enrolmentId });
  * ```
  */
@@ -60,6 +59,8 @@ export interface AuthenticatorEnrolment {
   readonly qrSvg: string;
   /** The secret in base32, in groups of four, for typing into an app. */
   readonly manualKey: string;
+  /** The same secret in plain base32 (no spaces, no padding), for `decodeBase32Secret` or a test's authenticator. */
+  readonly base32Secret: string;
   readonly expiresAt: number;
 }
 
@@ -80,6 +81,16 @@ export function totpData(data: MfaJsonObject): TotpFactorData {
   return { secret, algorithm, digits, period };
 }
 
+/**
+ * The QR encoder, loaded at the first enrolment rather than with `mfakit/service`: `qrcode-svg`
+ * costs more to import than most of the service, and logins never need it (bench/startup).
+ */
+let qrModule: Promise<typeof import('../otp/qr.js')> | undefined;
+function loadQr(): Promise<typeof import('../otp/qr.js')> {
+  qrModule ??= import('../otp/qr.js');
+  return qrModule;
+}
+
 /** Starts an authenticator-app enrolment. @internal */
 export async function startAuthenticatorEnrolment(
   ctx: ServiceContext,
@@ -87,8 +98,8 @@ export async function startAuthenticatorEnrolment(
   options: StartAuthenticatorOptions = {},
 ): Promise<AuthenticatorEnrolment> {
   assertId(accountId, 'accountId');
-  const label = options.label ?? accountId;
-  if (typeof label !== 'string' || label.length === 0 || label.length > 256) throw new MfaError('INVALID_ARGUMENT', 'label must be 1 to 256 characters');
+  const accountName = options.accountName ?? accountId;
+  assertId(accountName, 'accountName');
   const { factors, binding } = await guardEnrolment(ctx, accountId, 'totp', options);
   const name = options.name === undefined ? defaultName(factors, 'Authenticator app') : checkFactorName(options.name, '');
   checkNameFree(factors.filter((f) => f.id !== options.replacesFactorId), name);
@@ -97,9 +108,10 @@ export async function startAuthenticatorEnrolment(
   const id = ctx.newId('f');
   const { algorithm, digits, period, secretBytes } = ctx.totp;
   const secret = generateSecret({ bytes: secretBytes, random: ctx.random });
-  const keyUri = buildKeyUri({ secret, accountName: label, issuer: ctx.issuer, algorithm, digits, period });
-  const qrSvg = renderQrSvg(keyUri);
-  const manualKey = encodeBase32Secret(secret).replace(/(.{4})(?=.)/g, '$1 ');
+  const keyUri = buildKeyUri({ secret, accountName, issuer: ctx.issuer, algorithm, digits, period });
+  const qrSvg = (await loadQr()).renderQrSvg(keyUri);
+  const base32Secret = encodeBase32Secret(secret);
+  const manualKey = base32Secret.replace(/(.{4})(?=.)/g, '$1 ');
   const sealed = await ctx.sealer.seal(secret, { accountId, factorId: id });
   secret.fill(0);
   const pending: MfaEnrolmentRecord = {
@@ -116,7 +128,7 @@ export async function startAuthenticatorEnrolment(
   };
   await ctx.store.putEnrolment(pending);
   await ctx.emit({ type: 'enrolment-started', accountId, factorId: id, kind: 'totp', name });
-  return { enrolmentId: id, name, keyUri, qrSvg, manualKey, expiresAt: pending.expiresAt };
+  return { enrolmentId: id, name, keyUri, qrSvg, manualKey, base32Secret, expiresAt: pending.expiresAt };
 }
 
 type TotpRecord = { readonly id: string; readonly accountId: string; readonly data: MfaJsonObject };

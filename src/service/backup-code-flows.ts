@@ -23,7 +23,7 @@ import { assertRecordVersion, MFA_RECORD_VERSION, type MfaBackupCodeRecord, type
  *
  * @example
  * ```ts
- * const { codes } = await service.regenerateBackupCodes(userId, { stepUpToken: session.mfaStepUp });
+ * const { backupCodes } = await service.regenerateBackupCodes(userId, { stepUpToken: session.mfaStepUp });
  * ```
  */
 export interface RegenerateBackupCodesOptions {
@@ -75,12 +75,25 @@ export function backupCodeLookupId(input: string): string | null {
   }
 }
 
+/**
+ * Result of `regenerateBackupCodes`: the new codes, to show once. Named as `confirmEnrolment` and
+ * `finishWebAuthnRegistration` name the first set (`backupCodes`).
+ *
+ * @example
+ * ```ts
+ * const { backupCodes }: RegeneratedBackupCodes = await service.regenerateBackupCodes(userId, { stepUpToken });
+ * ```
+ */
+export interface RegeneratedBackupCodes {
+  readonly backupCodes: readonly string[];
+}
+
 /** Replaces the account's backup codes; returns the new codes (show once). @internal */
 export async function regenerateBackupCodes(
   ctx: ServiceContext,
   accountId: string,
   options: RegenerateBackupCodesOptions,
-): Promise<{ codes: readonly string[] }> {
+): Promise<RegeneratedBackupCodes> {
   await requireAccount(ctx, accountId);
   await requireStepUp(ctx, accountId, options?.stepUpToken, 'regenerate-backup-codes');
   const factors = await loadFactors(ctx, accountId);
@@ -93,7 +106,7 @@ export async function regenerateBackupCodes(
   await forgetUsedBackupCodes(ctx, accountId);
   await ctx.store.replaceBackupCodes(accountId, set.records);
   await ctx.emit({ type: 'backup-codes-regenerated', accountId, details: { count: set.codes.length } });
-  return { codes: set.codes };
+  return { backupCodes: set.codes };
 }
 
 /** Outcome of checking a backup code at login. @internal */
@@ -112,7 +125,7 @@ export async function checkBackupCode(ctx: ServiceContext, accountId: string, in
     ...(pepper === undefined ? {} : { pepper }),
     ...(kdf === undefined ? {} : { kdf }),
   });
-  if (!result.ok) return { ok: false, reason: result.reason === 'used' ? 'replayed' : 'mismatch' };
+  if (!result.ok) return { ok: false, reason: result.reason === 'replayed' ? 'replayed' : 'mismatch' };
   // The code is right; only the one request whose consume succeeds may log in.
   if (record === null || !(await ctx.store.consumeBackupCode(accountId, id))) return { ok: false, reason: 'replayed' };
   // The tombstone is only a label for later reuse: a store failing to write it must not turn

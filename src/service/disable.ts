@@ -29,16 +29,20 @@ export interface DisableMfaOptions {
 }
 
 /**
- * Result of `disable`.
+ * Result of `disable`. A wrong confirmation word is what the user typed, so it is a result
+ * (`confirmation-mismatch`: nothing changed, ask again); a missing step-up or a policy refusal is
+ * an `MfaError`.
  *
  * @example
  * ```ts
- * const { factorsRemoved }: DisableMfaResult = await service.disable(userId, options);
+ * const result: DisableMfaResult = await service.disable(userId, options);
+ * if (!result.ok) return form.error(`Type "${DISABLE_CONFIRMATION}" to confirm`);
+ * console.log(result.factorsRemoved);
  * ```
  */
-export interface DisableMfaResult {
-  readonly factorsRemoved: number;
-}
+export type DisableMfaResult =
+  | { readonly ok: true; readonly factorsRemoved: number }
+  | { readonly ok: false; readonly reason: 'confirmation-mismatch' };
 
 /**
  * The word a user types to confirm disabling MFA (compared case-insensitively, trimmed).
@@ -54,9 +58,8 @@ export const DISABLE_CONFIRMATION = 'disable';
 export async function disableMfa(ctx: ServiceContext, accountId: string, options: DisableMfaOptions): Promise<DisableMfaResult> {
   await requireAccount(ctx, accountId);
   const confirmation = options?.confirmation;
-  if (typeof confirmation !== 'string' || confirmation.trim().toLowerCase() !== DISABLE_CONFIRMATION) {
-    throw new MfaError('CONFIRMATION_MISMATCH', `type "${DISABLE_CONFIRMATION}" to confirm`, { details: { expected: DISABLE_CONFIRMATION } });
-  }
+  if (typeof confirmation !== 'string') throw new MfaError('INVALID_ARGUMENT', 'confirmation must be the string the user typed');
+  if (confirmation.trim().toLowerCase() !== DISABLE_CONFIRMATION) return { ok: false, reason: 'confirmation-mismatch' };
   await requireStepUp(ctx, accountId, options.stepUpToken, 'disable');
   const factors = await loadFactors(ctx, accountId);
   await requirePolicy(ctx, accountId, { type: 'disable' }, await loginFactorSummaries(ctx, accountId, factors));
@@ -65,5 +68,5 @@ export async function disableMfa(ctx: ServiceContext, accountId: string, options
   const factorsRemoved = outcome.factorIds.length;
   for (const f of factors) ctx.verifiers.forget(f.id);
   await ctx.emit({ type: 'mfa-disabled', accountId, details: { factorsRemoved } });
-  return { factorsRemoved };
+  return { ok: true, factorsRemoved };
 }

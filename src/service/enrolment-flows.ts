@@ -11,15 +11,14 @@ import { requireBinding } from './enrolment-binding.js';
 import { confirmOobEnrolment } from './oob-flows.js';
 import { assertRecordVersion, type MfaEnrolmentRecord } from '../store/records.js';
 
-async function requirePending(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord> {
+/** The pending enrolment, or `null` when it has expired (the user waited too long: a result, not an error). */
+async function requirePending(ctx: ServiceContext, accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null> {
   assertId(accountId, 'accountId');
   assertId(enrolmentId, 'enrolmentId');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
   if (pending === null) throw new MfaError('ENROLMENT_NOT_FOUND', 'no such pending enrolment (unknown, already confirmed or cancelled)', { details: { enrolmentId } });
   assertRecordVersion(pending, 'enrolment');
-  if (!(pending.expiresAt > ctx.now())) {
-    throw new MfaError('ENROLMENT_EXPIRED', 'this enrolment has expired; start again', { details: { enrolmentId, expiredAt: pending.expiresAt } });
-  }
+  if (!(pending.expiresAt > ctx.now())) return null;
   await requireBinding(ctx, pending);
   return pending;
 }
@@ -28,6 +27,7 @@ async function requirePending(ctx: ServiceContext, accountId: string, enrolmentI
 export async function confirmEnrolment(ctx: ServiceContext, accountId: string, enrolmentId: string, code: string): Promise<ConfirmEnrolmentResult> {
   if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
   const pending = await requirePending(ctx, accountId, enrolmentId);
+  if (pending === null) return { ok: false, reason: 'expired' };
   switch (pending.kind) {
     case 'totp':
       return confirmTotpEnrolment(ctx, pending, code);

@@ -29,17 +29,20 @@ export interface RemoveFactorOptions {
 }
 
 /**
- * Result of `removeFactor`: `mfaDisabled` when it was the last login factor.
+ * Result of `removeFactor`: `mfaDisabled` when it was the last login factor. Removing the last
+ * login factor disables MFA, so it needs the typed confirmation: without it (or with another word)
+ * the result is `confirmation-mismatch` and nothing changed, also when another factor was removed
+ * meanwhile and this one became the last.
  *
  * @example
  * ```ts
- * const { mfaDisabled }: RemoveFactorResult = await service.removeFactor(userId, id, { stepUpToken, confirmation: 'disable' });
+ * const result: RemoveFactorResult = await service.removeFactor(userId, id, { stepUpToken, confirmation: 'disable' });
+ * if (result.ok && result.mfaDisabled) notify(userId);
  * ```
  */
-export interface RemoveFactorResult {
-  readonly removed: FactorSummary;
-  readonly mfaDisabled: boolean;
-}
+export type RemoveFactorResult =
+  | { readonly ok: true; readonly removed: FactorSummary; readonly mfaDisabled: boolean }
+  | { readonly ok: false; readonly reason: 'confirmation-mismatch' };
 
 /** Every factor and recovery method, plus the backup-code set. @internal */
 export async function listFactors(ctx: ServiceContext, accountId: string): Promise<FactorSummary[]> {
@@ -80,18 +83,15 @@ export async function removeFactor(ctx: ServiceContext, accountId: string, facto
   const otherLogins = factors.filter((f) => f.role === 'login' && f.id !== factorId).length;
   if (factor.role === 'login' && otherLogins === 0) {
     // The last login factor: this is disabling MFA (confirmation, policy 'disable').
-    await disableMfa(ctx, accountId, { stepUpToken: options.stepUpToken, confirmation: options.confirmation ?? '' });
-    return { removed: summariseFactor(factor), mfaDisabled: true };
+    const disabled = await disableMfa(ctx, accountId, { stepUpToken: options.stepUpToken, confirmation: options.confirmation ?? '' });
+    return disabled.ok ? { ok: true, removed: summariseFactor(factor), mfaDisabled: true } : disabled;
   }
   await requirePolicy(ctx, accountId, { type: 'remove-factor', factorId }, summaries);
   const outcome = await ctx.store.deleteFactor(accountId, factorId, factor.role === 'login' ? { minRemainingLoginFactors: 1 } : {});
   if (outcome === 'not-found') throw new MfaError('FACTOR_NOT_FOUND', 'no such factor on this account', { details: { factorId } });
-  if (outcome === 'too-few-remaining') {
-    throw new MfaError('CONFIRMATION_MISMATCH', 'another factor was removed meanwhile: this is now the last one; removing it disables MFA (confirm with "disable")', {
-      details: { lastFactor: true },
-    });
-  }
+  // Another factor was removed meanwhile: this is now the last one, and removing it disables MFA.
+  if (outcome === 'too-few-remaining') return { ok: false, reason: 'confirmation-mismatch' };
   ctx.verifiers.forget(factorId);
   await ctx.emit({ type: 'factor-removed', accountId, factorId, kind: factor.kind, name: factor.name });
-  return { removed: summariseFactor(factor), mfaDisabled: false };
+  return { ok: true, removed: summariseFactor(factor), mfaDisabled: false };
 }

@@ -27,7 +27,7 @@ export type { ConfirmEnrolmentResult } from './activation.js';
 export type { StartAuthenticatorOptions, AuthenticatorEnrolment } from './authenticator-flows.js';
 export type { ImportAuthenticatorOptions, ImportedAuthenticator } from './authenticator-import.js';
 export type { ResealOutcome } from './key-rotation.js';
-export type { RegenerateBackupCodesOptions } from './backup-code-flows.js';
+export type { RegenerateBackupCodesOptions, RegeneratedBackupCodes } from './backup-code-flows.js';
 export type { MfaVerifyOptions, VerifyFailureReason, MfaVerifyResult } from './login-flows.js';
 export type { MfaLoginRequirement } from './login-requirement.js';
 export type { StartOobEnrolmentOptions, OobEnrolment, SendLoginCodeOptions, SentLoginCode } from './oob-flows.js';

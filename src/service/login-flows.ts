@@ -46,6 +46,8 @@ export interface MfaVerifyOptions {
  *   charged, nothing changed);
  * - `mismatch`: wrong code (also a code-shaped input that fits none of the account's factors);
  * - `replayed`: a right code that was already used (a TOTP step, a backup code, an email code);
+ * - `expired`: the account's only candidates are email/SMS factors and no code is pending for them
+ *   (it expired, was replaced, or was never sent): send a new one (not charged, nothing changed);
  * - `throttled`: too soon after the previous failure: retry after `retryAt`;
  * - `locked`: too many failures: nothing is checked until `retryAt` (or `resetThrottle`).
  *
@@ -54,7 +56,7 @@ export interface MfaVerifyOptions {
  * if (!result.ok && result.reason === 'throttled') res.setHeader('Retry-After', Math.ceil((result.retryAt - Date.now()) / 1000));
  * ```
  */
-export type VerifyFailureReason = 'malformed' | 'mismatch' | 'replayed' | 'throttled' | 'locked';
+export type VerifyFailureReason = 'malformed' | 'mismatch' | 'replayed' | 'expired' | 'throttled' | 'locked';
 
 /**
  * Outcome of `verify`. On success: which factor matched, and a step-up grant for sensitive changes.
@@ -163,9 +165,9 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   const needCount = backupAllowed && (backupId !== null || (!hasTotp && challenges.length === 0));
   const backupCount = needCount ? await ctx.store.countBackupCodes(accountId) : 0;
   if (!hasTotp && backupCount === 0 && challenges.length === 0) {
-    if (oobAllowed && hasOobFactor) {
-      throw new MfaError('CHALLENGE_NOT_FOUND', 'no email/SMS code is pending for this account: send one first (sendLoginCode)');
-    }
+    // What the user typed is a code that is no longer pending (expired, replaced, or never sent):
+    // a result, not charged. An account with nothing to verify against is the app's mistake.
+    if (oobAllowed && hasOobFactor) return { ok: false, reason: 'expired' };
     throw new MfaError('FACTOR_NOT_FOUND', 'the account has no factor that can verify this (MFA is not enabled)', { details: { accountId } });
   }
   const hasBackup = backupId !== null && backupCount > 0;

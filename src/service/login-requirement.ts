@@ -27,7 +27,7 @@ export interface MfaLoginRequirement {
   readonly mfaRequired: boolean;
   readonly factors: readonly FactorSummary[];
   readonly enrolmentRequiredBy?: number;
-  readonly blocked?: { readonly code: string; readonly message: string; readonly blockers: readonly { id: string; name: string }[] };
+  readonly blocked?: { readonly code: string; readonly message: string; readonly owners: readonly { id: string; name: string }[] };
   /**
    * Set exactly when `verify` would now refuse a code without checking it (the same answer, from
    * the same records): when it may try again.
@@ -53,7 +53,7 @@ export async function loginRequirement(ctx: ServiceContext, accountId: string, o
     mfaRequired: real.length > 0,
     factors,
     ...(decision.allowed && decision.enrolmentRequiredBy !== undefined ? { enrolmentRequiredBy: decision.enrolmentRequiredBy } : {}),
-    ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, blockers: decision.blockers } }),
+    ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, owners: decision.owners } }),
     ...(gate.allowed ? {} : { retryAt: gate.retryAt, throttled: gate.reason }),
     ...(reenrolment === undefined ? {} : { reenrolmentRequired: reenrolment }),
   };

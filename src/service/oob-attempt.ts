@@ -21,7 +21,7 @@ import type { MfaChallengeRecord, MfaJsonObject } from '../store/records.js';
 const MAX_ROUNDS = 32;
 
 /** What one attempt decided. @internal */
-export type OobAttemptOutcome = 'accepted' | 'mismatch' | 'used' | 'expired' | 'exhausted' | 'malformed';
+export type OobAttemptOutcome = 'accepted' | 'mismatch' | 'replayed' | 'expired' | 'exhausted' | 'malformed';
 
 /** The OOB record inside a challenge. @internal */
 export function storedOobCode(challenge: MfaChallengeRecord): OobCodeRecord {

@@ -228,7 +228,7 @@ async function checkAgainst(ctx: ServiceContext, challenge: MfaChallengeRecord, 
   const outcome = await attemptOobCode(ctx, challenge, input, { purpose: expectedPurpose }, requireOob(ctx).key);
   if (outcome === 'accepted') return { ok: true };
   if (outcome === 'malformed') return { ok: false, reason: 'malformed' };
-  return { ok: false, reason: outcome === 'used' ? 'replayed' : 'mismatch' };
+  return { ok: false, reason: outcome === 'replayed' ? 'replayed' : 'mismatch' };
 }
 
 /** The live login challenges of an account (per channel). @internal */

@@ -11,8 +11,7 @@ import type { MfaEventSink } from './events.js';
 import type { MfaKeyRing } from './key-ring.js';
 import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
-import type { WebAuthnServiceSettings } from './webauthn-flows.js';
-import type { AccountRecoverySettings } from './recovery-flows.js';
+import type { FidoMetadata, WebAuthnAttestationFormat } from '../webauthn/index.js';
 
 /**
  * Attempt throttling (docs/security-throttle.md). Code guesses (authenticator apps, backup codes,
@@ -169,4 +168,113 @@ export interface MfaServiceOptions {
   readonly webauthn?: WebAuthnServiceSettings;
   /** Account recovery by a registered SSH key or the phone on file (SSH needs `sshNamespace`). */
   readonly recovery?: AccountRecoverySettings;
+}
+
+/**
+ * WebAuthn settings of the service (option `webauthn`).
+ *
+ * @example
+ * ```ts
+ * const webauthn: WebAuthnServiceSettings = { rpId: 'example.org', rpName: 'Example', origins: ['https://example.org'] };
+ * ```
+ */
+export interface WebAuthnServiceSettings {
+  /** The RP ID (registrable domain of the site); put in ceremony options unless a start call names another. */
+  readonly rpId: string;
+  /**
+   * More RP IDs whose credentials are accepted (related origins, WebAuthn L3 §5.11: sister sites,
+   * or a move to a new domain). A response verifies when its rpIdHash is that of `rpId` or of one
+   * of these; list their origins in `origins` too. Default: `rpId` alone.
+   */
+  readonly relatedRpIds?: readonly string[];
+  /** Shown by the browser; default the service issuer. */
+  readonly rpName?: string;
+  /** Allowed origins, e.g. `https://example.org`. */
+  readonly origins: readonly string[];
+  /** COSE algorithms (default Ed25519, ES256, RS256). */
+  readonly algorithms?: readonly number[];
+  /** Require UV for second-factor use too (passkey login always requires it); default false. */
+  readonly requireUserVerification?: boolean;
+  /** Ceremony timeout and challenge lifetime, ms; default 300000. */
+  readonly timeoutMs?: number;
+  /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
+  readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
+  readonly requireTrustedAttestation?: boolean;
+  /**
+   * A verified FIDO metadata blob (`verifyFidoMetadataBlob` of `mfakit/webauthn`): factors
+   * registered while it is set carry the authenticator's name (`authenticatorName` in summaries),
+   * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted.
+   */
+  readonly metadata?: FidoMetadata;
+  /**
+   * Register only authenticators the metadata lists, with no revoked or compromise status, whose
+   * attestation chains to the listed roots (a policy for organisations that allow certain keys only).
+   */
+  readonly requireListedAuthenticator?: boolean;
+  /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
+  readonly onCounterRegression?: 'reject' | 'accept';
+}
+
+/**
+ * How an account is recovered: `ssh-key` (a signed challenge) or `phone` (a code by SMS).
+ *
+ * @example
+ * ```ts
+ * const method: AccountRecoveryMethod = 'ssh-key';
+ * ```
+ */
+export type AccountRecoveryMethod = 'ssh-key' | 'phone';
+
+/**
+ * What the service was told about a completed recovery (input of a custom
+ * {@link AccountRecoveryAction}).
+ *
+ * @example
+ * ```ts
+ * const recovered: RecoveredAccount = { accountId: 'user-42', method: 'ssh-key', factorId: 'ssh_…', at: Date.now() };
+ * ```
+ */
+export interface RecoveredAccount {
+  readonly accountId: string;
+  readonly method: AccountRecoveryMethod;
+  /** The SSH key or phone (recovery method or SMS factor) that proved the recovery. */
+  readonly factorId: string;
+  readonly at: number;
+}
+
+/**
+ * What a successful recovery does:
+ * - `reset-factors` (default): removes every login factor, backup code and pending enrolment
+ *   (recovery methods stay), revokes step-up grants, and requires a new enrolment at next login
+ *   (`loginRequirement(...).reenrolmentRequired`);
+ * - a function: the app's own action instead (nothing is removed; the challenge is spent and the
+ *   events are emitted either way). A throwing action surfaces as `MfaError('INTERNAL')`.
+ *
+ * @example
+ * ```ts
+ * const action: AccountRecoveryAction = async ({ accountId, method }) => { await tickets.open(accountId, method); };
+ * ```
+ */
+export type AccountRecoveryAction = 'reset-factors' | ((recovered: RecoveredAccount) => void | Promise<void>);
+
+/**
+ * Account recovery settings (service option `recovery`).
+ *
+ * @example
+ * ```ts
+ * const recovery: AccountRecoverySettings = { sshNamespace: 'recovery@example.com' };
+ * ```
+ */
+export interface AccountRecoverySettings {
+  /**
+   * The SSHSIG namespace users sign recovery challenges for (`ssh-keygen -Y sign -n …`): app
+   * specific, e.g. `recovery@example.com`; never `file`, `git` or `email`. Needed for SSH recovery.
+   */
+  readonly sshNamespace?: string;
+  /** Lifetime of an SSH recovery challenge, 30 to 3600 s; default 900 (15 minutes). */
+  readonly sshChallengeTtlSeconds?: number;
+  /** Recovery challenges (SSH or phone) an account may start per hour; default 10. */
+  readonly maxStartsPerHour?: number;
+  /** What a successful recovery does; default `reset-factors`. */
+  readonly action?: AccountRecoveryAction;
 }

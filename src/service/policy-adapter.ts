@@ -48,12 +48,12 @@ export interface PolicyAdapterOptions {
  */
 export const DEFAULT_POLICY_RECOVERY_KINDS: readonly string[] = Object.freeze(['ssh-key', 'phone']);
 
-function blockersOf(owners: readonly PolicyOwner[]): readonly { id: string; name: string; type: string }[] {
+function ownersOf(owners: readonly PolicyOwner[]): readonly { id: string; name: string; type: string }[] {
   return Object.freeze(owners.map((owner) => Object.freeze({ id: owner.id, name: owner.name, type: owner.type })));
 }
 
 function refuse(refusal: PolicyRefusal): PolicyHookDecision {
-  return { allowed: false, code: refusal.code, blockers: blockersOf(refusal.owners), message: refusal.message };
+  return { allowed: false, code: refusal.code, owners: ownersOf(refusal.owners), message: refusal.message };
 }
 
 /**
@@ -65,7 +65,7 @@ function refuse(refusal: PolicyRefusal): PolicyHookDecision {
  * - `remove-factor`: refused for the last factor, or below a policy's minimum;
  * - `enrol`: refused (`FACTOR_NOT_ALLOWED`) for a kind a policy forbids.
  *
- * `blockers` are the owners (`id`, `name`, and `type`), distinct, sorted by name then id. A resolver
+ * `owners` are the owners (`id`, `name`, and `type`), distinct, sorted by name then id. A resolver
  * that fails makes the check throw `MfaError` `INTERNAL` (fail closed); a malformed policy throws
  * `INVALID_POLICY`.
  *
@@ -116,7 +116,7 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
           return {
             allowed: false,
             code: 'MFA_REQUIRED_BY_POLICY',
-            blockers: blockersOf(decision.owners),
+            owners: ownersOf(decision.owners),
             message: `MFA is required by ${listOwnerNames(decision.owners)}; enrol a factor they allow to log in`,
           };
         }

@@ -1,5 +1,5 @@
 /**
- * Asking the policy hook, and turning a refusal into an `MfaError` that names the blockers.
+ * Asking the policy hook, and turning a refusal into an `MfaError` that names the owners.
  * @module
  */
 import { MfaError } from '../errors.js';
@@ -18,7 +18,7 @@ export async function askPolicy(
   return ctx.policy.check(action, { accountId, factors, now: ctx.now() });
 }
 
-/** Throws the refusal's code with `details.blockers` when the policy refuses. @internal */
+/** Throws the refusal's code with `details.owners` when the policy refuses. @internal */
 export async function requirePolicy(
   ctx: ServiceContext,
   accountId: string,
@@ -27,8 +27,8 @@ export async function requirePolicy(
 ): Promise<void> {
   const decision = await askPolicy(ctx, accountId, action, factors);
   if (decision.allowed) return;
-  await ctx.emit({ type: 'policy-refused', accountId, reason: decision.code, details: { action: action.type, blockers: decision.blockers.map((b) => b.id).join(',') } });
+  await ctx.emit({ type: 'policy-refused', accountId, reason: decision.code, details: { action: action.type, owners: decision.owners.map((b) => b.id).join(',') } });
   throw new MfaError(decision.code, decision.message, {
-    details: { action: action.type, blockers: decision.blockers.map((b) => ({ id: b.id, name: b.name })) },
+    details: { action: action.type, owners: decision.owners.map((b) => ({ id: b.id, name: b.name })) },
   });
 }

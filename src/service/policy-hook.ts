@@ -20,13 +20,13 @@ export type PolicyAction =
 
 /**
  * The policy's answer. A refusal names what blocks the action (for example the organisations that
- * enforce MFA) and the service passes them on in `MfaError.details.blockers`.
+ * enforce MFA) and the service passes them on in `MfaError.details.owners`.
  *
  * @example
  * ```ts
  * const refusal: PolicyHookDecision = {
  *   allowed: false, code: 'MFA_REQUIRED_BY_POLICY',
- *   blockers: [{ id: 'org-1', name: 'Acme Corp' }], message: 'Acme Corp enforces MFA',
+ *   owners: [{ id: 'org-1', name: 'Acme Corp' }], message: 'Acme Corp enforces MFA',
  * };
  * ```
  */
@@ -35,7 +35,7 @@ export type PolicyHookDecision =
   | {
       allowed: false;
       code: 'MFA_REQUIRED_BY_POLICY' | 'FACTOR_NOT_ALLOWED';
-      blockers: readonly { id: string; name: string }[];
+      owners: readonly { id: string; name: string }[];
       message: string;
     };
 
@@ -47,7 +47,7 @@ export type PolicyHookDecision =
  * const policy: PolicyHook = {
  *   check(action, { factors }) {
  *     if (action.type === 'disable' && orgEnforcesMfa) {
- *       return { allowed: false, code: 'MFA_REQUIRED_BY_POLICY', blockers: [{ id: 'org-1', name: 'Acme' }], message: 'Acme enforces MFA' };
+ *       return { allowed: false, code: 'MFA_REQUIRED_BY_POLICY', owners: [{ id: 'org-1', name: 'Acme' }], message: 'Acme enforces MFA' };
  *     }
  *     return { allowed: true };
  *   },
@@ -58,7 +58,7 @@ export interface PolicyHook {
   /**
    * Decides one action for one account. `context.factors` are the account's login factors and
    * `context.now` the service's clock (ms). May return a promise. A refused change makes the
-   * service throw an `MfaError` with the decision's `code` and `details.blockers`; a refused
+   * service throw an `MfaError` with the decision's `code` and `details.owners`; a refused
    * `login` comes back as `MfaLoginRequirement.blocked`.
    */
   check(

@@ -17,70 +17,13 @@ import type { FactorSummary } from './factor-summary.js';
 import { STEP_UP_PURPOSE } from './step-up.js';
 import type { MfaAccountRecord, MfaFactorRecord, MfaJsonObject } from '../store/records.js';
 import { clearAllAttempts } from './throttle.js';
+import type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings } from './options.js';
 
-/**
- * How an account is recovered: `ssh-key` (a signed challenge) or `phone` (a code by SMS).
- *
- * @example
- * ```ts
- * const method: AccountRecoveryMethod = 'ssh-key';
- * ```
- */
-export type AccountRecoveryMethod = 'ssh-key' | 'phone';
+export type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings, RecoveredAccount } from './options.js';
 
-/**
- * What the service was told about a completed recovery (input of a custom
- * {@link AccountRecoveryAction}).
- *
- * @example
- * ```ts
- * const recovered: RecoveredAccount = { accountId: 'user-42', method: 'ssh-key', factorId: 'ssh_…', at: Date.now() };
- * ```
- */
-export interface RecoveredAccount {
-  readonly accountId: string;
-  readonly method: AccountRecoveryMethod;
-  /** The SSH key or phone (recovery method or SMS factor) that proved the recovery. */
-  readonly factorId: string;
-  readonly at: number;
-}
 
-/**
- * What a successful recovery does:
- * - `reset-factors` (default): removes every login factor, backup code and pending enrolment
- *   (recovery methods stay), revokes step-up grants, and requires a new enrolment at next login
- *   (`loginRequirement(...).reenrolmentRequired`);
- * - a function: the app's own action instead (nothing is removed; the challenge is spent and the
- *   events are emitted either way). A throwing action surfaces as `MfaError('INTERNAL')`.
- *
- * @example
- * ```ts
- * const action: AccountRecoveryAction = async ({ accountId, method }) => { await tickets.open(accountId, method); };
- * ```
- */
-export type AccountRecoveryAction = 'reset-factors' | ((recovered: RecoveredAccount) => void | Promise<void>);
 
-/**
- * Account recovery settings (service option `recovery`).
- *
- * @example
- * ```ts
- * const recovery: AccountRecoverySettings = { sshNamespace: 'recovery@example.com' };
- * ```
- */
-export interface AccountRecoverySettings {
-  /**
-   * The SSHSIG namespace users sign recovery challenges for (`ssh-keygen -Y sign -n …`): app
-   * specific, e.g. `recovery@example.com`; never `file`, `git` or `email`. Needed for SSH recovery.
-   */
-  readonly sshNamespace?: string;
-  /** Lifetime of an SSH recovery challenge, 30 to 3600 s; default 900 (15 minutes). */
-  readonly sshChallengeTtlSeconds?: number;
-  /** Recovery challenges (SSH or phone) an account may start per hour; default 10. */
-  readonly maxStartsPerHour?: number;
-  /** What a successful recovery does; default `reset-factors`. */
-  readonly action?: AccountRecoveryAction;
-}
+
 
 /** Resolved settings. @internal */
 export interface ResolvedRecoverySettings {

@@ -91,5 +91,5 @@ export type CodeCheck = { ok: true } | { ok: false; reason: 'mismatch' | 'expire
 export async function checkCode(ctx: ServiceContext, challenge: MfaChallengeRecord, input: string, codePurpose: string): Promise<CodeCheck> {
   const outcome = await attemptOobCode(ctx, challenge, input, { purpose: codePurpose, channel: 'sms' }, requireOob(ctx).key);
   if (outcome === 'accepted') return { ok: true };
-  return { ok: false, reason: outcome === 'used' ? 'expired' : outcome };
+  return { ok: false, reason: outcome === 'replayed' ? 'expired' : outcome };
 }

@@ -11,7 +11,7 @@ import { assertId } from '../internal/assert.js';
 import { requireAccount } from './accounts.js';
 import type { ConfirmEnrolmentResult } from './activation.js';
 import { startAuthenticatorEnrolment, type AuthenticatorEnrolment, type StartAuthenticatorOptions } from './authenticator-flows.js';
-import { regenerateBackupCodes, type RegenerateBackupCodesOptions } from './backup-code-flows.js';
+import { regenerateBackupCodes, type RegenerateBackupCodesOptions, type RegeneratedBackupCodes } from './backup-code-flows.js';
 import { createServiceContext, type ServiceContext } from './context.js';
 import { disableMfa, type DisableMfaOptions, type DisableMfaResult } from './disable.js';
 import { cancelEnrolment, confirmEnrolment } from './enrolment-flows.js';
@@ -63,7 +63,7 @@ import {
  * @example
  * ```ts
  * const service = new MfaService({ issuer: 'ACME', store: createMemoryStore(), keyRing });
- * const pending = await service.startAuthenticatorEnrolment('user-42', { label: 'ada@example.com' });
+ * const pending = await service.startAuthenticatorEnrolment('user-42', { accountName: 'ada@example.com' });
  * ```
  */
 export class MfaService {
@@ -206,7 +206,7 @@ export class MfaService {
   }
 
   /** Replaces the backup codes (step-up); the old set dies. Show the new codes once. */
-  regenerateBackupCodes(accountId: string, options: RegenerateBackupCodesOptions): Promise<{ codes: readonly string[] }> {
+  regenerateBackupCodes(accountId: string, options: RegenerateBackupCodesOptions): Promise<RegeneratedBackupCodes> {
     return regenerateBackupCodes(this.context, accountId, options);
   }
 

@@ -5,53 +5,11 @@
  */
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import type { FidoMetadata, WebAuthnAttestationFormat } from '../webauthn/index.js';
 import type { MfaFactorRecord } from '../store/records.js';
+import type { WebAuthnServiceSettings } from './options.js';
 
-/**
- * WebAuthn settings of the service (option `webauthn`).
- *
- * @example
- * ```ts
- * const webauthn: WebAuthnServiceSettings = { rpId: 'example.org', rpName: 'Example', origins: ['https://example.org'] };
- * ```
- */
-export interface WebAuthnServiceSettings {
-  /** The RP ID (registrable domain of the site); put in ceremony options unless a start call names another. */
-  readonly rpId: string;
-  /**
-   * More RP IDs whose credentials are accepted (related origins, WebAuthn L3 §5.11: sister sites,
-   * or a move to a new domain). A response verifies when its rpIdHash is that of `rpId` or of one
-   * of these; list their origins in `origins` too. Default: `rpId` alone.
-   */
-  readonly relatedRpIds?: readonly string[];
-  /** Shown by the browser; default the service issuer. */
-  readonly rpName?: string;
-  /** Allowed origins, e.g. `https://example.org`. */
-  readonly origins: readonly string[];
-  /** COSE algorithms (default Ed25519, ES256, RS256). */
-  readonly algorithms?: readonly number[];
-  /** Require UV for second-factor use too (passkey login always requires it); default false. */
-  readonly requireUserVerification?: boolean;
-  /** Ceremony timeout and challenge lifetime, ms; default 300000. */
-  readonly timeoutMs?: number;
-  /** Attestation: roots, and whether only trusted attestation is accepted (default: any). */
-  readonly attestationRoots?: readonly Uint8Array[] | Partial<Record<WebAuthnAttestationFormat, readonly Uint8Array[]>>;
-  readonly requireTrustedAttestation?: boolean;
-  /**
-   * A verified FIDO metadata blob (`verifyFidoMetadataBlob` of `mfakit/webauthn`): factors
-   * registered while it is set carry the authenticator's name (`authenticatorName` in summaries),
-   * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted.
-   */
-  readonly metadata?: FidoMetadata;
-  /**
-   * Register only authenticators the metadata lists, with no revoked or compromise status, whose
-   * attestation chains to the listed roots (a policy for organisations that allow certain keys only).
-   */
-  readonly requireListedAuthenticator?: boolean;
-  /** A counter that does not increase (possible clone): `reject` (default) or `accept` (reported in the event). */
-  readonly onCounterRegression?: 'reject' | 'accept';
-}
+export type { WebAuthnServiceSettings } from './options.js';
+
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 

@@ -212,10 +212,10 @@ export async function finishWebAuthnLoginFlow(
   const offset = counterOffsetOf(data);
   const stored = storedSignCount(factor, data);
   // Counterless: 0 at registration and at a login, and never counted since (offset 0).
-  const becomesCounterless = data.counterless !== true && result.newCounter === 0 && factor.lastStep <= 0 && offset === 0;
+  const becomesCounterless = data.counterless !== true && result.counter === 0 && factor.lastStep <= 0 && offset === 0;
   // A counterless authenticator that reports a positive counter counts from now on: lastStep (its
   // login count) becomes the offset, and its counter is guarded again (L3 §6.1.1).
-  const startsCounting = data.counterless === true && result.newCounter > 0;
+  const startsCounting = data.counterless === true && result.counter > 0;
   const update: MfaJsonObject = {
     ...(result.backedUp === data.backedUp ? {} : { backedUp: result.backedUp }),
     ...(becomesCounterless ? { counterless: true } : {}),
@@ -227,17 +227,17 @@ export async function finishWebAuthnLoginFlow(
   const saved = Object.keys(update).length > 0 && (await ctx.store.compareAndSetFactor({ ...factor, data: { ...factor.data, ...update } }, factor.revision));
   if (startsCounting && !saved) return fail(ctx, accountId, factor, 'counter-regression');
   const counting = startsCounting || (data.counterless !== true && !becomesCounterless);
-  if (counting && result.newCounter > (startsCounting ? 0 : stored)) {
+  if (counting && result.counter > (startsCounting ? 0 : stored)) {
     // Two concurrent logins by one authenticator: the one with the lower counter loses here.
     const base = startsCounting ? factor.lastStep : offset;
-    if (!(await ctx.store.advanceFactorStep(accountId, factor.id, base + result.newCounter, now))) {
+    if (!(await ctx.store.advanceFactorStep(accountId, factor.id, base + result.counter, now))) {
       return fail(ctx, accountId, factor, 'counter-regression');
     }
   }
   if ((data.counterless === true && !startsCounting) || (becomesCounterless && saved)) {
     // No counter to compare: lastStep counts logins so lastUsedAt moves (the challenge, consumed
     // once, is what stops a replay). Losing this race means another login of the same key: fine.
-    await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.newCounter), now);
+    await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.counter), now);
   }
   // A phishing-resistant success: it clears code guessing too (NIST SP 800-63B §5.2.2: a success
   // disregards earlier failures), issued together with the step-up generation read.

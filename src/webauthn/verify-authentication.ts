@@ -80,7 +80,7 @@ export type WebAuthnAuthenticationFailure =
  * @example
  * ```ts
  * const result: WebAuthnAuthenticationResult = await verifyWebAuthnAuthentication(response, credential, options);
- * if (result.ok) await db.updateCounter(credential.id, result.newCounter);
+ * if (result.ok) await db.updateCounter(credential.id, result.counter);
  * ```
  */
 export type WebAuthnAuthenticationResult =
@@ -88,7 +88,7 @@ export type WebAuthnAuthenticationResult =
       ok: true;
       credentialId: string;
       /** Store this as the credential's counter. */
-      newCounter: number;
+      counter: number;
       userVerified: boolean;
       backupEligible: boolean;
       /** BS: store it; it may change from login to login. */
@@ -105,7 +105,7 @@ export type WebAuthnAuthenticationResult =
 
 /**
  * Verifies an authentication (assertion) response against a stored credential. A wrong response
- * gives `{ ok: false, reason }`; malformed input throws `MfaError`. On success, store `newCounter`
+ * gives `{ ok: false, reason }`; malformed input throws `MfaError`. On success, store `counter`
  * and `backedUp`.
  *
  * @example
@@ -116,7 +116,7 @@ export type WebAuthnAuthenticationResult =
  *   expectedOrigin: 'https://example.org',
  *   expectedRpId: 'example.org',
  * });
- * if (result.ok) await db.updateCounter(credential.id, result.newCounter);
+ * if (result.ok) await db.updateCounter(credential.id, result.counter);
  * ```
  */
 export async function verifyWebAuthnAuthentication(
@@ -180,7 +180,7 @@ export async function verifyWebAuthnAuthentication(
   const result: WebAuthnAuthenticationResult = {
     ok: true,
     credentialId: rawIdText,
-    newCounter: Math.max(counter, credential.counter),
+    counter: Math.max(counter, credential.counter),
     userVerified: authData.flags.userVerified,
     backupEligible: authData.flags.backupEligible,
     backedUp: authData.flags.backedUp,

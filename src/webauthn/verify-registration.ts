@@ -55,6 +55,12 @@ export interface VerifyWebAuthnRegistrationOptions extends WebAuthnExpectations 
   /** Time for certificate validity (default `Date.now`). */
   now?: Clock;
   /**
+   * The user handle (`user.id`, base64url) of the creation options the response answers. Returned
+   * in `credential.userHandle`, so that storing the credential as registration returns it makes
+   * every later login check the response's user handle against it.
+   */
+  userHandle?: string;
+  /**
    * A verified FIDO metadata blob ({@link verifyFidoMetadataBlob}). The credential gets the
    * authenticator's name (`authenticatorName`) when its AAGUID is listed, and a `packed`, `tpm` or
    * `android-key` chain that reaches a root of that entry counts as trusted.
@@ -100,6 +106,8 @@ export interface WebAuthnRegisteredCredential {
   attestationTrusted: boolean;
   /** `platform` or `cross-platform`, when the browser said. */
   authenticatorAttachment?: 'platform' | 'cross-platform';
+  /** The user handle the credential was created for (base64url), when the options named it: store it. */
+  userHandle?: string;
   /** The authenticator model's name from the metadata (e.g. "YubiKey 5 NFC"), when it lists the AAGUID. */
   authenticatorName?: string;
 }
@@ -180,6 +188,11 @@ export async function verifyWebAuthnRegistration(
   response: WebAuthnRegistrationResponseJSON,
   options: VerifyWebAuthnRegistrationOptions,
 ): Promise<WebAuthnRegistrationResult> {
+  const handle = options?.userHandle;
+  // A user handle is 1 to 64 bytes (§5.4.3): 1 to 86 base64url characters.
+  if (handle !== undefined && (typeof handle !== 'string' || !/^[A-Za-z0-9_-]{1,86}$/.test(handle))) {
+    throw new MfaError('INVALID_ARGUMENT', 'userHandle must be the base64url user.id of the creation options (1 to 64 bytes)');
+  }
   if (typeof response !== 'object' || response === null || typeof response.response !== 'object' || response.response === null) {
     throw new MfaError('INVALID_CREDENTIAL', 'registration response must be an object with a response member');
   }
@@ -276,6 +289,7 @@ export async function verifyWebAuthnRegistration(
   };
   const attachment = response.authenticatorAttachment;
   if (attachment === 'platform' || attachment === 'cross-platform') credential.authenticatorAttachment = attachment;
+  if (options.userHandle !== undefined) credential.userHandle = options.userHandle;
   if (entry !== undefined) credential.authenticatorName = entry.description;
   return { ok: true, credential, userVerified: authData.flags.userVerified, rpId: matchRpId(authData, options.expectedRpId)! };
 }

@@ -3,7 +3,7 @@ import {
   BACKUP_CODE_ALPHABET,
   backupCodeId,
   generateBackupCodes,
-  normalizeBackupCode,
+  normaliseBackupCode,
 } from '../../src/backup-codes/index.js';
 import { MfaError } from '../../src/errors.js';
 import { chiSquareUniform, seededRandom } from './helpers.js';
@@ -63,7 +63,7 @@ describe('backup-codes/generate', () => {
 
   it('round-trips through normalisation', () => {
     for (const code of generateBackupCodes({ count: 50 })) {
-      expect(normalizeBackupCode(code)).toBe(code.replace(/-/g, ''));
+      expect(normaliseBackupCode(code)).toBe(code.replace(/-/g, ''));
     }
   });
 

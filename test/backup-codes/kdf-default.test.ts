@@ -164,7 +164,7 @@ describe('sets stored by mfakit 0.1 (scrypt N=2^14) keep verifying', () => {
     expect(await verifyBackupCode(wrong(codes[0]!), records[0])).toEqual({ ok: false, reason: 'mismatch' });
     expect(await verifyBackupCode(codes[1]!, records[0])).toEqual({ ok: false, reason: 'mismatch' });
     const used: StoredBackupCode = { ...records[2]!, usedAt: 1 };
-    expect(await verifyBackupCode(codes[2]!, used)).toEqual({ ok: false, reason: 'used' });
+    expect(await verifyBackupCode(codes[2]!, used)).toEqual({ ok: false, reason: 'replayed' });
     // An app that keeps the former cost on purpose is told nothing is stale.
     expect(await verifyBackupCode(codes[0]!, records[0], { kdf: BACKUP_CODE_KDF_PRESETS.scrypt })).toEqual({
       ok: true,

@@ -1,28 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backupCodeId, generateBackupCodes, normalizeBackupCode } from '../../src/backup-codes/index.js';
+import { backupCodeId, generateBackupCodes, normaliseBackupCode } from '../../src/backup-codes/index.js';
 import { isMfaError } from '../../src/errors.js';
 import { seededRandom, typedVariant } from './helpers.js';
 
 describe('backup-codes/normalise', () => {
   it('reads case, spaces, dashes and confusables', () => {
-    expect(normalizeBackupCode('7kq2-m9xd-r4tw-ab0o')).toBe('7KQ2M9XDR4TWAB00');
-    expect(normalizeBackupCode('  7KQ2 M9XD\tR4TW AB00\n')).toBe('7KQ2M9XDR4TWAB00');
-    expect(normalizeBackupCode('7KQ2\u2013M9XD\u2014R4TW\u2212AB00')).toBe('7KQ2M9XDR4TWAB00');
-    expect(normalizeBackupCode('ILil-oOoO')).toBe('11110000');
-    expect(normalizeBackupCode('\uFF17\uFF2BQ2-M9XD')).toBe('7KQ2M9XD'); // full-width 7 and K
+    expect(normaliseBackupCode('7kq2-m9xd-r4tw-ab0o')).toBe('7KQ2M9XDR4TWAB00');
+    expect(normaliseBackupCode('  7KQ2 M9XD\tR4TW AB00\n')).toBe('7KQ2M9XDR4TWAB00');
+    expect(normaliseBackupCode('7KQ2\u2013M9XD\u2014R4TW\u2212AB00')).toBe('7KQ2M9XDR4TWAB00');
+    expect(normaliseBackupCode('ILil-oOoO')).toBe('11110000');
+    expect(normaliseBackupCode('\uFF17\uFF2BQ2-M9XD')).toBe('7KQ2M9XD'); // full-width 7 and K
     expect(backupCodeId('7kq2-m9xd-r4tw-ab0o')).toBe('7KQ2');
   });
 
   it('refuses U (Crockford: never a code character, not guessed), other letters and wrong lengths', () => {
-    expect(normalizeBackupCode('7KQ2-M9XU')).toBeNull();
-    expect(normalizeBackupCode('7KQ2-M9X!')).toBeNull();
-    expect(normalizeBackupCode('7KQ2-M9X')).toBeNull(); // 7 characters
-    expect(normalizeBackupCode('7KQ2')).toBeNull(); // id alone
-    expect(normalizeBackupCode('')).toBeNull();
-    expect(normalizeBackupCode('7KQ2-M9XD-R')).toBeNull();
-    expect(normalizeBackupCode('0'.repeat(60))).toBeNull(); // longer than 4 + 52
-    expect(normalizeBackupCode('0'.repeat(56))).toBe('0'.repeat(56));
+    expect(normaliseBackupCode('7KQ2-M9XU')).toBeNull();
+    expect(normaliseBackupCode('7KQ2-M9X!')).toBeNull();
+    expect(normaliseBackupCode('7KQ2-M9X')).toBeNull(); // 7 characters
+    expect(normaliseBackupCode('7KQ2')).toBeNull(); // id alone
+    expect(normaliseBackupCode('')).toBeNull();
+    expect(normaliseBackupCode('7KQ2-M9XD-R')).toBeNull();
+    expect(normaliseBackupCode('0'.repeat(60))).toBeNull(); // longer than 4 + 52
+    expect(normaliseBackupCode('0'.repeat(56))).toBe('0'.repeat(56));
     expect(backupCodeId('nope')).toBeNull();
   });
 
@@ -33,7 +33,7 @@ describe('backup-codes/normalise', () => {
       fc.property(
         fc.constantFrom(...codes).chain((code) => fc.tuple(fc.constant(code), typedVariant(code.replace(/-/g, '')))),
         ([code, typed]) => {
-          expect(normalizeBackupCode(typed)).toBe(code.replace(/-/g, ''));
+          expect(normaliseBackupCode(typed)).toBe(code.replace(/-/g, ''));
           expect(backupCodeId(typed)).toBe(code.slice(0, 4));
         },
       ),
@@ -50,7 +50,7 @@ describe('backup-codes/normalise', () => {
     for (const input of hostile) {
       let caught: unknown;
       try {
-        normalizeBackupCode(input as string);
+        normaliseBackupCode(input as string);
       } catch (error) {
         caught = error;
       }
@@ -64,7 +64,7 @@ describe('backup-codes/normalise', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 })), (text) => {
         try {
-          const result = normalizeBackupCode(text);
+          const result = normaliseBackupCode(text);
           if (result !== null) expect(result).toMatch(/^[0-9A-HJKMNP-TV-Z]{8,56}$/);
         } catch (error) {
           expect(isMfaError(error)).toBe(true);

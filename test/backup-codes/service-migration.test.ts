@@ -41,7 +41,7 @@ describe('service: backup-code sets across a change of KDF default', () => {
     expect(await storedHashes(h.store, ids)).toEqual([null, null, legacy[2]!.hash]);
 
     h.clock.advance(30_000);
-    const { codes } = await h.service.regenerateBackupCodes(ACCOUNT, { stepUpToken: await stepUp(h, ACCOUNT, app) });
+    const { backupCodes: codes } = await h.service.regenerateBackupCodes(ACCOUNT, { stepUpToken: await stepUp(h, ACCOUNT, app) });
     expect(codes).toHaveLength(10);
     expect(await storedHashes(h.store, ids)).toEqual([null, null, null]);
     const fresh = await Promise.all(codes.map((c) => h.store.getBackupCode(ACCOUNT, c.slice(0, 4))));
@@ -59,7 +59,7 @@ describe('service: backup-code sets across a change of KDF default', () => {
     await storeLegacySet(h.store, LEGACY_PEPPERED_SCRYPT_SET, h.clock());
     expect(await h.service.verify(ACCOUNT, LEGACY_PEPPERED_SCRYPT_SET.codes[1]!)).toMatchObject({ ok: true, backupCodesRemaining: 1 });
     h.clock.advance(30_000);
-    const { codes } = await h.service.regenerateBackupCodes(ACCOUNT, { stepUpToken: await stepUp(h, ACCOUNT, app) });
+    const { backupCodes: codes } = await h.service.regenerateBackupCodes(ACCOUNT, { stepUpToken: await stepUp(h, ACCOUNT, app) });
     expect((await h.store.getBackupCode(ACCOUNT, codes[0]!.slice(0, 4)))!.hash).toMatch(/^\$pbkdf2-sha256\$i=10000,pepper=1\$/);
   }, 60_000);
 
@@ -74,7 +74,7 @@ describe('service: backup-code sets across a change of KDF default', () => {
     await storeLegacySet(h.store, LEGACY_SCRYPT_SET, h.clock());
     expect((await h.service.verify(ACCOUNT, LEGACY_SCRYPT_SET.codes[0]!)).ok).toBe(true);
     h.clock.advance(30_000);
-    const { codes } = await h.service.regenerateBackupCodes(ACCOUNT, { stepUpToken: await stepUp(h, ACCOUNT, app) });
+    const { backupCodes: codes } = await h.service.regenerateBackupCodes(ACCOUNT, { stepUpToken: await stepUp(h, ACCOUNT, app) });
     expect(codes).toHaveLength(4);
     expect((await h.store.getBackupCode(ACCOUNT, codes[0]!.slice(0, 4)))!.hash).toMatch(/^\$pbkdf2-sha256\$i=50000\$/);
   }, 60_000);

@@ -43,7 +43,7 @@ describe('backup-codes/verify', () => {
         for (const [i, code] of codes.entries()) {
           expect(await table.use(code)).toBe(true);
           expect(await table.use(code)).toBe(false);
-          expect(await verifyBackupCode(code, table.find(code), { kdf: FAST_KDF })).toEqual({ ok: false, reason: 'used' });
+          expect(await verifyBackupCode(code, table.find(code), { kdf: FAST_KDF })).toEqual({ ok: false, reason: 'replayed' });
           expect(countRemainingBackupCodes(table.records)).toBe(count - i - 1);
         }
       }),

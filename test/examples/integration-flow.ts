@@ -173,7 +173,7 @@ export function describeIntegration(name: string, start: StartExample): void {
 
     test('disabling needs the typed confirmation, then MFA is off', async () => {
       const refused = await call('/mfa/disable', ADA, { confirmation: 'yes' });
-      expect(refused).toMatchObject({ status: 400, body: { error: 'CONFIRMATION_MISMATCH' } });
+      expect(refused).toMatchObject({ status: 400, body: { error: 'confirmation-mismatch' } });
       expect((await call('/mfa', ADA)).body['mfaRequired']).toBe(true);
       const disabled = await call('/mfa/disable', ADA, { confirmation: ' DISABLE ' });
       expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);

@@ -146,7 +146,7 @@ describe('oob/verify', () => {
     const { code, record } = issue();
     const first = verifyOobCode(code, record, { key, now: at(T0 + 1000) });
     expect(first).toEqual({ ok: true, record: { ...record, attempts: 1, usedAt: T0 + 1000 } });
-    expect(verifyOobCode(code, first.record, { key, now: at(T0 + 2000) })).toEqual({ ok: false, reason: 'used', record: first.record });
+    expect(verifyOobCode(code, first.record, { key, now: at(T0 + 2000) })).toEqual({ ok: false, reason: 'replayed', record: first.record });
     expect(record.usedAt).toBeNull(); // inputs are never mutated
   });
 

@@ -2,9 +2,11 @@
 // Every public function either returns normally or throws MfaError: never another exception.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as otp from '../../src/otp/index.js';
+import * as otpCore from '../../src/otp/index.js';
+import * as qr from '../../src/otp/qr.js';
 import { isMfaError } from '../../src/errors.js';
 
+const otp = { ...otpCore, ...qr };
 const secret = new Uint8Array(20).fill(1);
 
 const hostileValue = fc.oneof(

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildKeyUri, generateSecret, qrDataUrl, renderQrSvg, type QrOptions } from '../../src/otp/index.js';
+import { buildKeyUri, generateSecret } from '../../src/otp/index.js';
+import { qrDataUrl, renderQrSvg, type QrOptions } from '../../src/otp/qr.js';
 import { hasCommand, requirementsGate } from '../support/requirements.js';
 
 const hasTools = requirementsGate('QR decoding', ['rsvg-convert', 'zbarimg'].filter((tool) => !hasCommand(tool)));

@@ -310,8 +310,12 @@ function exercise(root, otp, allSubpaths) {
   assert(otp.decodeBase32Secret(base32).join() === fresh.join(), 'base32 round trip');
   const uri = otp.buildKeyUri({ secret: fresh, issuer: 'ACME Co', accountName: 'alice@example.com' });
   assert(uri.startsWith('otpauth://totp/'), 'key URI');
-  const svg = otp.renderQrSvg(uri);
+  const qr = allSubpaths['mfakit/otp/qr'];
+  assert(!('renderQrSvg' in otp), 'mfakit/otp leaves the QR encoder to mfakit/otp/qr');
+  assert(root.renderQrSvg === qr.renderQrSvg, 'root re-exports the same renderQrSvg as mfakit/otp/qr');
+  const svg = qr.renderQrSvg(uri);
   assert(typeof svg === 'string' && svg.includes('<svg'), 'QR SVG');
+  assert(qr.qrDataUrl(uri).startsWith('data:image/svg+xml;base64,'), 'QR data URL');
   let threw;
   try { otp.decodeBase32Secret('not base32!'); } catch (e) { threw = e; }
   assert(threw instanceof root.MfaError, 'bad base32 throws MfaError');

@@ -76,6 +76,12 @@ function cycles(graph: Map<string, string[]>): string[][] {
 const layerOf = (file: string): string => file.split('/')[0]!.replace(/\.ts$/, '');
 const CORE = ['otp', 'backup-codes', 'oob', 'webauthn', 'ssh', 'policy'];
 
+/**
+ * Deliberate exceptions, each with its reason. The service loads the QR encoder lazily, by its own
+ * file, so that a login (which never draws a QR code) does not load it (cold start).
+ */
+const ALLOWED: readonly (readonly [string, string])[] = [['service/authenticator-flows.ts', 'otp/qr.ts']];
+
 /** Imports that cross a layer the wrong way: [importer, imported]. */
 function wrongWay(graph: Map<string, string[]>): [string, string][] {
   const bad: [string, string][] = [];
@@ -90,34 +96,14 @@ function wrongWay(graph: Map<string, string[]>): [string, string][] {
         (layer === 'store' && target === 'stores') ||
         // the service reaches a core module only through its public index
         (layer === 'service' && CORE.includes(target) && !/^[a-z-]+\/index\.ts$/.test(to) && to !== 'webauthn/browser/index.ts');
-      if (forbidden) bad.push([from, to]);
+      if (forbidden && !ALLOWED.some(([a, b]) => a === from && b === to)) bad.push([from, to]);
     }
   }
   return bad;
 }
 
-/**
- * Cycles not yet broken. Empty it as they go; a new cycle fails the test. The service options import
- * the WebAuthn and recovery settings from their flows (removed by moving the settings below the
- * flows).
- */
+/** Cycles not yet broken. Empty it as they go; a new cycle fails the test. */
 const KNOWN_CYCLES: string[][] = [
-  [
-    'service/accounts.ts',
-    'service/activation.ts',
-    'service/backup-code-flows.ts',
-    'service/context.ts',
-    'service/enrolment-binding.ts',
-    'service/enrolment-guard.ts',
-    'service/options.ts',
-    'service/policy-check.ts',
-    'service/recovery-flows.ts',
-    'service/step-up.ts',
-    'service/throttle.ts',
-    'service/webauthn-flows.ts',
-    'service/webauthn-login-flows.ts',
-    'service/webauthn-registration-flows.ts',
-  ],
   // conditional.ts imports the ceremonies from index.ts, which re-exports conditional.ts (moving
   // the ceremonies to a file of their own breaks it).
   ['webauthn/browser/conditional.ts', 'webauthn/browser/index.ts'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateLoginPolicy, type MfaPolicy, type PolicyFactor } from '../../src/policy/index.js';
+import { evaluateLoginPolicy, validateMfaPolicy, type MfaPolicy, type PolicyFactor } from '../../src/policy/index.js';
 import { acme, codes, DAY, email, globex, payroll, requireAll, sms, sshKey, T0, totp, webauthn, key2 } from './fixtures.js';
 
 const now = () => T0 + 10 * DAY;
@@ -55,6 +55,22 @@ describe('evaluateLoginPolicy', () => {
       expect(decision.missingFactors).toBe(row.missing);
     }
     if (decision.outcome === 'enrolment-required' || decision.outcome === 'blocked') expect(decision.code).toBe('MFA_REQUIRED_BY_POLICY');
+  });
+
+  it('says `satisfied` beside the outcome', () => {
+    for (const row of rows) {
+      const decision = evaluateLoginPolicy(row.policies, row.factors, { now });
+      expect(decision.satisfied, row.name).toBe(row.outcome === 'mfa-optional' || row.outcome === 'mfa-required');
+    }
+  });
+
+  it('a fixed grace deadline (`until`) is the same for every member', () => {
+    const fixed: MfaPolicy = { owner: acme, requireMfa: true, grace: { until: T0 + 20 * DAY } };
+    expect(evaluateLoginPolicy([fixed], [], { now })).toMatchObject({ outcome: 'enrolment-required', satisfied: false, deadline: T0 + 20 * DAY });
+    expect(evaluateLoginPolicy([fixed], [], { now: () => T0 + 20 * DAY })).toMatchObject({ outcome: 'blocked', deadline: T0 + 20 * DAY });
+    expect(validateMfaPolicy(fixed)).toEqual(fixed);
+    expect(() => validateMfaPolicy({ ...fixed, grace: { until: T0, durationMs: 1 } } as never)).toThrow();
+    expect(() => validateMfaPolicy({ ...fixed, grace: { until: -1 } })).toThrow();
   });
 
   it('names the causing policies with the owners', () => {

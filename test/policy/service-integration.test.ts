@@ -63,7 +63,7 @@ async function stepUp(s: Setup, accountId: string, code: () => string): Promise<
   return result.stepUp.token;
 }
 
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; details: { blockers: { id: string; name: string }[] } }> {
+async function refusal(promise: Promise<unknown>): Promise<{ code: string; details: { owners: { id: string; name: string }[] } }> {
   try {
     await promise;
   } catch (error) {
@@ -84,7 +84,7 @@ describe('createPolicyHook with the MFA service', () => {
     s.clock.advance(13 * DAY);
     need = await s.service.loginRequirement('u1');
     expect(need.enrolmentRequiredBy).toBeUndefined();
-    expect(need.blocked).toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY', blockers: [{ id: 'org_1', name: 'Acme' }] });
+    expect(need.blocked).toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY', owners: [{ id: 'org_1', name: 'Acme' }] });
 
     // A blocked member may still enrol, and then complies.
     await enrolApp(s, 'u1');
@@ -118,14 +118,14 @@ describe('createPolicyHook with the MFA service', () => {
     const token = await stepUp(s, 'u1', app.code);
     const error = await refusal(s.service.disable('u1', { confirmation: 'disable', stepUpToken: token }));
     expect(error).toMatchObject({ name: 'MfaError', code: 'MFA_REQUIRED_BY_POLICY' });
-    expect(error.details.blockers).toEqual([
+    expect(error.details.owners).toEqual([
       { id: 'org_1', name: 'Acme' },
       { id: 'org_2', name: 'Globex' },
     ]);
 
     // Once the member leaves those organisations, disabling works.
     s.policies.set('u1', [{ owner: payroll, requireMfa: false }]);
-    await expect(s.service.disable('u1', { confirmation: 'disable', stepUpToken: token })).resolves.toMatchObject({ factorsRemoved: 1 });
+    await expect(s.service.disable('u1', { confirmation: 'disable', stepUpToken: token })).resolves.toMatchObject({ ok: true, factorsRemoved: 1 });
   });
 
   it('removing a factor is refused below a minimum, and the last one only as disable', async () => {
@@ -140,15 +140,15 @@ describe('createPolicyHook with the MFA service', () => {
     ]);
     const error = await refusal(s.service.removeFactor('u1', second.factorId, { stepUpToken: token }));
     expect(error.code).toBe('MFA_REQUIRED_BY_POLICY');
-    expect(error.details.blockers).toEqual([
+    expect(error.details.owners).toEqual([
       { id: 'org_2', name: 'Globex' },
       { id: 'prj_1', name: 'Payroll' },
     ]);
 
     s.policies.set('u1', [{ owner: acme, requireMfa: true }]);
-    await expect(s.service.removeFactor('u1', second.factorId, { stepUpToken: token })).resolves.toMatchObject({ mfaDisabled: false });
+    await expect(s.service.removeFactor('u1', second.factorId, { stepUpToken: token })).resolves.toMatchObject({ ok: true, mfaDisabled: false });
     const last = await refusal(s.service.removeFactor('u1', first.factorId, { stepUpToken: token, confirmation: 'disable' }));
-    expect(last).toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY', details: { blockers: [{ id: 'org_1', name: 'Acme' }] } });
+    expect(last).toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY', details: { owners: [{ id: 'org_1', name: 'Acme' }] } });
   });
 
   it('enrolling a kind a policy forbids is refused, naming the owners', async () => {
@@ -158,14 +158,14 @@ describe('createPolicyHook with the MFA service', () => {
       { owner: acme, requireMfa: true, excludeLowAssurance: true },
     ]);
     const sms = await refusal(s.service.startOobEnrolment('u1', { channel: 'sms', destination: '+33612345678' }));
-    expect(sms).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { blockers: [{ id: 'org_1', name: 'Acme' }, { id: 'org_2', name: 'Globex' }] } });
+    expect(sms).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { owners: [{ id: 'org_1', name: 'Acme' }, { id: 'org_2', name: 'Globex' }] } });
     const email = await refusal(s.service.startOobEnrolment('u1', { channel: 'email', destination: 'a@example.com' }));
     expect(email.code).toBe('FACTOR_NOT_ALLOWED');
     await expect(enrolApp(s, 'u1')).resolves.toBeDefined();
 
     s.policies.set('u2', [{ owner: payroll, requireMfa: true, allowedKinds: ['webauthn', 'backup-codes'] }]);
     const totp = await refusal(s.service.startAuthenticatorEnrolment('u2'));
-    expect(totp).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { blockers: [{ id: 'prj_1', name: 'Payroll' }] } });
+    expect(totp).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { owners: [{ id: 'prj_1', name: 'Payroll' }] } });
   });
 
   it('a policy that starts forbidding a kind while an enrolment is pending refuses its confirmation', async () => {
@@ -174,7 +174,7 @@ describe('createPolicyHook with the MFA service', () => {
     const code = generateTotp(decodeBase32Secret(pending.manualKey.replace(/ /g, '')), { now: s.clock });
     s.policies.set('u3', [{ owner: payroll, requireMfa: true, allowedKinds: ['webauthn', 'backup-codes'] }]);
     const refused = await refusal(s.service.confirmEnrolment('u3', pending.enrolmentId, code));
-    expect(refused).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { blockers: [{ id: 'prj_1', name: 'Payroll' }] } });
+    expect(refused).toMatchObject({ code: 'FACTOR_NOT_ALLOWED', details: { owners: [{ id: 'prj_1', name: 'Payroll' }] } });
     expect(await s.service.listFactors('u3')).toEqual([]);
   });
 
@@ -198,7 +198,7 @@ describe('createPolicyHook on its own', () => {
 
   it('maps each action to its decision', async () => {
     expect(await hook.check({ type: 'login' }, context([summary('a', 'totp')]))).toEqual({ allowed: true });
-    expect(await hook.check({ type: 'login' }, context([]))).toMatchObject({ allowed: false, code: 'MFA_REQUIRED_BY_POLICY', blockers: [{ id: 'org_1', name: 'Acme' }] });
+    expect(await hook.check({ type: 'login' }, context([]))).toMatchObject({ allowed: false, code: 'MFA_REQUIRED_BY_POLICY', owners: [{ id: 'org_1', name: 'Acme' }] });
     expect(await hook.check({ type: 'disable' }, context([]))).toMatchObject({ allowed: false, code: 'MFA_REQUIRED_BY_POLICY' });
     expect(await hook.check({ type: 'enrol', kind: 'sms' }, context([]))).toMatchObject({ allowed: false, code: 'FACTOR_NOT_ALLOWED' });
     expect(await hook.check({ type: 'enrol', kind: 'webauthn' }, context([]))).toEqual({ allowed: true });

@@ -83,7 +83,7 @@ describe('regenerating backup codes', () => {
     const old = confirmed.ok ? confirmed.backupCodes! : [];
     await expect(h.service.regenerateBackupCodes('user-1', { stepUpToken: '' })).rejects.toMatchObject({ code: 'STEP_UP_REQUIRED' });
     const token = await stepUp(h, 'user-1', app);
-    const { codes } = await h.service.regenerateBackupCodes('user-1', { stepUpToken: token });
+    const { backupCodes: codes } = await h.service.regenerateBackupCodes('user-1', { stepUpToken: token });
     expect(codes).toHaveLength(10);
     expect(codes.some((c) => old.includes(c))).toBe(false);
     expect(await h.service.verify('user-1', old[0]!)).toEqual({ ok: false, reason: 'mismatch' });
@@ -113,7 +113,7 @@ describe('removing factors and disabling MFA', () => {
     const tablet = await enrolApp(h, 'user-1', { name: 'Tablet', stepUpToken: token });
     await expect(h.service.removeFactor('user-1', phone.factorId, { stepUpToken: 'nope' })).rejects.toMatchObject({ code: 'STEP_UP_REQUIRED' });
     const removed = await h.service.removeFactor('user-1', phone.factorId, { stepUpToken: token });
-    expect(removed).toMatchObject({ mfaDisabled: false, removed: { id: phone.factorId, name: 'Phone' } });
+    expect(removed).toMatchObject({ ok: true, mfaDisabled: false, removed: { id: phone.factorId, name: 'Phone' } });
     expect((await h.service.verify('user-1', phone.app.code())).ok).toBe(false);
     expect((await h.service.verify('user-1', tablet.app.code())).ok).toBe(true);
     await expect(h.service.removeFactor('user-1', phone.factorId, { stepUpToken: token })).rejects.toMatchObject({ code: 'FACTOR_NOT_FOUND' });
@@ -124,10 +124,10 @@ describe('removing factors and disabling MFA', () => {
     const h = harness();
     const { app, factorId } = await enrolApp(h, 'user-1');
     const token = await stepUp(h, 'user-1', app);
-    await expect(h.service.removeFactor('user-1', factorId, { stepUpToken: token })).rejects.toMatchObject({ code: 'CONFIRMATION_MISMATCH' });
+    expect(await h.service.removeFactor('user-1', factorId, { stepUpToken: token })).toEqual({ ok: false, reason: 'confirmation-mismatch' });
     expect(await h.service.listFactors('user-1')).toHaveLength(2);
     const removed = await h.service.removeFactor('user-1', factorId, { stepUpToken: token, confirmation: 'Disable' });
-    expect(removed.mfaDisabled).toBe(true);
+    expect(removed.ok && removed.mfaDisabled).toBe(true);
     expect(await h.service.listFactors('user-1')).toEqual([]);
     expect((await h.service.loginRequirement('user-1')).mfaRequired).toBe(false);
   });
@@ -147,17 +147,20 @@ describe('removing factors and disabling MFA', () => {
     expect(await h.service.verify('user-1', old[0]!)).toEqual({ ok: false, reason: 'mismatch' });
   });
 
-  test('disable: "disable" in any case, trimmed; wrong text, missing step-up: nothing changes', async () => {
+  test('disable: "disable" in any case, trimmed; wrong text is a result, a missing step-up an error: nothing changes', async () => {
     const h = harness();
     const { app, confirmed } = await enrolApp(h, 'user-1');
     const codes = confirmed.ok ? confirmed.backupCodes! : [];
     const token = await stepUp(h, 'user-1', app);
     for (const confirmation of ['', 'disabled', 'dis able', 'yes']) {
-      await expect(h.service.disable('user-1', { confirmation, stepUpToken: token })).rejects.toMatchObject({ code: 'CONFIRMATION_MISMATCH' });
+      expect(await h.service.disable('user-1', { confirmation, stepUpToken: token })).toEqual({ ok: false, reason: 'confirmation-mismatch' });
+    }
+    for (const confirmation of [undefined, 42]) {
+      await expect(h.service.disable('user-1', { confirmation: confirmation as never, stepUpToken: token })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     }
     await expect(h.service.disable('user-1', { confirmation: 'DISABLE', stepUpToken: 'x' })).rejects.toMatchObject({ code: 'STEP_UP_REQUIRED' });
     expect(await h.service.listFactors('user-1')).toHaveLength(2);
-    expect(await h.service.disable('user-1', { confirmation: '  DiSaBlE \n', stepUpToken: token })).toEqual({ factorsRemoved: 1 });
+    expect(await h.service.disable('user-1', { confirmation: '  DiSaBlE \n', stepUpToken: token })).toEqual({ ok: true, factorsRemoved: 1 });
     expect(await h.service.listFactors('user-1')).toEqual([]);
     await expect(h.service.verify('user-1', codes[1]!)).rejects.toMatchObject({ code: 'FACTOR_NOT_FOUND' });
     // Every step-up grant is revoked.
@@ -171,10 +174,10 @@ describe('removing factors and disabling MFA', () => {
       check(action, context) {
         seen.push(`${action.type}:${context.factors.map((f) => f.kind).join('+')}`);
         if (action.type === 'disable' || action.type === 'remove-factor') {
-          return { allowed: false, code: 'MFA_REQUIRED_BY_POLICY', blockers: [{ id: 'org-2', name: 'Beta' }, { id: 'org-1', name: 'Acme' }], message: 'Acme and Beta enforce MFA' };
+          return { allowed: false, code: 'MFA_REQUIRED_BY_POLICY', owners: [{ id: 'org-2', name: 'Beta' }, { id: 'org-1', name: 'Acme' }], message: 'Acme and Beta enforce MFA' };
         }
         if (action.type === 'enrol' && action.kind === 'sms') {
-          return { allowed: false, code: 'FACTOR_NOT_ALLOWED', blockers: [{ id: 'org-1', name: 'Acme' }], message: 'Acme does not allow SMS' };
+          return { allowed: false, code: 'FACTOR_NOT_ALLOWED', owners: [{ id: 'org-1', name: 'Acme' }], message: 'Acme does not allow SMS' };
         }
         return { allowed: true };
       },
@@ -184,7 +187,7 @@ describe('removing factors and disabling MFA', () => {
     const token = await stepUp(h, 'user-1', phone.app);
     const tablet = await enrolApp(h, 'user-1', { name: 'Tablet', stepUpToken: token });
     const refusal = await h.service.disable('user-1', { confirmation: 'disable', stepUpToken: token }).catch((e: unknown) => e);
-    expect(refusal).toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY', details: { blockers: [{ id: 'org-2', name: 'Beta' }, { id: 'org-1', name: 'Acme' }] } });
+    expect(refusal).toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY', details: { owners: [{ id: 'org-2', name: 'Beta' }, { id: 'org-1', name: 'Acme' }] } });
     await expect(h.service.removeFactor('user-1', tablet.factorId, { stepUpToken: token })).rejects.toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY' });
     await expect(h.service.startOobEnrolment('user-1', { channel: 'sms', destination: '+41790000000', stepUpToken: token })).rejects.toMatchObject({ code: 'FACTOR_NOT_ALLOWED' });
     expect(await h.service.listFactors('user-1')).toHaveLength(3);

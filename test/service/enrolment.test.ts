@@ -1,15 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { MfaError, parseKeyUri } from '../../src/index.js';
+import { MfaError, decodeBase32Secret, parseKeyUri } from '../../src/index.js';
 import { enrolApp, harness, phone, stepUp, wrongCode } from './helpers.js';
 
 describe('enrolling an authenticator app', () => {
   test('start gives a key URI, a QR SVG and a manual key; nothing is active until the first code', async () => {
     const h = harness();
-    const pending = await h.service.startAuthenticatorEnrolment('user-1', { label: 'ada@example.com', name: 'Work phone' });
+    const pending = await h.service.startAuthenticatorEnrolment('user-1', { accountName: 'ada@example.com', name: 'Work phone' });
     const uri = parseKeyUri(pending.keyUri);
     expect(uri).toMatchObject({ type: 'totp', issuer: 'ACME Cloud', accountName: 'ada@example.com', digits: 6, period: 30, algorithm: 'SHA1' });
     expect(uri.secret.length).toBe(20);
     expect(pending.manualKey).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
+    // The plain base32 secret beside the grouped manual key: the same secret, the key URI's.
+    expect(pending.base32Secret).toBe(pending.manualKey.replaceAll(' ', ''));
+    expect(decodeBase32Secret(pending.base32Secret)).toEqual(uri.secret);
     expect(pending.qrSvg).toContain('<svg');
     expect(pending.name).toBe('Work phone');
     expect(pending.expiresAt).toBe(h.clock() + 600_000);
@@ -47,7 +50,7 @@ describe('enrolling an authenticator app', () => {
     expect(result.stepUp!.expiresAt).toBe(h.clock() + 600_000);
     expect(await h.service.hasRecentStepUp('user-1', token)).toBe(true);
     expect(await h.service.hasRecentStepUp('user-2', token)).toBe(false);
-    const { codes } = await h.service.regenerateBackupCodes('user-1', { stepUpToken: token });
+    const { backupCodes: codes } = await h.service.regenerateBackupCodes('user-1', { stepUpToken: token });
     expect(codes).toHaveLength(10);
     const second = await h.service.startAuthenticatorEnrolment('user-1', { name: 'Tablet', stepUpToken: token });
     expect(second.name).toBe('Tablet');
@@ -66,14 +69,14 @@ describe('enrolling an authenticator app', () => {
     expect((await h.service.confirmEnrolment('user-1', pending.enrolmentId, app.code())).ok).toBe(true);
   });
 
-  test('unknown, expired, and already confirmed enrolments are MfaErrors', async () => {
+  test('an expired enrolment is a result (the user waited too long); unknown and already confirmed ones are MfaErrors', async () => {
     const h = harness();
     await expect(h.service.confirmEnrolment('user-1', 'f_nope', '123456')).rejects.toMatchObject({ code: 'ENROLMENT_NOT_FOUND' });
     const pending = await h.service.startAuthenticatorEnrolment('user-1');
     const app = phone(pending.manualKey, h.clock);
     await expect(h.service.confirmEnrolment('user-2', pending.enrolmentId, app.code())).rejects.toMatchObject({ code: 'ENROLMENT_NOT_FOUND' });
     h.clock.advance(600_000);
-    await expect(h.service.confirmEnrolment('user-1', pending.enrolmentId, app.code())).rejects.toMatchObject({ code: 'ENROLMENT_EXPIRED' });
+    expect(await h.service.confirmEnrolment('user-1', pending.enrolmentId, app.code())).toEqual({ ok: false, reason: 'expired' });
     expect(await h.service.listFactors('user-1')).toEqual([]);
 
     const again = await h.service.startAuthenticatorEnrolment('user-1');

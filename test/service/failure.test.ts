@@ -75,7 +75,7 @@ describe('a store failing mid-flow leaves no half-made state', () => {
         // Old set still in force.
         expect((await h.service.verify('user-1', current[used++]!)).ok, `old code after failure at call ${n}`).toBe(true);
       } else {
-        const fresh = (outcome as { codes: string[] }).codes;
+        const fresh = (outcome as { backupCodes: string[] }).backupCodes;
         expect((await h.service.verify('user-1', current[used]!)).ok).toBe(false);
         current = [...fresh];
         used = 0;

@@ -85,7 +85,7 @@ describe('importAuthenticator', () => {
     const policy: PolicyHook = {
       check: (action) =>
         action.type === 'enrol' && action.kind === 'totp'
-          ? { allowed: false, code: 'FACTOR_NOT_ALLOWED', message: 'only security keys', blockers: [{ id: 'org-1', name: 'Acme Corp' }] }
+          ? { allowed: false, code: 'FACTOR_NOT_ALLOWED', message: 'only security keys', owners: [{ id: 'org-1', name: 'Acme Corp' }] }
           : { allowed: true },
     };
     const h = harness({ policy });

@@ -132,6 +132,18 @@ describe('authentication: one failure per step', () => {
     });
   }
 
+  it('registration returns the user handle it was given; storing that credential makes login check it', async () => {
+    const cred = createSoftwareCredential(-7);
+    const result = await verifyWebAuthnRegistration(register(cred, challenge), { ...expect_, userHandle: b64u(cred.userHandle) });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.credential.userHandle).toBe(b64u(cred.userHandle));
+    // The app stores what registration returned, as is: a response for another user is refused.
+    const foreign = authenticate(cred, challenge, { userHandle: new Uint8Array(32).fill(3) });
+    expect(await verifyWebAuthnAuthentication(foreign, result.credential, expect_)).toMatchObject({ ok: false, reason: 'user-handle-mismatch' });
+    expect(await verifyWebAuthnAuthentication(authenticate(cred, challenge), result.credential, expect_)).toMatchObject({ ok: true });
+    await expect(verifyWebAuthnRegistration(register(cred, challenge), { ...expect_, userHandle: 'not base64url!' })).rejects.toSatisfy((e) => isMfaError(e, 'INVALID_ARGUMENT'));
+  });
+
   it('disallowed algorithm', async () => {
     const { cred, stored: credential } = await registered(-8);
     const result = await verifyWebAuthnAuthentication(authenticate(cred, challenge), stored(credential), { ...expect_, algorithms: [-7] });
@@ -141,14 +153,14 @@ describe('authentication: one failure per step', () => {
   it('counter regression is a possible clone: refused by default, reported when accepted', async () => {
     const { cred, stored: credential } = await registered();
     const first = await verifyWebAuthnAuthentication(authenticate(cred, challenge, { counter: 5 }), stored(credential), expect_);
-    expect(first).toMatchObject({ ok: true, newCounter: 5, possibleClone: false });
+    expect(first).toMatchObject({ ok: true, counter: 5, possibleClone: false });
     const replayedCounter = authenticate(cred, challenge, { counter: 5 });
     expect(await verifyWebAuthnAuthentication(replayedCounter, stored(credential, 5), expect_)).toEqual({ ok: false, reason: 'counter-regression', possibleClone: true });
     const lower = authenticate(cred, challenge, { counter: 3 });
-    expect(await verifyWebAuthnAuthentication(lower, stored(credential, 5), { ...expect_, onCounterRegression: 'accept' })).toMatchObject({ ok: true, possibleClone: true, newCounter: 5 });
+    expect(await verifyWebAuthnAuthentication(lower, stored(credential, 5), { ...expect_, onCounterRegression: 'accept' })).toMatchObject({ ok: true, possibleClone: true, counter: 5 });
     // Both zero: an authenticator without a counter, not a clone.
     const zero = authenticate(cred, challenge, { counter: 0 });
-    expect(await verifyWebAuthnAuthentication(zero, stored(credential, 0), expect_)).toMatchObject({ ok: true, possibleClone: false, newCounter: 0 });
+    expect(await verifyWebAuthnAuthentication(zero, stored(credential, 0), expect_)).toMatchObject({ ok: true, possibleClone: false, counter: 0 });
   });
 
   it('a replayed challenge fails when the expectation consumes challenges once', async () => {
@@ -181,9 +193,9 @@ describe('authentication: one failure per step', () => {
     for (const alg of [-7, -8] as const) {
       const { cred, stored: credential } = await registered(alg);
       const r1 = await verifyWebAuthnAuthentication(authenticate(cred, challenge), stored(credential), expect_);
-      expect(r1).toMatchObject({ ok: true, newCounter: 1, userVerified: true });
+      expect(r1).toMatchObject({ ok: true, counter: 1, userVerified: true });
       const r2 = await verifyWebAuthnAuthentication(authenticate(cred, challenge), stored(credential, 1), expect_);
-      expect(r2).toMatchObject({ ok: true, newCounter: 2 });
+      expect(r2).toMatchObject({ ok: true, counter: 2 });
     }
   });
 });

@@ -81,7 +81,7 @@ describe('service: WebAuthn factors', () => {
     expect((await login(s, 'user-2', b)).result).toMatchObject({ ok: true });
 
     const removed = await s.service.removeFactor('user-2', factors.find((f) => f.name === 'Security key 2')!.id, { stepUpToken: stepUp.stepUp.token });
-    expect(removed).toBeTruthy();
+    expect(removed).toMatchObject({ ok: true, mfaDisabled: false });
     expect((await login(s, 'user-2', b)).result).toEqual({ ok: false, reason: 'unknown-credential' });
     expect((await login(s, 'user-2', a)).result).toMatchObject({ ok: true });
   });

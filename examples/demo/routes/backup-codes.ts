@@ -73,7 +73,7 @@ export function backupCodeRoutes(app: Hono<DemoEnv>): void {
     const user = requireUser(c);
     if (user instanceof Response) return user;
     try {
-      const { codes } = await c.get('demo').service.regenerateBackupCodes(user.id, { stepUpToken: stepUpToken(c) ?? '' });
+      const { backupCodes: codes } = await c.get('demo').service.regenerateBackupCodes(user.id, { stepUpToken: stepUpToken(c) ?? '' });
       c.get('session').freshBackupCodes = codes;
       return redirect(c, '/security/backup-codes', { kind: 'ok', text: 'New backup codes created; the old ones no longer work.' });
     } catch (error) {

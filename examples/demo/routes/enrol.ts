@@ -33,7 +33,7 @@ export function enrolRoutes(app: Hono<DemoEnv>): void {
     try {
       const token = stepUpToken(c);
       const pending = await c.get('demo').service.startAuthenticatorEnrolment(user.id, {
-        label: user.email,
+        accountName: user.email,
         ...(name.trim() === '' ? {} : { name: name.trim() }),
         ...(token === undefined ? {} : { stepUpToken: token }),
       });

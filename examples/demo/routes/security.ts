@@ -155,6 +155,7 @@ export function securityRoutes(app: Hono<DemoEnv>): void {
         stepUpToken: c.get('session').stepUpToken ?? '',
         ...(confirmation === undefined ? {} : { confirmation }),
       });
+      if (!result.ok) return redirect(c, `/security/factors/${encodeURIComponent(id)}/remove`, { kind: 'error', text: 'Type "disable" in the box to confirm.' });
       if (result.mfaDisabled) delete c.get('session').stepUpToken;
       return redirect(c, '/security', { kind: 'ok', text: result.mfaDisabled ? `${result.removed.name} removed: two-factor authentication is now off.` : `${result.removed.name} removed.` });
     } catch (error) {
@@ -189,6 +190,7 @@ export function securityRoutes(app: Hono<DemoEnv>): void {
     const session = c.get('session');
     try {
       const result = await c.get('demo').service.disable(user.id, { confirmation, stepUpToken: session.stepUpToken ?? '' });
+      if (!result.ok) return redirect(c, '/security/disable', { kind: 'error', text: 'Type "disable" in the box to confirm.' });
       delete session.stepUpToken;
       return redirect(c, '/security', { kind: 'ok', text: `Two-factor authentication is off (${result.factorsRemoved} devices removed).` });
     } catch (error) {

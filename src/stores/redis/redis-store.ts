@@ -46,6 +46,7 @@ import {
   factorsFromHash,
   pairsToObject,
 } from './decode.js';
+import { gateOnEvictionPolicy } from './eviction-policy.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
 
@@ -71,6 +72,13 @@ export interface RedisStoreOptions {
    * than "unknown" (the key's TTL is its expiry plus this). Default 24 hours.
    */
   readonly expiredEnrolmentRetentionMs?: number;
+  /**
+   * Run even when Redis's `maxmemory-policy` is `allkeys-*` (default `false`: every operation then
+   * rejects with `MfaError('STORE_MISCONFIGURED')`, whose message says how to fix it). Under memory
+   * pressure such a Redis evicts factors and backup codes, and their accounts read as having no
+   * MFA. Accept it only for a cache-only deployment you can afford to lose.
+   */
+  readonly allowAllKeysEviction?: boolean;
 }
 
 /** The nine factor fields as script arguments (see `scripts.ts`). */
@@ -105,6 +113,7 @@ export class RedisStore implements MfaStore {
   readonly redis: RedisClientLike;
   private readonly keys: RedisKeys;
   private readonly retentionMs: number;
+  private readonly policyCheck: () => Promise<void>;
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object' || typeof options.redis?.evalsha !== 'function') {
@@ -118,6 +127,24 @@ export class RedisStore implements MfaStore {
       throw new MfaError('INVALID_OPTION', 'expiredEnrolmentRetentionMs must be a non-negative integer');
     }
     this.retentionMs = retention;
+    // Checked when the store is first used (creation is synchronous), before any operation runs.
+    this.policyCheck = options.allowAllKeysEviction === true ? () => Promise.resolve() : gateOnEvictionPolicy(this, this.redis);
+  }
+
+  /**
+   * Asks Redis for its `maxmemory-policy` now (every operation does before the first one runs):
+   * await it at start-up to fail fast. Rejects with `MfaError('STORE_MISCONFIGURED')` for an
+   * `allkeys-*` policy (unless `allowAllKeysEviction`), `MfaError('STORE_ERROR')` when Redis does
+   * not answer.
+   *
+   * @example
+   * ```ts
+   * const store = createRedisStore({ redis });
+   * await store.checkServer(); // at start-up
+   * ```
+   */
+  checkServer(): Promise<void> {
+    return this.policyCheck();
   }
 
   // --- accounts -------------------------------------------------------------------------------

@@ -4,9 +4,10 @@
  * `EVAL` sends the text once, which also caches it for the next `EVALSHA`.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { sha1 } from '@noble/hashes/legacy.js';
 import type { Cluster, Redis } from 'ioredis';
 import { MfaError } from '../../errors.js';
+import { bytesToHex, utf8ToBytes } from '../../internal/bytes.js';
 import { REDIS_STORE_SCRIPTS, type RedisStoreScriptName } from './scripts.js';
 
 /**
@@ -20,9 +21,10 @@ import { REDIS_STORE_SCRIPTS, type RedisStoreScriptName } from './scripts.js';
  */
 export type RedisClientLike = Redis | Cluster;
 
-/** The SHA-1 of every script, computed once. */
+/** The SHA-1 of every script (what `EVALSHA` names it by), computed once; `@noble/hashes`, not
+ * `node:crypto`, so the store also loads on runtimes without Node's modules. */
 const SHAS: Record<RedisStoreScriptName, string> = Object.fromEntries(
-  Object.entries(REDIS_STORE_SCRIPTS).map(([name, source]) => [name, createHash('sha1').update(source).digest('hex')]),
+  Object.entries(REDIS_STORE_SCRIPTS).map(([name, source]) => [name, bytesToHex(sha1(utf8ToBytes(source)))]),
 ) as Record<RedisStoreScriptName, string>;
 
 function messageOf(error: unknown): string {

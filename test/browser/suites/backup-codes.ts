@@ -14,7 +14,7 @@ import {
   backupCodeNeedsRehash,
   countRemainingBackupCodes,
   createBackupCodes,
-  normalizeBackupCode,
+  normaliseBackupCode,
   parseBackupCodeHash,
   verifyBackupCode,
   type BackupCodeKdf,
@@ -61,7 +61,7 @@ export const checks: { name: string; run: () => void | Promise<void> }[] = [
         assert(result.ok && result.id === record.id && !result.needsRehash, `${code}: ${JSON.stringify(result)}`);
         const marked = { ...record, usedAt: 1_700_000_000_000 };
         const again = await verifyBackupCode(code, marked, options);
-        assert(!again.ok && again.reason === 'used', `${code} a second time: ${JSON.stringify(again)}`);
+        assert(!again.ok && again.reason === 'replayed', `${code} a second time: ${JSON.stringify(again)}`);
         used.push(marked);
       }
       assertEqual(countRemainingBackupCodes(set.records), 10, 'none used in the original set');
@@ -77,14 +77,14 @@ export const checks: { name: string; run: () => void | Promise<void> }[] = [
       const fullWidth = [...compact.toLowerCase()].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
       const variants = [code.toLowerCase(), ` ${code.replace(/-/g, ' ')}\n`, compact, code.replace(/-/g, '\u2013'), confusable, fullWidth];
       for (const typed of variants) {
-        assertEqual(normalizeBackupCode(typed), compact, `normalise ${JSON.stringify(typed)}`);
+        assertEqual(normaliseBackupCode(typed), compact, `normalise ${JSON.stringify(typed)}`);
         assertEqual(backupCodeId(typed), set.records[0]!.id, `id of ${JSON.stringify(typed)}`);
         const result = await verifyBackupCode(typed, recordFor(typed), options);
         assert(result.ok, `${JSON.stringify(typed)} verifies: ${JSON.stringify(result)}`);
       }
       // The documented example: O is read as 0, I and L as 1 (Crockford's decoding rules).
-      assertEqual(normalizeBackupCode(' 7kq2-m9xd-r4tw-ab0o '), '7KQ2M9XDR4TWAB00', 'O for 0');
-      assertEqual(normalizeBackupCode('IL00-0000'), '11000000', 'I and L for 1');
+      assertEqual(normaliseBackupCode(' 7kq2-m9xd-r4tw-ab0o '), '7KQ2M9XDR4TWAB00', 'O for 0');
+      assertEqual(normaliseBackupCode('IL00-0000'), '11000000', 'I and L for 1');
       for (const notACode of ['', 'hello', `${compact}U`, compact.slice(0, 7), `${compact.slice(0, -1)}U`]) {
         assertEqual(backupCodeId(notACode), null, `id of ${JSON.stringify(notACode)}`);
         const result = await verifyBackupCode(notACode, set.records[0], options);

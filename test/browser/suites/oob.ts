@@ -39,7 +39,7 @@ export const checks: { name: string; run: () => void | Promise<void> }[] = [
       const first = verifyOobCode(typed, record, { key, now: at(T + 5_000), expected: { purpose: 'login', destination: 'ADA@example.com' } });
       assert(first.ok && first.record.usedAt === T + 5_000 && first.record.attempts === 1, `first use: ${JSON.stringify(first)}`);
       const again = verifyOobCode(code, first.record, { key, now: at(T + 6_000) });
-      assert(!again.ok && again.reason === 'used', `second use: ${JSON.stringify(again)}`);
+      assert(!again.ok && again.reason === 'replayed', `second use: ${JSON.stringify(again)}`);
     },
   },
   {

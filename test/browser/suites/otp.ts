@@ -14,13 +14,12 @@ import {
   generateSecret,
   generateTotp,
   parseKeyUri,
-  qrDataUrl,
-  renderQrSvg,
   resyncHotp,
   verifyHotp,
   verifyTotp,
   type OtpAlgorithm,
 } from 'mfakit/otp';
+import { qrDataUrl, renderQrSvg } from 'mfakit/otp/qr';
 import hotpVectors from '../../vectors/rfc4226-hotp.json' with { type: 'json' };
 import totpVectors from '../../vectors/rfc6238-totp.json' with { type: 'json' };
 import { assert, assertBytesEqual, assertEqual, assertThrows } from '../assert.js';

@@ -6,18 +6,18 @@
  * - ECDSA P-256 goes through the public path that takes a backend and a raw message:
  *   `verifyRawSignature` of the built `mfakit/ssh`, with each vector's key as an OpenSSH key blob.
  * - Ed25519 has no public entry that takes a bare message (SSH and WebAuthn both sign their own
- *   framing), so it goes through the built internal module both of them call,
- *   dist/internal/signatures/index.js: shipped in the package, not exported.
+ *   framing), so it goes through the internal module both of them call, bundled from its source
+ *   (src/internal/signatures): the build bundles it into a shared chunk, with no name of its own.
+ *   Its errors are then the source's `MfaError` class, not the built one.
  */
 import { MfaError } from 'mfakit';
 import { parseSshPublicKeyBlob, verifyRawSignature } from 'mfakit/ssh';
-// @ts-expect-error -- built JavaScript without declarations; typed from its source just below.
-import * as builtSignatures from '../../../dist/internal/signatures/index.js';
+import { MfaError as SourceMfaError } from '../../../src/errors.js';
+import * as signatures from '../../../src/internal/signatures/index.js';
 import ecdsaP256 from '../../vectors/wycheproof/ecdsa_secp256r1_sha256_test.json' with { type: 'json' };
 import ed25519 from '../../vectors/wycheproof/ed25519_test.json' with { type: 'json' };
 import { assert, assertEqual, assertRejects, assertThrows } from '../assert.js';
 
-const signatures = builtSignatures as typeof import('../../../src/internal/signatures/index.js');
 const backends = ['webcrypto', 'portable'] as const;
 type Backend = (typeof backends)[number];
 
@@ -125,9 +125,9 @@ export const checks: { name: string; run: () => void | Promise<void> }[] = [
     async run() {
       const key = hex(ed25519.testGroups[0]!.publicKey.pk);
       const verify = (x: Uint8Array, backend: Backend) => signatures.verifySignature({ kty: 'OKP', crv: 'Ed25519', x }, { name: 'Ed25519' }, new Uint8Array(64), new Uint8Array(1), { backend });
-      assertEqual((await assertRejects(() => verify(key, 'node' as Backend), MfaError, 'unknown backend')).code, 'INVALID_OPTION', 'unknown backend: code');
+      assertEqual((await assertRejects(() => verify(key, 'node' as Backend), SourceMfaError, 'unknown backend')).code, 'INVALID_OPTION', 'unknown backend: code');
       for (const backend of backends) {
-        assertEqual((await assertRejects(() => verify(key.slice(1), backend), MfaError, `${backend}: 31-byte key`)).code, 'INVALID_PUBLIC_KEY', `${backend}: 31-byte key: code`);
+        assertEqual((await assertRejects(() => verify(key.slice(1), backend), SourceMfaError, `${backend}: 31-byte key`)).code, 'INVALID_PUBLIC_KEY', `${backend}: 31-byte key: code`);
       }
       const offCurve = new Uint8Array([4, ...new Uint8Array(32).fill(1), ...new Uint8Array(32).fill(2)]);
       const error = assertThrows(() => parseSshPublicKeyBlob(sshStrings(ascii('ecdsa-sha2-nistp256'), ascii('nistp256'), offCurve)), MfaError, 'P-256 point off the curve');
