@@ -65,6 +65,7 @@ const STATUS: Readonly<Record<MfaErrorCode, MfaHttpStatus>> = {
   STEP_UP_REQUIRED: 403,
   MFA_REQUIRED_BY_POLICY: 403,
   FACTOR_NOT_ALLOWED: 403,
+  REMEMBERED_DEVICES_FORBIDDEN: 403,
   POLICY_VIOLATION: 403,
   // Nothing of that id (for this account).
   ACCOUNT_NOT_FOUND: 404,

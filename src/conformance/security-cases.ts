@@ -132,5 +132,37 @@ export function securityCases(makeStore: StoreFactory, clock: Clock): Conformanc
     check(two.ok && two.stepUp === null, 'second factor: no grant beyond the one the caller holds', { stepUp: two.ok ? two.stepUp : null });
   });
 
+  add('security: a trailing dot or capitals in the domain share the destination\'s send limit', async (store, start) => {
+    const { svc } = rig(store, start);
+    const variants = ['victim@example.com', 'victim@example.com.', 'victim@EXAMPLE.COM.', 'Victim@Example.com', 'victim+x@example.com'];
+    for (const destination of variants) await svc.startOobEnrolment(uniqueId('acct'), { channel: 'email', destination });
+    await checkRejects(() => svc.startOobEnrolment(uniqueId('acct'), { channel: 'email', destination: 'victim@example.com.' }), 'SEND_LIMIT_EXCEEDED', 'the sixth send to one mailbox');
+  });
+
+  add('security: one account cannot make the service send more than the per-account cap across destinations', async (store, start) => {
+    const { svc, sent } = rig(store, start);
+    const accountId = uniqueId('acct');
+    for (let i = 0; i < 10; i++) await svc.startOobEnrolment(accountId, { channel: 'email', destination: `d${i}@example.net` });
+    await checkRejects(() => svc.startOobEnrolment(accountId, { channel: 'email', destination: 'd10@example.net' }), 'SEND_LIMIT_EXCEEDED', 'the 11th send of one account in an hour');
+    check(sent.length === 10, 'ten messages went out', { sent: sent.length });
+  });
+
+  add('security: a step-up token minted by one service is refused by another sharing its key ring and store', async (store, start) => {
+    const a = rig(store, start, { issuer: 'Service A' });
+    const b = rig(store, start, { issuer: 'Service B' });
+    const accountId = uniqueId('acct');
+    const pending = await a.svc.startAuthenticatorEnrolment(accountId);
+    const app = appOf(pending.manualKey, a.now);
+    check((await a.svc.confirmEnrolment(accountId, pending.enrolmentId, app())).ok, 'enrolled');
+    a.advance(30_000);
+    b.advance(30_000);
+    const login = await a.svc.verify(accountId, app());
+    check(login.ok, 'verified at service A');
+    const token = login.ok ? login.stepUp.token : '';
+    check(await a.svc.hasRecentStepUp(accountId, token), 'service A accepts its own token');
+    check(!(await b.svc.hasRecentStepUp(accountId, token)), 'service B refuses it');
+    await checkRejects(() => b.svc.regenerateBackupCodes(accountId, { stepUpToken: token }), 'STEP_UP_REQUIRED', 'a change at service B');
+  });
+
   return cases;
 }

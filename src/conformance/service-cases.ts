@@ -65,6 +65,32 @@ export function serviceLevelCases(makeStore: StoreFactory, clock: Clock): Confor
     check(results.every((r) => r.ok || r.reason === 'replayed'), 'every other one is refused as replayed');
   });
 
+  add('service: a remembered device is honoured, and forgetting it (one or all) or disabling MFA takes effect at once', async (store, now) => {
+    const svc = service(store, now);
+    const accountId = uniqueId('acct');
+    const { secret } = await enrolled(svc, accountId, now);
+    advance(now, 30_000);
+    const login = await svc.verify(accountId, generateTotp(secret, { now }));
+    check(login.ok, 'second factor passed');
+    if (!login.ok) return;
+    const stepUpToken = login.stepUp.token;
+    const one = await svc.rememberDevice(accountId, { stepUpToken, name: 'Laptop' });
+    const two = await svc.rememberDevice(accountId, { stepUpToken, name: 'Phone' });
+    const skips = async (token: string) => !(await svc.loginRequirement(accountId, { deviceToken: token })).mfaRequired;
+    check(await skips(one.token), 'a remembered device skips the second step');
+    check((await svc.listRememberedDevices(accountId)).length === 2, 'both are listed');
+    check(await svc.forgetRememberedDevice(accountId, one.device.id), 'forgotten');
+    check(!(await skips(one.token)), 'a forgotten device is refused at once');
+    check(await skips(two.token), 'the other one still works');
+    const three = await svc.rememberDevice(accountId, { stepUpToken, name: 'Tablet' });
+    check((await svc.forgetAllRememberedDevices(accountId)) === 2, 'forget all removes the two left');
+    check(!(await skips(two.token)) && !(await skips(three.token)), 'all refused at once');
+    const four = await svc.rememberDevice(accountId, { stepUpToken, name: 'Desktop' });
+    await svc.disable(accountId, { confirmation: 'disable', stepUpToken });
+    await enrolled(svc, accountId, now);
+    check(!(await skips(four.token)), 'disabling MFA revoked it, also after MFA is on again');
+  });
+
   add('service race: 50 concurrent uses of one backup code: exactly one succeeds', async (store, now) => {
     const svc = service(store, now, { limits: { freeAttempts: 100, lockAfter: 100 } });
     const accountId = uniqueId('acct');

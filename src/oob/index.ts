@@ -33,6 +33,7 @@ export {
 export { verifyOobCode, type OobVerifyResult, type VerifyOobCodeOptions } from './verify.js';
 export {
   checkOobSendLimit,
+  oobSendLimitKey,
   type OobSendLimitOptions,
   type OobSendLimitResult,
   type OobSendLimitState,

@@ -6,6 +6,9 @@
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { MfaError } from '../errors.js';
+import { checkOobKey, keyedHash } from './keyed-hash.js';
+import { canonicalDestination, checkChannel } from './request.js';
+import type { OobChannel } from './types.js';
 
 /**
  * The send history of one destination: times of the sends within the last hour, oldest first.
@@ -101,4 +104,37 @@ export function checkOobSendLimit(state: OobSendLimitState | undefined | null, o
     return { allowed: false, retryAt: last + minInterval * 1000, state: kept };
   }
   return { allowed: true, state: { sentAt: [...sentAt, now] } };
+}
+
+/**
+ * The key under which a destination's sends are counted: the destination normalised fully, so one
+ * mailbox or phone has one limit. Email: trimmed, lower case, trailing dots of the domain dropped
+ * (`example.com.` is `example.com` in DNS), and a `+tag` dropped from the local part (RFC 5233
+ * subaddresses reach the same mailbox at most providers; where `+` is an ordinary character, two
+ * mailboxes share a limit, which only makes it stricter). Dots in the local part are kept: only
+ * some providers ignore them, and merging them would tie unrelated mailboxes together. Phone:
+ * E.164 without separators. Keyed (HMAC with the app's OOB key), so the key does not reveal the
+ * address.
+ *
+ * @throws MfaError `INVALID_ARGUMENT` for a bad destination, `INVALID_OPTION` for a bad key.
+ * @example
+ * ```ts
+ * const limitKey = oobSendLimitKey({ channel: 'email', destination: 'Ada+mfa@Example.com.' }, { key });
+ * // the same key as for 'ada@example.com'
+ * ```
+ */
+export function oobSendLimitKey(request: { readonly channel: OobChannel; readonly destination: string }, options: { key: Uint8Array }): string {
+  const key = checkOobKey(options?.key);
+  const channel = checkChannel(request?.channel, 'INVALID_ARGUMENT');
+  const canonical = canonicalDestination(channel, request.destination, 'INVALID_ARGUMENT');
+  return 'oobsend_' + keyedHash(key, ['mfakit/oob/send-limit/v1', channel, channel === 'email' ? mailbox(canonical) : canonical]);
+}
+
+/** A canonical (lower-case) address without its subaddress and the domain's trailing dots. */
+function mailbox(address: string): string {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1).replace(/\.+$/, '');
+  const plus = local.indexOf('+');
+  return `${plus > 0 ? local.slice(0, plus) : local}@${domain}`;
 }

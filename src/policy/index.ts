@@ -45,4 +45,5 @@ export {
   type MfaAdviceOptions,
 } from './advice.js';
 export { resolveMfaPolicies } from './resolve.js';
+export { evaluateRememberedDevices, type RememberedDevicesDecision } from './remembered-devices.js';
 export { assertPolicyAllows } from './assert-allowed.js';

@@ -84,6 +84,12 @@ export interface MfaPolicy {
   readonly minFactors?: number;
   /** Time to comply for members who do not yet. Needs `requireMfa`. No grace: blocked at once. */
   readonly grace?: PolicyGrace;
+  /**
+   * `'forbidden'`: members enter a second factor at every login; remembered devices are neither
+   * honoured nor created for them (and existing ones are revoked when next presented). Default
+   * `'allowed'`.
+   */
+  readonly rememberedDevices?: 'allowed' | 'forbidden';
 }
 
 /**

@@ -26,7 +26,7 @@ export const MAX_POLICY_MIN_FACTORS = 16;
  */
 export const MAX_POLICY_GRACE_MS = 10 * 365 * 86_400_000;
 
-const POLICY_KEYS = new Set(['id', 'owner', 'requireMfa', 'allowedKinds', 'excludeLowAssurance', 'minFactors', 'grace']);
+const POLICY_KEYS = new Set(['id', 'owner', 'requireMfa', 'allowedKinds', 'excludeLowAssurance', 'minFactors', 'grace', 'rememberedDevices']);
 const OWNER_KEYS = new Set(['id', 'name', 'type']);
 const GRACE_KEYS = new Set(['since', 'durationMs']);
 const FIXED_GRACE_KEYS = new Set(['until']);
@@ -132,6 +132,10 @@ export function validateMfaPolicy(input: unknown): MfaPolicy {
     if (!requireMfa) fail('minFactors needs requireMfa: true', `${where}.minFactors`);
   }
   const grace = input['grace'] === undefined ? undefined : validateGrace(input['grace'], `${where}.grace`);
+  const rememberedDevices = input['rememberedDevices'];
+  if (rememberedDevices !== undefined && rememberedDevices !== 'allowed' && rememberedDevices !== 'forbidden') {
+    fail('must be "allowed" or "forbidden"', `${where}.rememberedDevices`);
+  }
   if (grace !== undefined && !requireMfa) fail('grace needs requireMfa: true', `${where}.grace`);
 
   const usable = (allowedKinds ?? []).filter((kind) => excludeLowAssurance !== true || factorKindAssurance(kind).level !== 'low');
@@ -146,6 +150,7 @@ export function validateMfaPolicy(input: unknown): MfaPolicy {
     -readonly [K in keyof MfaPolicy]: MfaPolicy[K];
   } = { owner, requireMfa };
   if (id !== undefined) policy.id = id;
+  if (rememberedDevices !== undefined) policy.rememberedDevices = rememberedDevices;
   if (allowedKinds !== undefined) policy.allowedKinds = allowedKinds;
   if (excludeLowAssurance !== undefined) policy.excludeLowAssurance = excludeLowAssurance;
   if (minFactors !== undefined) policy.minFactors = minFactors;

@@ -5,6 +5,7 @@
  * @module
  */
 import { createBackupCodes } from '../backup-codes/index.js';
+import { revokeDevicesOnFactorChange } from './remembered-devices.js';
 import { MfaError } from '../errors.js';
 import { loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
@@ -88,6 +89,7 @@ export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord,
   await ctx.emit({ type: 'enrolment-confirmed', ...base });
   if (pending.replacesFactorId !== null) {
     await ctx.emit({ type: 'factor-replaced', ...base, details: { replacedFactorId: pending.replacesFactorId } });
+    await revokeDevicesOnFactorChange(ctx, accountId);
   }
   const codes = result.backupCodesStored && set !== null ? set.codes : null;
   if (codes !== null) await ctx.emit({ type: 'backup-codes-generated', accountId, details: { count: codes.length } });

@@ -5,6 +5,7 @@
  * @module
  */
 import { systemClock, type Clock } from '../clock.js';
+import { resolveRememberedDevices, type ResolvedRememberedDevices } from './remembered-devices.js';
 import { MfaError } from '../errors.js';
 import { integerOption } from '../internal/assert.js';
 import { bytesToBase64Url, secureRandom, type RandomSource } from '../internal/bytes.js';
@@ -65,6 +66,7 @@ export interface ServiceContext {
   readonly policy: PolicyHook | undefined;
   readonly enrolmentTtlMs: number;
   readonly stepUpWindowMs: number;
+  readonly rememberedDevices: ResolvedRememberedDevices;
   readonly verifiers: VerifierCache;
   /** Emits an audit event (stamped with the clock); never throws. */
   emit(event: Omit<MfaEvent, 'at'> & { at?: number }): Promise<void>;
@@ -157,6 +159,7 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
     policy: options.policy,
     enrolmentTtlMs: integerOption('enrolmentTtlMs', options.enrolmentTtlMs, { fallback: 600_000, min: 30_000, max: 86_400_000 }),
     stepUpWindowMs: integerOption('stepUpWindowMs', options.stepUpWindowMs, { fallback: 600_000, min: 10_000, max: 86_400_000 }),
+    rememberedDevices: resolveRememberedDevices(options.rememberedDevices),
     verifiers: new VerifierCache(integerOption('verifierCacheSize', options.verifierCacheSize, { fallback: 10_000, min: 0, max: 1_000_000 })),
     emit: sink === undefined ? () => NOTHING : (event) => deliverEvent(sink, { ...event, at: event.at ?? now() }),
     newId: (prefix) => `${prefix}_${bytesToBase64Url(random(16))}`,

@@ -37,7 +37,11 @@ export type MfaEventType =
   // account recovery (recovery-flows.ts): a challenge or code issued, a recovery done, one refused
   | 'recovery-started'
   | 'recovery-completed'
-  | 'recovery-failed';
+  | 'recovery-failed'
+  // remembered devices (remembered-devices.ts)
+  | 'remembered-device-created'
+  | 'remembered-device-used'
+  | 'remembered-device-revoked';
 
 /**
  * One audit event. `at` is the service clock; the optional fields say which factor and why.

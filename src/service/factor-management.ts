@@ -4,6 +4,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import { revokeDevicesOnFactorChange } from './remembered-devices.js';
 import { assertId } from '../internal/assert.js';
 import { loadFactors, loginFactorSummaries, requireAccount, requireFactor } from './accounts.js';
 import type { ServiceContext } from './context.js';
@@ -93,5 +94,6 @@ export async function removeFactor(ctx: ServiceContext, accountId: string, facto
   if (outcome === 'too-few-remaining') return { ok: false, reason: 'confirmation-mismatch' };
   ctx.verifiers.forget(factorId);
   await ctx.emit({ type: 'factor-removed', accountId, factorId, kind: factor.kind, name: factor.name });
+  await revokeDevicesOnFactorChange(ctx, accountId);
   return { ok: true, removed: summariseFactor(factor), mfaDisabled: false };
 }

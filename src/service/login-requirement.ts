@@ -4,6 +4,7 @@
  * @module
  */
 import { assertId } from '../internal/assert.js';
+import { checkDeviceToken, type RememberedDevice } from './remembered-devices.js';
 import { loadFactors, loginFactorSummaries } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
@@ -37,10 +38,28 @@ export interface MfaLoginRequirement {
   readonly throttled?: 'throttled' | 'locked';
   /** The account was recovered (its lost factors removed): the user must enrol a new login factor now. */
   readonly reenrolmentRequired?: MfaReenrolmentRequirement;
+  /** The remembered device whose token was passed, when it is honoured (`mfaRequired` is then `false`). */
+  readonly rememberedDevice?: RememberedDevice;
+}
+
+/**
+ * Options of `loginRequirement`.
+ *
+ * @example
+ * ```ts
+ * const need = await service.loginRequirement(userId, { deviceToken: request.cookies['mfa_device'] });
+ * if (!need.mfaRequired) finishLogin(); // also when a remembered device skipped the second step
+ * ```
+ */
+export interface LoginRequirementOptions {
+  /** The token `rememberDevice` returned for this browser, if the request carries one. */
+  readonly deviceToken?: string;
+  /** Who is asking (an IP, IPv6 grouped by /64, or a key of your own), as passed to `verify`: its own record is consulted too. */
+  readonly requester?: string;
 }
 
 /** @internal */
-export async function loginRequirement(ctx: ServiceContext, accountId: string, options: { readonly requester?: string } = {}): Promise<MfaLoginRequirement> {
+export async function loginRequirement(ctx: ServiceContext, accountId: string, options: LoginRequirementOptions = {}): Promise<MfaLoginRequirement> {
   assertId(accountId, 'accountId');
   const requester = requesterKey(options.requester);
   const account = await ctx.store.getAccount(accountId);
@@ -49,8 +68,14 @@ export async function loginRequirement(ctx: ServiceContext, accountId: string, o
   const decision = await askPolicy(ctx, accountId, { type: 'login' }, factors);
   const gate = await codeGate(ctx, accountId, requester);
   const reenrolment = await pendingReenrolment(ctx, account, factors);
+  // A remembered device skips the second step only for an account that has one and may log in.
+  const device =
+    options.deviceToken !== undefined && real.length > 0 && decision.allowed && reenrolment === undefined
+      ? await checkDeviceToken(ctx, accountId, options.deviceToken)
+      : null;
   return {
-    mfaRequired: real.length > 0,
+    mfaRequired: real.length > 0 && device === null,
+    ...(device === null ? {} : { rememberedDevice: device }),
     factors,
     ...(decision.allowed && decision.enrolmentRequiredBy !== undefined ? { enrolmentRequiredBy: decision.enrolmentRequiredBy } : {}),
     ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, owners: decision.owners } }),

@@ -9,12 +9,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import { issueOobCode, oobDestinationKey, type OobChannel } from '../oob/index.js';
+import { issueOobCode, type OobChannel } from '../oob/index.js';
 import { loadFactors, requireAccount, requireFactor } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { guardEnrolment, type EnrolmentGuardOptions } from './enrolment-guard.js';
 import { maskDestination } from './events.js';
+import { chargeSend } from './send-limits.js';
 import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import type { OobSettings } from './options.js';
@@ -120,11 +121,7 @@ async function sendCode(
 ): Promise<number> {
   const oob = requireOob(ctx);
   const now = ctx.now();
-  const limitKey = 'oob-sends:' + oobDestinationKey({ channel: input.channel, destination: input.destination }, { key: oob.key });
-  const sends = await ctx.store.incrementCounter(limitKey, { ttlMs: 3_600_000, now });
-  if (sends.count > (oob.maxSendsPerHour ?? 5)) {
-    throw new MfaError('SEND_LIMIT_EXCEEDED', 'too many codes sent to this destination; try again later', { details: { retryAt: sends.expiresAt } });
-  }
+  await chargeSend(ctx, oob, { accountId: input.accountId, channel: input.channel, destination: input.destination });
   const issued = issueOobCode(
     { purpose: input.purpose, channel: input.channel, destination: input.destination },
     { key: oob.key, now: ctx.now, random: ctx.random, ...(oob.ttlSeconds === undefined ? {} : { ttlSeconds: oob.ttlSeconds }) },

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Clock } from '../clock.js';
+import type { RememberedDeviceSettings } from './remembered-devices.js';
 import type { RandomSource } from '../internal/bytes.js';
 import type { BackupCodeKdf } from '../backup-codes/index.js';
 import type { OtpAlgorithm } from '../otp/index.js';
@@ -120,8 +121,14 @@ export interface OobSettings {
   readonly allowFallback?: boolean;
   /** Code lifetime; default 600 s (the maximum). */
   readonly ttlSeconds?: number;
-  /** Codes sent per destination per hour; default 5. */
+  /** Codes sent per destination per hour (the destination normalised, see `oobSendLimitKey`); default 5. */
   readonly maxSendsPerHour?: number;
+  /**
+   * Codes sent for one account per hour, across all its destinations (enrolment, login and
+   * recovery codes); default 10. Stops one account from making the service send to many
+   * destinations (SMS pumping, mail flooding) while each stays under its own limit.
+   */
+  readonly maxSendsPerAccountPerHour?: number;
 }
 
 /**
@@ -159,6 +166,8 @@ export interface MfaServiceOptions {
   readonly enrolmentTtlMs?: number;
   /** How long a successful verification counts as a step-up; default 10 minutes. */
   readonly stepUpWindowMs?: number;
+  /** Remembered devices ("don't ask again on this browser"): life, per-account limit, revocation. */
+  readonly rememberedDevices?: RememberedDeviceSettings;
   /**
    * How many TOTP verifiers (opened secrets with precomputed HMAC state) to keep in memory, so a
    * verification does not decrypt the secret each time. Default 10 000 (a few MB); 0 turns the cache off.

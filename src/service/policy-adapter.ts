@@ -8,6 +8,7 @@ import {
   evaluateFactorRemoval,
   evaluateLoginPolicy,
   evaluateMfaDisable,
+  evaluateRememberedDevices,
   isPolicyFactorKind,
   listOwnerNames,
   resolveMfaPolicies,
@@ -135,6 +136,11 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
           if (!isPolicyFactorKind(action.kind) && recoveryKinds.has(action.kind)) return { allowed: true };
           const decision = evaluateFactorEnrolment(policies, action.kind);
           return decision.allowed ? { allowed: true } : refuse(decision);
+        }
+        case 'remember-device': {
+          const decision = evaluateRememberedDevices(policies);
+          if (decision.allowed) return { allowed: true };
+          return { allowed: false, code: 'REMEMBERED_DEVICES_FORBIDDEN', owners: ownersOf(decision.owners), message: decision.message };
         }
         default:
           throw new MfaError('INVALID_ARGUMENT', `unknown policy action ${JSON.stringify((action as { type?: unknown }).type)}`);

@@ -16,7 +16,8 @@ export type PolicyAction =
   | { type: 'disable' }
   | { type: 'remove-factor'; factorId: string }
   | { type: 'enrol'; kind: string }
-  | { type: 'login' };
+  | { type: 'login' }
+  | { type: 'remember-device' };
 
 /**
  * The policy's answer. A refusal names what blocks the action (for example the organisations that
@@ -34,7 +35,7 @@ export type PolicyHookDecision =
   | { allowed: true; enrolmentRequiredBy?: number }
   | {
       allowed: false;
-      code: 'MFA_REQUIRED_BY_POLICY' | 'FACTOR_NOT_ALLOWED';
+      code: 'MFA_REQUIRED_BY_POLICY' | 'FACTOR_NOT_ALLOWED' | 'REMEMBERED_DEVICES_FORBIDDEN';
       owners: readonly { id: string; name: string }[];
       message: string;
     };

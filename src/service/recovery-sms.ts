@@ -7,11 +7,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import { issueOobCode, oobDestinationKey, type OobCodeRecord } from '../oob/index.js';
+import { issueOobCode, type OobCodeRecord } from '../oob/index.js';
 import type { ServiceContext } from './context.js';
 import { maskDestination } from './events.js';
 import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
 import type { OobSettings } from './options.js';
+import { chargeSend } from './send-limits.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 
 /** The `oob` settings, or `FACTOR_NOT_ALLOWED`. @internal */
@@ -39,11 +40,8 @@ export async function sendSmsCode(
 ): Promise<number> {
   const oob = requireOob(ctx);
   const now = ctx.now();
-  // The same counter as login and enrolment codes: one limit per number, whatever the flow.
-  const sends = await ctx.store.incrementCounter('oob-sends:' + oobDestinationKey({ channel: 'sms', destination: input.destination }, { key: oob.key }), { ttlMs: 3_600_000, now });
-  if (sends.count > (oob.maxSendsPerHour ?? 5)) {
-    throw new MfaError('SEND_LIMIT_EXCEEDED', 'too many codes sent to this number; try again later', { details: { retryAt: sends.expiresAt } });
-  }
+  // The same counters as login and enrolment codes: one limit per number and one per account.
+  await chargeSend(ctx, oob, { accountId: input.accountId, channel: 'sms', destination: input.destination });
   const issued = issueOobCode(
     { purpose: input.codePurpose, channel: 'sms', destination: input.destination },
     { key: oob.key, now: ctx.now, random: ctx.random, ...(oob.ttlSeconds === undefined ? {} : { ttlSeconds: oob.ttlSeconds }) },

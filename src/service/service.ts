@@ -5,6 +5,7 @@
  * @module
  */
 import { resealSecrets, type ResealOutcome } from './key-rotation.js';
+import { forgetAllDevices, forgetDevice, listRememberedDevices, rememberDevice, type RememberDeviceOptions, type RememberedDevice, type RememberedDeviceToken } from './remembered-devices.js';
 import { importAuthenticator, type ImportAuthenticatorOptions, type ImportedAuthenticator } from './authenticator-import.js';
 import { MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
@@ -18,7 +19,7 @@ import { cancelEnrolment, confirmEnrolment } from './enrolment-flows.js';
 import { listFactors, removeFactor, renameFactor, type RemoveFactorOptions, type RemoveFactorResult } from './factor-management.js';
 import type { FactorSummary } from './factor-summary.js';
 import { verifyCode, type MfaVerifyResult, type MfaVerifyOptions } from './login-flows.js';
-import { loginRequirement, type MfaLoginRequirement } from './login-requirement.js';
+import { loginRequirement, type LoginRequirementOptions, type MfaLoginRequirement } from './login-requirement.js';
 import {
   sendLoginCode,
   startOobEnrolment,
@@ -160,8 +161,12 @@ export class MfaService {
 
   // --- login and step-up ----------------------------------------------------------------------
 
-  /** What a login needs after the password (MFA on? policy deadline? locked?). */
-  loginRequirement(accountId: string, options?: { readonly requester?: string }): Promise<MfaLoginRequirement> {
+  /**
+   * What a login needs after the password (MFA on? policy deadline? locked?). With the
+   * `deviceToken` of a remembered device that is still honoured, `mfaRequired` is `false` and
+   * `rememberedDevice` names it.
+   */
+  loginRequirement(accountId: string, options?: LoginRequirementOptions): Promise<MfaLoginRequirement> {
     return loginRequirement(this.context, accountId, options);
   }
 
@@ -186,6 +191,32 @@ export class MfaService {
     assertId(accountId, 'accountId');
     await clearAllAttempts(this.context, accountId);
     await this.context.emit({ type: 'throttle-reset', accountId });
+  }
+
+  // --- remembered devices ---------------------------------------------------------------------
+
+  /**
+   * After a successful second factor: a token that lets this device skip the second factor until
+   * it expires (default 30 days) or is revoked. Needs the step-up token of that verification.
+   * Throws `REMEMBERED_DEVICES_FORBIDDEN` when a policy requires a second factor at every login.
+   */
+  rememberDevice(accountId: string, options: RememberDeviceOptions): Promise<RememberedDeviceToken> {
+    return rememberDevice(this.context, accountId, options);
+  }
+
+  /** The account's remembered devices, newest first (never their tokens). */
+  listRememberedDevices(accountId: string): Promise<RememberedDevice[]> {
+    return listRememberedDevices(this.context, accountId);
+  }
+
+  /** Forgets one remembered device, at once. Returns whether it existed. */
+  forgetRememberedDevice(accountId: string, deviceId: string): Promise<boolean> {
+    return forgetDevice(this.context, accountId, deviceId);
+  }
+
+  /** Forgets every remembered device of the account, at once. Returns how many. */
+  forgetAllRememberedDevices(accountId: string): Promise<number> {
+    return forgetAllDevices(this.context, accountId);
   }
 
   // --- managing factors -----------------------------------------------------------------------

@@ -48,7 +48,8 @@ function generationId(accountId: string): string {
 /*
  * Token: `su2.<kid>.<expiresAt, base 36>.<generation>.<tag>`, where kid is base64url and tag is
  * base64url(HMAC-SHA256(the kid's key derived for `step-up-token/v2`, JSON [expiresAt, generation,
- * accountId])). The account id is bound by the MAC, not carried: the verifier is always told
+ * accountId, issuer])): the issuer is the service's `issuer` option, so a token is valid only at
+ * the service that minted it. The account id is bound by the MAC, not carried: the verifier is always told
  * which account it checks. Every field is plain text, so minting costs one short MAC and no
  * encoding pass over a payload (most logins keep their grant, so this is on the login path; the
  * token of `verify` is minted only when the app reads it).
@@ -65,14 +66,16 @@ const encoder = new TextEncoder();
 const MAC_KEY_PURPOSE = 'step-up-token/v2';
 const kidSegments = new Map<string, string>();
 
-function tagOf(key: Uint8Array, kid: string, accountId: string, expiresAt: number, generation: string): string {
+function tagOf(key: Uint8Array, kid: string, issuer: string, accountId: string, expiresAt: number, generation: string): string {
   let state = macStates.get(key);
   if (state === undefined) macStates.set(key, (state = hmac.create(sha256, key) as _HMAC<any>));
   const work = state._cloneInto(macScratch);
   macScratch = work;
   // The key is derived per kid, so the kid is bound without being in the message; a short message
   // (one SHA-256 block for account ids up to ~40 characters) keeps this MAC at two compressions.
-  const message = JSON.stringify([expiresAt, generation, accountId]);
+  // The issuer binds the token to the service that minted it: another service sharing the key ring
+  // and the store (another issuer) refuses it.
+  const message = JSON.stringify([expiresAt, generation, accountId, issuer]);
   // Encoded into a scratch buffer (no allocation); a message too long for it takes the slow path.
   const { read, written } = encoder.encodeInto(message, macInput);
   work.update(read === message.length ? macInput.subarray(0, written) : utf8ToBytes(message));
@@ -115,7 +118,7 @@ export async function prepareStepUp(ctx: ServiceContext, accountId: string): Pro
   let grant: StepUpGrant | undefined;
   return () =>
     (grant ??= Object.freeze({
-      token: `${PREFIX}.${kidSegment(kid)}.${expiresAt.toString(36)}.${generation}.${tagOf(key, kid, accountId, expiresAt, generation)}`,
+      token: `${PREFIX}.${kidSegment(kid)}.${expiresAt.toString(36)}.${generation}.${tagOf(key, kid, ctx.issuer, accountId, expiresAt, generation)}`,
       expiresAt,
     }));
 }
@@ -166,7 +169,7 @@ export async function hasStepUp(ctx: ServiceContext, accountId: string, token: u
   }
   const derived = ctx.sealer.macKey(MAC_KEY_PURPOSE, kid);
   if (derived === null) return false;
-  if (!timingSafeEqualString(tagOf(derived.key, kid, accountId, expiresAt, generation), tag)) return false;
+  if (!timingSafeEqualString(tagOf(derived.key, kid, ctx.issuer, accountId, expiresAt, generation), tag)) return false;
   return generation === (await currentGeneration(ctx, accountId));
 }
 

@@ -181,6 +181,11 @@ const CHECKS: ArgumentChecks = {
     assertId(accountId, 'accountId');
     assertId(purpose, 'purpose');
   },
+  listChallenges: (accountId, purpose, now) => {
+    assertId(accountId, 'accountId');
+    assertId(purpose, 'purpose');
+    assertTime(now, 'now');
+  },
 
   incrementCounter: (key, options) => {
     assertId(key, 'key');

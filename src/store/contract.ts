@@ -284,6 +284,12 @@ export interface MfaStore {
    * Returns whether it replaced (used to count attempts on an email/SMS code). Atomic.
    */
   compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean>;
+  /**
+   * Every unexpired challenge of the account with this purpose (`expiresAt > now`), any order:
+   * used to list an account's remembered devices. A challenge deleted or consumed before the call
+   * began is never returned.
+   */
+  listChallenges(accountId: string, purpose: string, now: number): Promise<MfaChallengeRecord[]>;
   /** Deletes every challenge of the account with this purpose (for example all step-up grants). Returns how many. */
   deleteChallenges(accountId: string, purpose: string): Promise<number>;
 

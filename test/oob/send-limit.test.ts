@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkOobSendLimit, type OobSendLimitState } from '../../src/oob/index.js';
+import { checkOobSendLimit, oobSendLimitKey, type OobSendLimitState } from '../../src/oob/index.js';
 import { isMfaError } from '../../src/errors.js';
 
 const T0 = Date.UTC(2026, 10, 23, 19, 0, 0);
@@ -64,5 +64,32 @@ describe('oob/send limit', () => {
     for (const options of [{ maxPerHour: 0 }, { maxPerHour: 101 }, { minIntervalSeconds: -1 }, { maxPerHour: 2.5 }, null, 'x']) {
       expect(() => checkOobSendLimit(undefined, options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     }
+  });
+});
+
+describe('oob/send limit key: one destination, one limit (issue 17)', () => {
+  const key = new Uint8Array(32).fill(3);
+  const k = (destination: string, channel: 'email' | 'sms' = 'email') => oobSendLimitKey({ channel, destination }, { key });
+
+  it('a trailing dot in the domain and the case do not make another destination', () => {
+    const base = k('victim@example.com');
+    for (const variant of ['victim@example.com.', 'victim@EXAMPLE.COM.', 'Victim@Example.Com', ' victim@example.com. ']) expect(k(variant), variant).toBe(base);
+  });
+
+  it('a +tag (RFC 5233 subaddress) is the same mailbox; dots in the local part are not merged', () => {
+    expect(k('victim+1@example.com')).toBe(k('victim@example.com'));
+    expect(k('victim+a+b@example.com.')).toBe(k('victim@example.com'));
+    expect(k('vic.tim@example.com')).not.toBe(k('victim@example.com'));
+    expect(k('other@example.com')).not.toBe(k('victim@example.com'));
+  });
+
+  it('phone numbers: separators do not make another destination; the key differs per channel and app key', () => {
+    expect(k('+41 79 123 45 67', 'sms')).toBe(k('+41791234567', 'sms'));
+    expect(oobSendLimitKey({ channel: 'email', destination: 'a@example.com' }, { key: new Uint8Array(32).fill(4) })).not.toBe(k('a@example.com'));
+  });
+
+  it('bad input throws MfaError', () => {
+    expect(() => k('not an address')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => oobSendLimitKey({ channel: 'email', destination: 'a@example.com' }, { key: new Uint8Array(4) })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });

@@ -53,6 +53,7 @@ const BAD_CALLS: { [K in keyof MfaStore]: (s: MfaStore) => Promise<unknown> } = 
   consumeChallenge: (s) => s.consumeChallenge('c', { purpose: 'p', now: Infinity }),
   compareAndSetChallenge: (s) => s.compareAndSetChallenge({ v: MFA_RECORD_VERSION, id: 'c', accountId: null, purpose: 'p', data: {}, createdAt: 1, expiresAt: 2, revision: 0 }, 0, Number.NaN),
   deleteChallenges: (s) => s.deleteChallenges('a', ''),
+  listChallenges: (s) => s.listChallenges('a', '', Number.NaN),
   incrementCounter: (s) => s.incrementCounter('k', { ttlMs: 0, now: 1 }),
   getCounter: (s) => s.getCounter('', 1),
   chargeAttempts: (s) => s.chargeAttempts('a', [{ name: 'code', rule: { limit: 0, freeAttempts: 0, baseDelayMs: 0, maxDelayMs: 0, memoryMs: 1 } }], { now: 1 }),

@@ -4,7 +4,8 @@
  * - `cut-before`: the matching request never reaches the server, the connection is cut;
  * - `drop-reply`: the request reaches the server (it runs), its reply is swallowed and the
  *   connection cut, so the client never learns the outcome (ioredis then resends it on reconnect).
- * `cutAll()` cuts every open connection at once (a server restart, a failover).
+ * `cutAll()` cuts every open connection at once (a server restart, a failover); `outage()` also
+ * refuses new connections until `restore()`.
  */
 import net from 'node:net';
 
@@ -62,6 +63,19 @@ export class TcpProxy {
     this.armed = [];
   }
 
+  private down = false;
+
+  /** An outage: cuts every connection and refuses new ones until `restore()`. */
+  outage(): void {
+    this.down = true;
+    this.cutAll();
+  }
+
+  /** Ends an outage. */
+  restore(): void {
+    this.down = false;
+  }
+
   /** Cuts every open connection (both sides, at once). */
   cutAll(): void {
     for (const socket of this.sockets) socket.destroy();
@@ -74,6 +88,10 @@ export class TcpProxy {
   }
 
   private accept(client: net.Socket, target: { host: string; port: number }): void {
+    if (this.down) {
+      client.destroy();
+      return;
+    }
     const upstream = net.connect(target.port, target.host);
     this.sockets.add(client);
     this.sockets.add(upstream);

@@ -157,8 +157,11 @@ describe.skipIf(!haveChromium)('headless Chromium with the virtual authenticator
     const { page } = await openPage({ transport: 'usb', hasUserVerification: true, isUserVerified: true, hasResidentKey: false }, `http://127.0.0.1:${port}/`);
     try {
       const request = createWebAuthnAuthenticationOptions('localhost');
-      const error = await page.evaluate((o) => window.mfakitBrowser.startWebAuthnAuthentication(o).then(() => 'resolved', (e: Error) => e.name), request);
-      expect(error).toBe('SecurityError');
+      const error = await page.evaluate(
+        (o) => window.mfakitBrowser.startWebAuthnAuthentication(o).then(() => 'resolved', (e: Error & { code?: string }) => `${e.code} ${(e.cause as Error).name}`),
+        request,
+      );
+      expect(error).toBe('WEBAUTHN_SECURITY_ERROR SecurityError');
     } finally {
       await page.close();
     }

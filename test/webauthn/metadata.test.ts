@@ -4,6 +4,7 @@
 // their status, and trusts packed attestation chains that reach the entry's roots. The real FIDO
 // MDS3 root (GlobalSign Root CA - R3, test/vectors/fido-mds/) is parsed too.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore, createMfaService, isMfaError } from '../../src/index.js';
@@ -17,7 +18,7 @@ import {
 } from '../../src/webauthn/index.js';
 import { b64u, fromB64u, registrationResponse } from './helpers/build.js';
 import { encodeCbor } from './helpers/cbor-encode.js';
-import { bool, certificate, int, name, octet, seq, sha256, tlv } from './helpers/der-encode.js';
+import { bool, certificate, explicit, int, name, octet, seq, set, sha256, tlv } from './helpers/der-encode.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const now = () => NOW;
@@ -230,5 +231,69 @@ describe('service: webauthn.metadata', () => {
     const summary = (await plain.listFactors('user-2')).find((f) => f.kind === 'webauthn');
     expect(summary).toBeDefined();
     expect(summary).not.toHaveProperty('authenticatorName');
+  });
+});
+
+describe('metadata with android-key attestation', () => {
+  // Android key attestation through an intermediate CA whose root the entry lists.
+  const ANDROID_AAGUID = 'b93fd961-f2e6-462f-b122-82002247de78';
+  const androidRoot = ca('Test Android attestation root');
+  const intermediateKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const intermediateName = name(['2.5.4.3', 'Test Android intermediate']);
+  const intermediate = certificate({ subject: intermediateName, issuer: androidRoot.subject, publicKey: intermediateKeys.publicKey, signingKey: androidRoot.keys.privateKey, extensions: [['2.5.29.19', true, seq(bool(true), int(0))]] });
+
+  function android() {
+    const credential = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const cose = coseOf(credential.publicKey);
+    const credentialId = sha256(cose);
+    const authData = new Uint8Array([...sha256(new TextEncoder().encode('example.org')), 0x45, 0, 0, 0, 0, ...aaguidBytes(ANDROID_AAGUID), 0, credentialId.length, ...credentialId, ...cose]);
+    const clientDataJSON = new TextEncoder().encode(JSON.stringify({ type: 'webauthn.create', challenge: b64u(challenge), origin: 'https://example.org' }));
+    const clientDataHash = sha256(clientDataJSON);
+    const description = seq(int(3), int(1, 10), int(4), int(1, 10), octet(clientDataHash), octet(new Uint8Array(0)), seq(), seq(explicit(1, set(int(2))), explicit(702, int(0))));
+    const leaf = certificate({ subject: name(['2.5.4.3', 'Android Keystore Key']), issuer: intermediateName, publicKey: credential.publicKey, signingKey: intermediateKeys.privateKey, extensions: [['1.3.6.1.4.1.11129.2.1.17', false, description]] });
+    const sig = new Uint8Array(sign('sha256', new Uint8Array([...authData, ...clientDataHash]), credential.privateKey));
+    const attStmt = new Map<string, any>([['alg', -7], ['sig', sig], ['x5c', [leaf, intermediate]]]);
+    return registrationResponse(credentialId, clientDataJSON, encodeCbor(new Map<string, any>([['fmt', 'android-key'], ['attStmt', attStmt], ['authData', authData]])));
+  }
+
+  const blobWith = (root: Uint8Array) =>
+    jwt({ payload: { no: 7, nextUpdate: '2026-02-01', entries: [{ aaguid: ANDROID_AAGUID, metadataStatement: { description: 'Test Android phone', attestationRootCertificates: [Buffer.from(root).toString('base64')] }, statusReports: [{ status: 'FIDO_CERTIFIED' }] }] } });
+
+  it('an android-key chain through an intermediate to the entry root is trusted and passes requireListedAuthenticator; another root is not', async () => {
+    const metadata = await verifyFidoMetadataBlob(blobWith(androidRoot.der), mdsRoot.der, { now });
+    expect(await verifyWebAuthnRegistration(android(), { ...expectations, metadata, requireListedAuthenticator: true })).toMatchObject({
+      ok: true,
+      credential: { attestationFormat: 'android-key', attestationTrusted: true, authenticatorName: 'Test Android phone' },
+    });
+    const elsewhere = await verifyFidoMetadataBlob(blobWith(vendorRoot.der), mdsRoot.der, { now });
+    expect(await verifyWebAuthnRegistration(android(), { ...expectations, metadata: elsewhere, requireListedAuthenticator: true })).toEqual({ ok: false, reason: 'attestation-untrusted' });
+  });
+});
+
+describe('verifyFidoMetadataBlob under fuzzing: resolves or throws MfaError, nothing else', () => {
+  const settle = async (blob: string) => {
+    try {
+      await verifyFidoMetadataBlob(blob, mdsRoot.der, { now });
+    } catch (error) {
+      if (!isMfaError(error)) throw error;
+    }
+  };
+
+  it('arbitrary strings and dotted base64url parts', async () => {
+    const part = fc.oneof(fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 3 }).map(text));
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.string({ maxLength: 120 }), fc.tuple(part, part, part).map((p) => p.join('.'))), settle), { numRuns: 300 });
+  });
+
+  it('correctly signed blobs with arbitrary payloads (the parser behind the signature)', async () => {
+    const entry = fc.record({
+      aaguid: fc.oneof(fc.constant(AAGUID), fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 1 })),
+      metadataStatement: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ description: fc.jsonValue({ maxDepth: 1 }), attestationRootCertificates: fc.array(fc.oneof(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 1 })), { maxLength: 2 }) })),
+      statusReports: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.array(fc.record({ status: fc.jsonValue({ maxDepth: 1 }) }), { maxLength: 2 })),
+    }, { requiredKeys: [] });
+    const payload = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ no: fc.jsonValue({ maxDepth: 1 }), nextUpdate: fc.oneof(fc.constant('2026-02-01'), fc.string({ maxLength: 12 })), entries: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.array(entry, { maxLength: 3 })) }, { requiredKeys: [] }),
+    );
+    await fc.assert(fc.asyncProperty(payload, (p) => settle(jwt({ payload: p }))), { numRuns: 200 });
   });
 });

@@ -37,6 +37,28 @@ export function challengesCases(add: AddStoreCase): void {
     check(results.filter((r) => r !== null).length === 1, 'exactly one winner', { wins: results.filter((r) => r !== null).length });
   });
 
+  add('challenges: listChallenges returns the live challenges of one account and purpose, and a deletion shows at once', async (store, ctx) => {
+    const a = uniqueId('acct');
+    const other = uniqueId('acct');
+    const first = ctx.challenge(a, { purpose: 'remembered-device' });
+    const second = ctx.challenge(a, { purpose: 'remembered-device' });
+    const soon = ctx.challenge(a, { purpose: 'remembered-device', expiresAt: ctx.T0 + 60_000 });
+    const otherPurpose = ctx.challenge(a, { purpose: 'step-up' });
+    const otherAccount = ctx.challenge(other, { purpose: 'remembered-device' });
+    for (const c of [first, second, soon, otherPurpose, otherAccount]) await store.putChallenge(c);
+    const ids = async (now: number) => (await store.listChallenges(a, 'remembered-device', now)).map((c) => c.id).sort();
+    checkJsonEqual(await ids(ctx.T0), [first.id, second.id, soon.id].sort(), 'the three of this account and purpose');
+    checkJsonEqual(await ids(ctx.T0 + 60_000), [first.id, second.id].sort(), 'an expired one is left out');
+    const listed = (await store.listChallenges(a, 'remembered-device', ctx.T0)).find((c) => c.id === first.id);
+    checkJsonEqual(listed, first, 'records come back whole');
+    check((await store.consumeChallenge(first.id, { purpose: 'remembered-device', now: ctx.T0 })) !== null, 'consumed one');
+    checkJsonEqual(await ids(ctx.T0 + 60_000), [second.id], 'a consumed one is gone at once');
+    await store.deleteChallenges(a, 'remembered-device');
+    checkJsonEqual(await ids(ctx.T0), [], 'deleteChallenges empties the list at once');
+    check((await store.listChallenges(other, 'remembered-device', ctx.T0)).length === 1, 'the other account keeps its own');
+    check((await store.listChallenges(uniqueId('acct'), 'remembered-device', ctx.T0)).length === 0, 'unknown account: empty');
+  });
+
   add('challenges: compareAndSetChallenge at the expected revision only; deleteChallenges by account and purpose', async (store, ctx) => {
     const a = uniqueId('acct');
     const c = ctx.challenge(a);

@@ -121,6 +121,7 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
     getChallenge: (challengeId, now) => challenges.getChallenge(challengeId, now),
     consumeChallenge: (challengeId, options) => challenges.consumeChallenge(challengeId, options),
     compareAndSetChallenge: (record, expectedRevision, now) => challenges.compareAndSetChallenge(record, expectedRevision, now),
+    listChallenges: (accountId, purpose, now) => challenges.listChallenges(accountId, purpose, now),
     deleteChallenges: (accountId, purpose) => challenges.deleteChallenges(accountId, purpose),
 
     chargeAttempts: async (accountId, charges, options) => {

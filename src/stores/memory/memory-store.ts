@@ -372,6 +372,15 @@ export class MemoryStore implements MfaStore {
     return true;
   }
 
+  async listChallenges(accountId: string, purpose: string, now: number): Promise<MfaChallengeRecord[]> {
+    const found: MfaChallengeRecord[] = [];
+    for (const id of this.challenges.keys()) {
+      const challenge = this.liveChallenge(id, now);
+      if (challenge !== undefined && challenge.accountId === accountId && challenge.purpose === purpose) found.push(challenge);
+    }
+    return found;
+  }
+
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
     let deleted = 0;
     for (const [id, challenge] of this.challenges) {

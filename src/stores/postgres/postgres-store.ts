@@ -316,6 +316,10 @@ export class PostgresStore implements MfaStore {
     return rows.length === 1;
   }
 
+  async listChallenges(accountId: string, purpose: string, now: number): Promise<MfaChallengeRecord[]> {
+    return (await run(this.pool, this.sql.listChallenges, [accountId, purpose, Math.floor(now)])).map(challengeFromRow);
+  }
+
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
     return countFrom(await run(this.pool, this.sql.deleteChallenges, [accountId, purpose]), 'n');
   }

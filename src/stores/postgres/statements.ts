@@ -180,6 +180,10 @@ export function postgresStatements(p: string) {
       `UPDATE ${p}challenges SET data = $2, expires_at = $3, revision = revision + 1
        WHERE id = $1 AND revision = $4 AND expires_at > $5 RETURNING 1 AS ok`,
     ),
+    listChallenges: s(
+      'list_challenges',
+      `SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE account_id = $1 AND purpose = $2 AND expires_at > $3`,
+    ),
     deleteChallenges: s(
       'delete_challenges',
       `WITH d AS (DELETE FROM ${p}challenges WHERE account_id = $1 AND purpose = $2 RETURNING 1) SELECT count(*) AS n FROM d`,

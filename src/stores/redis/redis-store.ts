@@ -401,6 +401,12 @@ export class RedisStore implements MfaStore {
     return true;
   }
 
+  async listChallenges(accountId: string, purpose: string, now: number): Promise<MfaChallengeRecord[]> {
+    const ids = await runCommand('listChallenges', () => this.redis.zrange(this.keys.accountChallenges(accountId), '0', '-1'));
+    const found = await Promise.all(ids.map((id) => this.getChallenge(id, now)));
+    return found.filter((c): c is MfaChallengeRecord => c !== null && c.accountId === accountId && c.purpose === purpose);
+  }
+
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
     const index = this.keys.accountChallenges(accountId);
     const ids = await runCommand('deleteChallenges', () => this.redis.zrange(index, '0', '-1'));

@@ -9,7 +9,7 @@
 import { MfaError, isMfaError } from '../../errors.js';
 import type { WebAuthnCreationOptionsJSON, WebAuthnRequestOptionsJSON } from '../options.js';
 import type { WebAuthnAuthenticationResponseJSON, WebAuthnRegistrationResponseJSON } from '../types.js';
-import { isWebAuthnAvailable, startWebAuthnAuthentication, startWebAuthnRegistration } from './index.js';
+import { isWebAuthnAvailable, startWebAuthnAuthentication, startWebAuthnRegistration } from './ceremonies.js';
 
 interface CapabilitiesApi {
   isConditionalMediationAvailable?: () => Promise<boolean>;
