@@ -9,7 +9,7 @@ import type { OobMessage } from '../oob/index.js';
 import { createMfaService, type MfaService } from '../service/service.js';
 import type { MfaServiceOptions } from '../service/options.js';
 import type { MfaStore } from '../store/contract.js';
-import { check, checkRejects, uniqueId } from './check.js';
+import { check, checkRejects, concurrently, uniqueId } from './check.js';
 import type { ConformanceCase, StoreFactory } from './types.js';
 
 const FAST_KDF = { algorithm: 'pbkdf2-sha256', iterations: 1000 } as const;
@@ -162,6 +162,21 @@ export function securityCases(makeStore: StoreFactory, clock: Clock): Conformanc
     check(await a.svc.hasRecentStepUp(accountId, token), 'service A accepts its own token');
     check(!(await b.svc.hasRecentStepUp(accountId, token)), 'service B refuses it');
     await checkRejects(() => b.svc.regenerateBackupCodes(accountId, { stepUpToken: token }), 'STEP_UP_REQUIRED', 'a change at service B');
+  });
+
+  add('security race: 50 parallel uses of one backup code: one wins, every loser is replayed with its event', async (store, start) => {
+    const events: { type: string; reason?: string }[] = [];
+    const { svc, now } = rig(store, start, { limits: { freeAttempts: 100, lockAfter: 100 }, events: (e) => void events.push(e) });
+    const accountId = uniqueId('acct');
+    const pending = await svc.startAuthenticatorEnrolment(accountId);
+    const confirmed = await svc.confirmEnrolment(accountId, pending.enrolmentId, appOf(pending.manualKey, now)());
+    const code = confirmed.ok ? confirmed.backupCodes?.[0] ?? '' : '';
+    const results = await concurrently(50, () => svc.verify(accountId, code));
+    check(results.filter((r) => r.ok).length === 1, 'exactly one use succeeds');
+    const reasons = results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason));
+    check(reasons.every((r) => r === 'replayed'), 'every loser is told replayed', { reasons: [...new Set(reasons)] });
+    const refused = events.filter((e) => e.type === 'replay-refused').length;
+    check(refused === 49, 'each loser raised replay-refused', { refused });
   });
 
   return cases;

@@ -5,9 +5,9 @@
  * A used code leaves a tombstone: a challenge record (purpose {@link USED_BACKUP_CODE_PURPOSE})
  * holding the code's salted hash, so typing it again is told apart from a wrong code (`replayed`,
  * event `replay-refused`) by whoever holds the right code, and nobody else. Tombstones die with
- * their set (deleted just before it: regenerate, disable, account recovery). Without one (it is
- * written after the consume, so a crash in between loses it) a reused code reads as a wrong code:
- * never as a right one.
+ * their set (deleted just before it: regenerate, disable, account recovery). It is written before
+ * the code is consumed, so every loser of a race for one code reads `replayed`. Without one (its
+ * write failed) a reused code reads as a wrong code: never as a right one.
  * @module
  */
 import { backupCodeId, verifyBackupCode } from '../backup-codes/index.js';
@@ -126,10 +126,13 @@ export async function checkBackupCode(ctx: ServiceContext, accountId: string, in
     ...(kdf === undefined ? {} : { kdf }),
   });
   if (!result.ok) return { ok: false, reason: result.reason === 'replayed' ? 'replayed' : 'mismatch' };
-  // The code is right; only the one request whose consume succeeds may log in.
-  if (record === null || !(await ctx.store.consumeBackupCode(accountId, id))) return { ok: false, reason: 'replayed' };
-  // The tombstone is only a label for later reuse: a store failing to write it must not turn
-  // this spent code's login into an error.
-  const [, remaining] = await Promise.all([ctx.store.putChallenge(tombstoneOf(record, ctx.now())).catch(() => undefined), ctx.store.countBackupCodes(accountId)]);
-  return { ok: true, remaining };
+  if (record === null) return { ok: false, reason: 'replayed' };
+  // The code is right. Its tombstone is written before the consume, so a parallel use that reads
+  // after the consume finds it and is told `replayed`, never `mismatch`. It is only a label for
+  // later reuse: a store failing to write it must not turn this login into an error (a live code
+  // is checked against its record, never its tombstone).
+  await ctx.store.putChallenge(tombstoneOf(record, ctx.now())).catch(() => undefined);
+  // Only the one request whose consume succeeds may log in.
+  if (!(await ctx.store.consumeBackupCode(accountId, id))) return { ok: false, reason: 'replayed' };
+  return { ok: true, remaining: await ctx.store.countBackupCodes(accountId) };
 }
