@@ -1,7 +1,8 @@
 /**
  * Key rotation: re-sealing an account's stored secrets under the key ring's current key. A secret
  * is also re-sealed by itself the next time it verifies; this is for the accounts that do not log
- * in, so the old key can be dropped once no stored secret names it.
+ * in, so the old key can be dropped once no stored secret names it and the pending enrolments
+ * started before the switch have expired (`pendingEnrolmentsNeedOldKeysForMs` after it).
  * @module
  */
 import { assertId } from '../internal/assert.js';
@@ -23,6 +24,13 @@ export interface ResealOutcome {
   readonly resealed: number;
   /** The key ids the account's stored secrets are sealed under afterwards (sorted, unique). */
   readonly keyIds: readonly string[];
+  /**
+   * Pending enrolments are not re-sealed (the store cannot list them; they are short-lived): one
+   * started before the new key became current stays sealed under the old key until it expires,
+   * at most this long (the service's `enrolmentTtlMs`) after the switch. Keep the old key in the
+   * ring that long after making the new key current, or such an enrolment cannot be confirmed.
+   */
+  readonly pendingEnrolmentsNeedOldKeysForMs: number;
 }
 
 /** Re-seals every stored secret of the account under the current key. @internal */
@@ -43,5 +51,5 @@ export async function resealSecrets(ctx: ServiceContext, accountId: string): Pro
       keyIds.add(kid);
     }
   }
-  return { resealed, keyIds: [...keyIds].sort() };
+  return { resealed, keyIds: [...keyIds].sort(), pendingEnrolmentsNeedOldKeysForMs: ctx.enrolmentTtlMs };
 }

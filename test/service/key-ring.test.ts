@@ -38,14 +38,14 @@ describe('secrets at rest', () => {
     const tablet = await enrolApp(h, 'user-1', { name: 'Tablet', stepUpToken: phone.confirmed.stepUp!.token });
     const rotated = rotatedService(h, store);
     h.events.length = 0;
-    expect(await rotated.resealSecrets('user-1')).toEqual({ resealed: 2, keyIds: ['k2'] });
+    expect(await rotated.resealSecrets('user-1')).toEqual({ resealed: 2, keyIds: ['k2'], pendingEnrolmentsNeedOldKeysForMs: 600_000 });
     expect(h.events.map((e) => [e.type, e.factorId])).toEqual([
       ['secret-resealed', phone.factorId],
       ['secret-resealed', tablet.factorId],
     ]);
     // Idempotent; an account without factors has nothing to move.
-    expect(await rotated.resealSecrets('user-1')).toEqual({ resealed: 0, keyIds: ['k2'] });
-    expect(await rotated.resealSecrets('nobody')).toEqual({ resealed: 0, keyIds: [] });
+    expect(await rotated.resealSecrets('user-1')).toEqual({ resealed: 0, keyIds: ['k2'], pendingEnrolmentsNeedOldKeysForMs: 600_000 });
+    expect(await rotated.resealSecrets('nobody')).toEqual({ resealed: 0, keyIds: [], pendingEnrolmentsNeedOldKeysForMs: 600_000 });
     // Without ever logging in under the new ring, both devices work with the old key dropped.
     const onlyNew = createMfaService({ issuer: 'ACME Cloud', store, now: h.clock, keyRing: { currentKeyId: 'k2', keys: { k2: KEY_2 } } });
     expect(await onlyNew.verify('user-1', phone.app.code())).toMatchObject({ ok: true, factor: { name: 'Phone' } });

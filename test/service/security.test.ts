@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { createMemoryStore, createMfaService, type MfaEvent, type MfaService } from '../../src/index.js';
 import { authenticate, createSoftwareCredential, register, type SoftwareCredential } from '../webauthn/helpers/authenticator.js';
 import { fromB64u } from '../webauthn/helpers/build.js';
-import { enrolApp, harness, stepUp } from './helpers.js';
+import { enrolApp, harness, phone, stepUp } from './helpers.js';
 
 const T0 = Date.UTC(2026, 4, 1, 9);
 
@@ -124,5 +124,28 @@ describe('security: a WebAuthn credential id is registered to one account at mos
     expect(await s.service.finishWebAuthnRegistration('attacker', b.start.enrolmentId, b.response)).toEqual({ ok: false, reason: 'credential-already-registered' });
     expect(await s.service.listFactors('attacker')).toEqual([]);
     expect(s.events.some((e) => e.type === 'enrolment-failed' && e.accountId === 'attacker' && e.reason === 'credential-already-registered')).toBe(true);
+  });
+});
+
+describe('security: key rotation and pending enrolments', () => {
+  test('resealSecrets says how long pending enrolments may still need the old key; they expire within it', async () => {
+    const KEY_A = new Uint8Array(32).fill(5);
+    const KEY_B = new Uint8Array(32).fill(6);
+    const store = createMemoryStore();
+    const old = harness({ store, keyRing: { currentKeyId: 'a', keys: { a: KEY_A } } });
+    const pending = await old.service.startAuthenticatorEnrolment('user-41');
+    // The new key becomes current; the old one stays in the ring for now.
+    const rotated = harness({ store, keyRing: { currentKeyId: 'b', keys: { a: KEY_A, b: KEY_B } } });
+    rotated.clock.set(old.clock());
+    const outcome = await rotated.service.resealSecrets('user-41');
+    expect(outcome.pendingEnrolmentsNeedOldKeysForMs).toBe(600_000);
+    // Within that time the pending enrolment still confirms (sealed under the old key)...
+    const app = phone(pending.manualKey, rotated.clock);
+    expect(await rotated.service.confirmEnrolment('user-41', pending.enrolmentId, app.code())).toMatchObject({ ok: true });
+    // ...and one started before the rotation is dead after it, whatever the key ring holds.
+    const late = await old.service.startAuthenticatorEnrolment('user-42');
+    const dropped = harness({ store, keyRing: { currentKeyId: 'b', keys: { b: KEY_B } } });
+    dropped.clock.set(old.clock() + outcome.pendingEnrolmentsNeedOldKeysForMs + 1);
+    expect(await dropped.service.confirmEnrolment('user-42', late.enrolmentId, '000000')).toEqual({ ok: false, reason: 'expired' });
   });
 });
