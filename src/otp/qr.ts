@@ -21,6 +21,8 @@ import { integerOption, optionsObject } from '../internal/assert.js';
 import { bytesToBase64, utf8ToBytes } from '../internal/bytes.js';
 import { invalidOption } from './options.js';
 
+export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
+
 /**
  * QR error-correction level: L (7 %), M (15 %, default), Q (25 %), H (30 %).
  *

@@ -182,17 +182,44 @@ export const checks: { name: string; run: () => void | Promise<void> }[] = [
     },
   },
   {
-    name: 'QR: renderQrSvg is an SVG document, and Chromium renders qrDataUrl as a QR image',
+    name: 'QR: renderQrSvg draws the finder patterns inside a quiet zone; a browser renders qrDataUrl as that image',
     async run() {
       const uri = buildKeyUri({ secret: generateSecret(), issuer: 'ACME', accountName: 'ada@example.com' });
       const svg = renderQrSvg(uri, { size: 200 });
-      const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
-      assert(!doc.querySelector('parsererror'), 'SVG parses as XML');
-      assertEqual(doc.documentElement.localName, 'svg', 'root element');
+      assert(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"') && svg.endsWith('</svg>'), 'an SVG document');
+      // Every runtime: read the dark modules back from the path (one "Mx,y Vy' Hx' ..." square each)
+      // and find the three 7x7 finder patterns of the QR standard, and nothing in the quiet zone.
+      const squares = [...svg.matchAll(/M([\d.]+),([\d.]+) V([\d.]+) H([\d.]+)/g)].map((m) => m.slice(1).map(Number));
+      assert(squares.length > 100, `dark modules in the path: ${squares.length}`);
+      const unit = squares[0]![2]! - squares[0]![1]!;
+      const n = Math.round(200 / unit) - 2 * 4; // modules per side, less the quiet zone (margin 4)
+      assert(n >= 21 && (n - 21) % 4 === 0, `a QR version's side: ${n} modules`);
+      const darkModules = new Set(squares.map(([x, y]) => `${Math.round(x! / unit) - 4},${Math.round(y! / unit) - 4}`));
+      for (const key of darkModules) {
+        const [col, row] = key.split(',').map(Number) as [number, number];
+        assert(col >= 0 && row >= 0 && col < n && row < n, `module ${key} lies in the quiet zone`);
+      }
+      for (const [corner, ox, oy] of [['top-left', 0, 0], ['top-right', n - 7, 0], ['bottom-left', 0, n - 7]] as const) {
+        for (let r = 0; r < 7; r++) {
+          for (let c = 0; c < 7; c++) {
+            const ring = r === 0 || r === 6 || c === 0 || c === 6;
+            const core = r >= 2 && r <= 4 && c >= 2 && c <= 4;
+            assertEqual(darkModules.has(`${ox + c},${oy + r}`), ring || core, `${corner} finder pattern at row ${r}, column ${c}`);
+          }
+        }
+      }
+      if (typeof DOMParser === 'function') {
+        const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+        assert(!doc.querySelector('parsererror'), 'SVG parses as XML');
+        assertEqual(doc.documentElement.localName, 'svg', 'root element');
+      }
 
       const size = 330;
       const url = qrDataUrl(uri, { size, margin: 4 });
-      assert(url.startsWith('data:image/svg+xml'), `data URL: ${url.slice(0, 40)}`);
+      assert(url.startsWith('data:image/svg+xml;base64,'), `data URL: ${url.slice(0, 40)}`);
+      assertEqual(atob(url.slice('data:image/svg+xml;base64,'.length)), renderQrSvg(uri, { size, margin: 4 }), 'data URL holds the SVG');
+      // Browsers: draw it and look at the pixels (runtimes without a DOM have no image decoder).
+      if (typeof Image !== 'function' || typeof document === 'undefined') return;
       const image = new Image();
       image.src = url;
       await image.decode();
