@@ -286,7 +286,7 @@ function verdict(label, met) {
       const met = await compare('Redis store (floor: the same commands and EVALSHA calls on one client)', store, {
         listFactors: (w) => redis.hgetall(`${tag(w)}:factors`),
         incrementCounter: (w, t, step, [key, { ttlMs }]) => redis.evalsha(sha.incrementCounter, 1, counter(key), String(t), String(t + ttlMs)),
-        advanceFactorStep: (w, t, step) => redis.evalsha(sha.advanceFactorStep, 1, `${tag(w)}:factors`, w.factorId, String(step), String(t)),
+        advanceFactorStep: (w, t, step) => redis.evalsha(sha.advanceFactorStep, 2, `${tag(w)}:factors`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t)),
         resetCounter: (w, t, step, [key]) => redis.del(counter(key)),
         getChallenge: (w) => redis.hgetall(challengeKey(w)),
         putChallenge: (w, t) =>

@@ -80,7 +80,7 @@ export function policyDeadline(policy: MfaPolicy): number | undefined {
  * ```
  */
 export function combineMfaPolicies(policies: readonly MfaPolicy[]): EffectiveMfaPolicy {
-  const sorted = sortPolicies(validateMfaPolicies(policies));
+  const sorted = sortPolicies(validateMfaPolicies(policies, { inactiveSettings: 'ignore' }));
   const requiredBy = Object.freeze(sorted.filter((policy) => policy.requireMfa));
   const restrictedBy = Object.freeze(
     sorted.filter((policy) => policy.allowedKinds !== undefined || policy.excludeLowAssurance === true),

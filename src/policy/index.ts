@@ -23,7 +23,7 @@ export {
   type PolicyFactorKind,
 } from './factor-kind.js';
 export type { MfaPolicy, PolicyFactor, PolicyGrace, PolicyOwner, PolicyResolver } from './policy.js';
-export { MAX_POLICY_GRACE_MS, MAX_POLICY_MIN_FACTORS, validateMfaPolicies, validateMfaPolicy } from './validate-policy.js';
+export { MAX_POLICY_GRACE_MS, MAX_POLICY_MIN_FACTORS, validateMfaPolicies, validateMfaPolicy, type MfaPolicyValidationOptions } from './validate-policy.js';
 export { comparePolicyOwners, policyOwners } from './owners.js';
 export { combineMfaPolicies, type EffectiveMfaPolicy } from './combine.js';
 export {

@@ -27,5 +27,5 @@ export async function resolveMfaPolicies(resolver: PolicyResolver, accountId: st
     if (cause instanceof MfaError) throw cause;
     throw new MfaError('INTERNAL', 'the policy resolver failed', { cause });
   }
-  return validateMfaPolicies(policies);
+  return validateMfaPolicies(policies, { inactiveSettings: 'ignore' });
 }

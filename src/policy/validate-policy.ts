@@ -98,17 +98,37 @@ function validateKinds(value: unknown, where: string): readonly PolicyFactorKind
 }
 
 /**
+ * Options of {@link validateMfaPolicy} and {@link validateMfaPolicies}.
+ *
+ * @example
+ * ```ts
+ * const options: MfaPolicyValidationOptions = { inactiveSettings: 'ignore' };
+ * ```
+ */
+export interface MfaPolicyValidationOptions {
+  /** `reject` (default): `minFactors` or `grace` without `requireMfa` is an error; `ignore`: they are dropped. */
+  readonly inactiveSettings?: 'reject' | 'ignore';
+}
+
+/**
  * Checks a policy strictly and returns a frozen copy. Throws `MfaError` `INVALID_POLICY` (with
  * `details.where` naming the field) on unknown properties, empty names, unknown factor kinds,
  * `minFactors` or `grace` without `requireMfa`, and rules nobody could satisfy (for example
  * `allowedKinds: ['sms']` with `excludeLowAssurance`, or only backup codes while MFA is required).
  *
+ * `minFactors` and `grace` have no effect without `requireMfa`: with `inactiveSettings: 'ignore'`
+ * (what every decision uses) they are dropped instead of refused, so an organisation that switched
+ * enforcement off and kept its old settings never blocks a decision. The default, `'reject'`, is
+ * for the point where the app saves a policy.
+ *
  * @example
  * ```ts
  * const policy = validateMfaPolicy(JSON.parse(row.policyJson));
+ * const lenient = validateMfaPolicy(stored, { inactiveSettings: 'ignore' });
  * ```
  */
-export function validateMfaPolicy(input: unknown): MfaPolicy {
+export function validateMfaPolicy(input: unknown, options: MfaPolicyValidationOptions = {}): MfaPolicy {
+  const ignoreInactive = options.inactiveSettings === 'ignore';
   const where = 'policy';
   if (!isRecord(input)) fail('must be an object', where);
   checkKeys(input, POLICY_KEYS, where);
@@ -129,14 +149,14 @@ export function validateMfaPolicy(input: unknown): MfaPolicy {
     if (typeof minFactors !== 'number' || !Number.isInteger(minFactors) || minFactors < 1 || minFactors > MAX_POLICY_MIN_FACTORS) {
       fail(`must be an integer from 1 to ${MAX_POLICY_MIN_FACTORS}`, `${where}.minFactors`);
     }
-    if (!requireMfa) fail('minFactors needs requireMfa: true', `${where}.minFactors`);
+    if (!requireMfa && !ignoreInactive) fail('minFactors needs requireMfa: true', `${where}.minFactors`);
   }
   const grace = input['grace'] === undefined ? undefined : validateGrace(input['grace'], `${where}.grace`);
   const rememberedDevices = input['rememberedDevices'];
   if (rememberedDevices !== undefined && rememberedDevices !== 'allowed' && rememberedDevices !== 'forbidden') {
     fail('must be "allowed" or "forbidden"', `${where}.rememberedDevices`);
   }
-  if (grace !== undefined && !requireMfa) fail('grace needs requireMfa: true', `${where}.grace`);
+  if (grace !== undefined && !requireMfa && !ignoreInactive) fail('grace needs requireMfa: true', `${where}.grace`);
 
   const usable = (allowedKinds ?? []).filter((kind) => excludeLowAssurance !== true || factorKindAssurance(kind).level !== 'low');
   if (allowedKinds !== undefined && usable.length === 0) {
@@ -153,8 +173,8 @@ export function validateMfaPolicy(input: unknown): MfaPolicy {
   if (rememberedDevices !== undefined) policy.rememberedDevices = rememberedDevices;
   if (allowedKinds !== undefined) policy.allowedKinds = allowedKinds;
   if (excludeLowAssurance !== undefined) policy.excludeLowAssurance = excludeLowAssurance;
-  if (minFactors !== undefined) policy.minFactors = minFactors;
-  if (grace !== undefined) policy.grace = grace;
+  if (minFactors !== undefined && requireMfa) policy.minFactors = minFactors;
+  if (grace !== undefined && requireMfa) policy.grace = grace;
   return Object.freeze(policy);
 }
 
@@ -167,13 +187,13 @@ export function validateMfaPolicy(input: unknown): MfaPolicy {
  * const policies = validateMfaPolicies(await resolver(accountId));
  * ```
  */
-export function validateMfaPolicies(input: unknown): readonly MfaPolicy[] {
+export function validateMfaPolicies(input: unknown, options: MfaPolicyValidationOptions = {}): readonly MfaPolicy[] {
   if (!Array.isArray(input)) fail('must be an array of policies', 'policies');
   const names = new Map<string, string>();
   const out = input.map((item: unknown, index) => {
     let policy: MfaPolicy;
     try {
-      policy = validateMfaPolicy(item);
+      policy = validateMfaPolicy(item, options);
     } catch (error) {
       if (error instanceof MfaError) {
         throw new MfaError('INVALID_POLICY', `policies[${index}]: ${error.message}`, {

@@ -47,6 +47,7 @@ import {
   pairsToObject,
 } from './decode.js';
 import { gateOnEvictionPolicy } from './eviction-policy.js';
+import { bytesToBase64Url, secureRandom } from '../../internal/bytes.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
 
@@ -232,8 +233,13 @@ export class RedisStore implements MfaStore {
     const clear = options.clearAttempts;
     const advanced =
       clear === undefined
-        ? await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId)], args)
-        : await runScript(this.redis, 'advanceFactorStepClearing', [this.keys.factors(accountId), this.keys.attempts(accountId)], [...args, ...clear]);
+        ? await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId), this.operationKey(accountId)], args)
+        : await runScript(
+            this.redis,
+            'advanceFactorStepClearing',
+            [this.keys.factors(accountId), this.keys.attempts(accountId), this.operationKey(accountId)],
+            [...args, ...clear],
+          );
     return advanced === 1;
   }
 
@@ -327,7 +333,7 @@ export class RedisStore implements MfaStore {
     const [activated, stored] = (await runScript(
       this.redis,
       'activateEnrolment',
-      [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId)],
+      [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId), this.operationKey(accountId)],
       [enrolmentId, String(now), replaces ?? '', ...factorArgs(factor), String(codePairs === undefined ? -1 : codePairs.length / 2), ...(codePairs ?? [])],
     )) as [number, number];
     await this.settleCredential(factor, activated === 1);
@@ -349,8 +355,8 @@ export class RedisStore implements MfaStore {
   }
 
   async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    // HDEL is atomic on its own: of concurrent calls, exactly one removes the field.
-    return (await runCommand('consumeBackupCode', () => this.redis.hdel(this.keys.codes(accountId), codeId))) === 1;
+    // One script (HDEL and the operation's outcome): of concurrent calls, exactly one removes the field.
+    return (await runScript(this.redis, 'consumeBackupCode', [this.keys.codes(accountId), this.operationKey(accountId)], [codeId])) === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -533,6 +539,14 @@ export class RedisStore implements MfaStore {
 
   private async releaseFactorId(accountId: string, factorId: string): Promise<void> {
     await runScript(this.redis, 'releaseFactorId', [this.keys.factorOwner(factorId)], [accountId]);
+  }
+
+  /**
+   * A fresh operation key: the script stores its outcome there, so the same command resent by the
+   * driver after a lost reply (ioredis does on reconnect) returns that outcome again.
+   */
+  private operationKey(accountId: string): string {
+    return this.keys.operation(accountId, bytesToBase64Url(secureRandom(12)));
   }
 
   private async revokeChallenges(accountId: string, purposes: readonly string[]): Promise<void> {

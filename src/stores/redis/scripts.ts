@@ -37,6 +37,14 @@ local function number(value, what)
 end
 `;
 
+/**
+ * How long a consume, an advance or an activation remembers its outcome under its operation key
+ * (`{a:<account>}:op:<id>`, one random id per call): long enough for a driver that lost the reply
+ * to resend the same command after reconnecting, which then returns the first outcome instead of
+ * a second, different one ("already used").
+ */
+const OPERATION_MEMORY_MS = 60_000;
+
 /** Lua: the `number` helper alone. */
 const NUMBER = `local function number(value, what)
   local n = tonumber(value)
@@ -106,26 +114,42 @@ if not rev or rev ~= ARGV[5] then return 0 end
 redis.call('HSET', KEYS[1], 'name:' .. fid, ARGV[2], 'role:' .. fid, ARGV[3], 'data:' .. fid, ARGV[4], 'rev:' .. fid, ARGV[6])
 return 1`,
 
-  /** KEYS: factors. ARGV: factor id, step, usedAt. The TOTP replay guard. */
+  /**
+   * KEYS: factors, operation. ARGV: factor id, step, usedAt. The TOTP replay guard; a resend of the
+   * same call (same operation key) returns its first outcome.
+   */
   advanceFactorStep: `${NUMBER}
+if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
 local current = redis.call('HGET', KEYS[1], 'step:' .. ARGV[1])
 if not current then return 0 end
 if number(ARGV[2], 'step') > number(current, 'stored factor lastStep') then
   redis.call('HSET', KEYS[1], 'step:' .. ARGV[1], ARGV[2], 'used:' .. ARGV[1], ARGV[3])
+  redis.call('SET', KEYS[2], '1', 'PX', ${OPERATION_MEMORY_MS})
+  return 1
+end
+return 0`,
+
+  /** KEYS: codes, operation. ARGV: code id. Uses the code up; a resend returns its first outcome. */
+  consumeBackupCode: `if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
+  redis.call('SET', KEYS[2], '1', 'PX', ${OPERATION_MEMORY_MS})
   return 1
 end
 return 0`,
 
   /**
-   * KEYS: factors, attempts. ARGV: factor id, step, used at, then the attempt record names to
-   * clear when it advanced. The replay guard and the clearing of a successful login in one call.
+   * KEYS: factors, attempts, operation. ARGV: factor id, step, used at, then the attempt record
+   * names to clear when it advanced. The replay guard and the clearing of a successful login in
+   * one call; a resend of the same call (same operation key) returns its first outcome.
    */
   advanceFactorStepClearing: `${NUMBER}${ATTEMPTS}
+if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
 local current = redis.call('HGET', KEYS[1], 'step:' .. ARGV[1])
 if not current then return 0 end
 if number(ARGV[2], 'step') > number(current, 'stored factor lastStep') then
   redis.call('HSET', KEYS[1], 'step:' .. ARGV[1], ARGV[2], 'used:' .. ARGV[1], ARGV[3])
   for i = 4, #ARGV do clearAttempt(KEYS[2], ARGV[i]) end
+  redis.call('SET', KEYS[3], '1', 'PX', ${OPERATION_MEMORY_MS})
   return 1
 end
 return 0`,
@@ -268,12 +292,14 @@ return 1`,
 return redis.call('HDEL', KEYS[1], ARGV[1])`,
 
   /**
-   * KEYS: enrolments, enrolment-expiry, factors, codes.
+   * KEYS: enrolments, enrolment-expiry, factors, codes, operation (a resend returns the first outcome).
    * ARGV: enrolment id (= factor id), now, replaced factor id ('' = none), the nine factor fields
    * (ARGV[4..12]), number of backup codes (-1 = none given), then code id and JSON pairs.
    * Returns { activated, backup codes stored }.
    */
   activateEnrolment: `${FACTOR_FIELDS}
+local done = redis.call('GET', KEYS[5])
+if done then return {1, tonumber(done)} end
 local eid = ARGV[1]
 local expiry = redis.call('ZSCORE', KEYS[2], eid)
 if redis.call('HEXISTS', KEYS[1], eid) == 0 or not expiry then return {0, 0} end
@@ -289,6 +315,7 @@ if count >= 0 and redis.call('HLEN', KEYS[4]) == 0 then
   for i = 0, count - 1 do redis.call('HSET', KEYS[4], ARGV[14 + 2 * i], ARGV[15 + 2 * i]) end
   stored = 1
 end
+redis.call('SET', KEYS[5], stored, 'PX', ${OPERATION_MEMORY_MS})
 return {1, stored}`,
 
   /** KEYS: codes. ARGV: code id and JSON pairs. */
