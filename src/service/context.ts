@@ -5,7 +5,7 @@
  * @module
  */
 import { systemClock, type Clock } from '../clock.js';
-import { resolveRememberedDevices, type ResolvedRememberedDevices } from './remembered-devices.js';
+import { resolveRememberedDevices, type ResolvedRememberedDevices } from './settings.js';
 import { MfaError } from '../errors.js';
 import { integerOption } from '../internal/assert.js';
 import { bytesToBase64Url, secureRandom, type RandomSource } from '../internal/bytes.js';

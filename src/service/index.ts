@@ -12,6 +12,8 @@
  * @module mfakit/service
  */
 export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../errors.js';
+export { systemClock, type Clock } from '../clock.js';
+export { mfaErrorStatus, type MfaHttpStatus } from '../http-status.js';
 export * from '../store/records.js';
 export * from '../store/attempts.js';
 export type * from '../store/contract.js';

@@ -3,7 +3,6 @@
  * @module
  */
 import type { Clock } from '../clock.js';
-import type { RememberedDeviceSettings } from './remembered-devices.js';
 import type { RandomSource } from '../internal/bytes.js';
 import type { BackupCodeKdf } from '../backup-codes/index.js';
 import type { OtpAlgorithm } from '../otp/index.js';
@@ -286,4 +285,21 @@ export interface AccountRecoverySettings {
   readonly maxStartsPerHour?: number;
   /** What a successful recovery does; default `reset-factors`. */
   readonly action?: AccountRecoveryAction;
+}
+
+/**
+ * Settings of remembered devices (`createMfaService({ rememberedDevices })`).
+ *
+ * @example
+ * ```ts
+ * const settings: RememberedDeviceSettings = { lifetimeMs: 30 * 86_400_000, maxPerAccount: 10, revokeOnFactorChange: true };
+ * ```
+ */
+export interface RememberedDeviceSettings {
+  /** How long a device is remembered, from its creation (fixed, not sliding); default 30 days, at most 400 days. */
+  readonly lifetimeMs?: number;
+  /** How many devices one account keeps; remembering one more forgets the least recently used. Default 10. */
+  readonly maxPerAccount?: number;
+  /** Forget every device when a login factor is removed or replaced (default `true`). */
+  readonly revokeOnFactorChange?: boolean;
 }

@@ -15,12 +15,16 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
-import { assertId, assertNonEmptyString, integerOption } from '../internal/assert.js';
+import { assertId, assertNonEmptyString } from '../internal/assert.js';
 import { bytesToBase64Url, timingSafeEqualString, utf8ToBytes } from '../internal/bytes.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../store/records.js';
 import type { ServiceContext } from './context.js';
 import { askPolicy } from './policy-check.js';
 import { currentGeneration, requireStepUp } from './step-up.js';
+import type { RememberedDeviceSettings } from './options.js';
+
+export type { RememberedDeviceSettings } from './options.js';
+export { resolveRememberedDevices, type ResolvedRememberedDevices } from './settings.js';
 
 /** Challenge purpose of remembered-device records. @internal */
 export const REMEMBERED_DEVICE_PURPOSE = 'remembered-device';
@@ -30,29 +34,6 @@ const ID = /^rd_[A-Za-z0-9_-]{22}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 const MAX_NAME_LENGTH = 100;
 
-/**
- * Settings of remembered devices (`createMfaService({ rememberedDevices })`).
- *
- * @example
- * ```ts
- * const settings: RememberedDeviceSettings = { lifetimeMs: 30 * 86_400_000, maxPerAccount: 10, revokeOnFactorChange: true };
- * ```
- */
-export interface RememberedDeviceSettings {
-  /** How long a device is remembered, from its creation (fixed, not sliding); default 30 days, at most 400 days. */
-  readonly lifetimeMs?: number;
-  /** How many devices one account keeps; remembering one more forgets the least recently used. Default 10. */
-  readonly maxPerAccount?: number;
-  /** Forget every device when a login factor is removed or replaced (default `true`). */
-  readonly revokeOnFactorChange?: boolean;
-}
-
-/** Resolved settings. @internal */
-export interface ResolvedRememberedDevices {
-  readonly lifetimeMs: number;
-  readonly maxPerAccount: number;
-  readonly revokeOnFactorChange: boolean;
-}
 
 /**
  * A remembered device as the app lists it (never the token).
@@ -100,18 +81,6 @@ export interface RememberDeviceOptions {
   readonly name: string;
 }
 
-/** @internal */
-export function resolveRememberedDevices(options: RememberedDeviceSettings | undefined): ResolvedRememberedDevices {
-  const o = options ?? {};
-  if (o.revokeOnFactorChange !== undefined && typeof o.revokeOnFactorChange !== 'boolean') {
-    throw new MfaError('INVALID_OPTION', 'rememberedDevices.revokeOnFactorChange must be a boolean');
-  }
-  return {
-    lifetimeMs: integerOption('rememberedDevices.lifetimeMs', o.lifetimeMs, { fallback: 30 * 86_400_000, min: 60_000, max: 400 * 86_400_000 }),
-    maxPerAccount: integerOption('rememberedDevices.maxPerAccount', o.maxPerAccount, { fallback: 10, min: 1, max: 100 }),
-    revokeOnFactorChange: o.revokeOnFactorChange ?? true,
-  };
-}
 
 function digest(secret: string): string {
   return bytesToBase64Url(sha256(utf8ToBytes(secret)));

@@ -4,7 +4,7 @@
 // whatever the size of the set.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_BACKUP_CODE_KDF, backupCodeNeedsRehash } from '../../src/backup-codes/index.js';
-import type { MfaBackupCodeRecord, MfaStore } from '../../src/index.js';
+import type { MfaBackupCodeRecord, MfaStore } from '../../src/service/index.js';
 import { enrolApp, harness, stepUp } from '../service/helpers.js';
 import { LEGACY_PEPPER, LEGACY_PEPPERED_SCRYPT_SET, LEGACY_SCRYPT_SET, type LegacySet } from './legacy-fixture.js';
 

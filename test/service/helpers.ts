@@ -9,8 +9,8 @@ import {
   type MfaService,
   type MfaServiceOptions,
   type MfaStore,
-  type OobMessage,
 } from '../../src/index.js';
+import type { OobMessage } from '../../src/oob/index.js';
 
 export const T0 = Date.UTC(2026, 4, 1, 9, 0, 0);
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createMemoryStore, createMfaService, MFA_RECORD_VERSION, type MfaStore } from '../../src/index.js';
+import { createMemoryStore, createMfaService, type MfaStore } from '../../src/index.js';
+import { MFA_RECORD_VERSION } from '../../src/service/index.js';
 import { KEY_1, KEY_2, enrolApp, harness, type Harness } from './helpers.js';
 
 /** The same store after rotation: k2 current, k1 kept to open older secrets; events into `h`. */

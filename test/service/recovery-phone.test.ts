@@ -2,7 +2,8 @@
 // SMS sender is a real OobSender that records what it delivers (the harness's `sent`).
 import { describe, expect, test } from 'vitest';
 import { enrolApp, harness, stepUp, type Harness } from './helpers.js';
-import type { MfaServiceOptions, OobMessage } from '../../src/index.js';
+import type { MfaServiceOptions } from '../../src/index.js';
+import type { OobMessage } from '../../src/oob/index.js';
 
 const ACCOUNT = 'user-1';
 const PHONE = '+41791234567';
