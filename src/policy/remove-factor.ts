@@ -62,8 +62,11 @@ export function evaluateFactorRemoval(
 
   const blocking = effective.requiredBy.filter((policy) => {
     if (lastFactor) return true;
+    // A factor counts only when every policy allows its kind (as at login): otherwise a removal
+    // allowed here could leave the account blocked at login by another organisation's allowedKinds.
+    const counts = (kind: string): boolean => policyCountsKind(policy, kind) && effective.allowedKinds.includes(kind as never);
     if (!policyCountsKind(policy, factor.kind)) return false;
-    const left = remaining.filter((f) => policyCountsKind(policy, f.kind)).length;
+    const left = remaining.filter((f) => counts(f.kind)).length;
     return left < policyMinFactors(policy);
   });
   if (blocking.length === 0) return Object.freeze({ allowed: true, factorId });

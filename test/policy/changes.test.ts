@@ -68,11 +68,12 @@ describe('evaluateFactorRemoval', () => {
     { name: 'the only allowed factor may not go', policies: [requireAll(acme, { allowedKinds: ['webauthn'] })], factors: [webauthn, email], remove: 'key', owners: ['Acme'], reason: 'below-minimum' },
     { name: 'low kinds do not count under excludeLowAssurance', policies: [requireAll(acme, { excludeLowAssurance: true })], factors: [totp, sms], remove: 'app', owners: ['Acme'] },
     {
-      name: 'each owner judged on its own rules; only blockers named',
+      // Only totp is allowed by all three (as at login): removing it would block login (issue 17).
+      name: 'a factor counts only if every policy allows it, as at login',
       policies: [requireAll(acme, { allowedKinds: ['totp', 'webauthn'] }), requireAll(globex, { allowedKinds: ['totp', 'sms'] }), requireAll(payroll)],
       factors: [totp, webauthn, sms],
       remove: 'app',
-      owners: [],
+      owners: ['Acme', 'Globex', 'Payroll'],
     },
     {
       name: 'blocking owners sorted',

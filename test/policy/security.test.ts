@@ -18,3 +18,13 @@ describe('policies: a setting that has no effect never blocks a decision', () =>
     expect(() => validateMfaPolicy(leftover)).toThrow(expect.objectContaining({ code: 'INVALID_POLICY' }));
   });
 });
+
+describe('policies: removal and login agree', () => {
+  it('org A requires MFA, org B allows only webauthn: removing the key from TOTP + key is refused', () => {
+    const policies: MfaPolicy[] = [{ owner: acme, requireMfa: true }, { owner: globex, requireMfa: false, allowedKinds: ['webauthn'] }];
+    expect(evaluateLoginPolicy(policies, [totp, webauthn], { now: () => T0 })).toMatchObject({ satisfied: true });
+    expect(evaluateLoginPolicy(policies, [totp], { now: () => T0 })).toMatchObject({ satisfied: false });
+    expect(evaluateFactorRemoval(policies, [totp, webauthn], 'key')).toMatchObject({ allowed: false });
+    expect(evaluateFactorRemoval(policies, [totp, webauthn], 'app')).toMatchObject({ allowed: true });
+  });
+});
