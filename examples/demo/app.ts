@@ -8,7 +8,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMfaService, createPolicyHook } from 'mfakit/service';
-import { bundleBrowserHelper } from './client/bundle.js';
+import { bundleClientScript } from './client/bundle.js';
 import { EventLog } from './event-log.js';
 import { html } from './html.js';
 import { startMailbox } from './mail.js';
@@ -17,12 +17,14 @@ import { authRoutes } from './routes/auth.js';
 import { backupCodeRoutes } from './routes/backup-codes.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { miscRoutes } from './routes/misc.js';
+import { phoneRoutes } from './routes/phone.js';
 import { recoveryRoutes } from './routes/recovery.js';
 import { secondFactorRoutes } from './routes/second-factor.js';
 import { securityRoutes } from './routes/security.js';
 import { webauthnRoutes } from './routes/webauthn.js';
 import { SESSION_COOKIE, SessionStore, cookieHeader, csrfMatches } from './sessions.js';
 import { chooseStore } from './stores.js';
+import { SmsOutbox, channelSender } from './texts.js';
 import { UserDirectory } from './users.js';
 import { render, type Demo, type DemoEnv } from './web.js';
 
@@ -31,6 +33,8 @@ export interface DemoOptions {
   /** Interface to listen on; default 127.0.0.1 (the demo has no business on the network). */
   readonly host?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Told each start-up step as it begins (`npm run demo` prints them). */
+  readonly progress?: (step: string) => void;
 }
 
 export interface RunningDemo {
@@ -63,12 +67,21 @@ function demoKeys(env: NodeJS.ProcessEnv): { seal: Uint8Array; oob: Uint8Array; 
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const env = options.env ?? process.env;
   const host = options.host ?? '127.0.0.1';
+  const progress = options.progress ?? (() => {});
+  progress('starting the mail catcher (SMTP on a loopback port)');
   const mailbox = await startMailbox({ appName: APP_NAME, from: `${APP_NAME} <no-reply@demo.mfakit.test>` });
+  progress(env['MFAKIT_PG_URL'] || env['MFAKIT_REDIS_URL'] ? 'connecting to the MFA store' : 'opening the in-memory MFA store');
   const chosen = await chooseStore(env).catch(async (error: unknown) => {
     await mailbox.close();
     throw error;
   });
-  const webauthnScript = await bundleBrowserHelper();
+  progress('bundling the page scripts (esbuild)');
+  const [appScript, webauthnScript] = await Promise.all([bundleClientScript('app'), bundleClientScript('webauthn')]).catch(async (error: unknown) => {
+    await mailbox.close();
+    await chosen.close();
+    throw error;
+  });
+  progress('starting the web server');
 
   let handler: ((request: Request) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
@@ -90,12 +103,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const users = new UserDirectory(chosen.users);
     await users.load();
     const events = new EventLog();
+    const texts = new SmsOutbox(APP_NAME);
     const service = createMfaService({
       issuer: APP_NAME,
       store: chosen.store,
       keyRing: { currentKeyId: 'demo-1', keys: { 'demo-1': keys.seal } },
       events: events.sink,
-      oob: { key: keys.oob, sender: mailbox.sender, channels: ['email'] },
+      oob: { key: keys.oob, sender: channelSender(mailbox.sender, texts), channels: ['email', 'sms'] },
       policy: createPolicyHook(policyResolver(users)),
       recovery: { sshNamespace: SSH_NAMESPACE },
       webauthn: { rpId: 'localhost', rpName: APP_NAME, origins: [origin] },
@@ -109,8 +123,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       users,
       sessions: new SessionStore(),
       mailbox,
+      texts,
       events,
       storeDescription: chosen.description,
+      appScript,
       webauthnScript,
     };
 
@@ -136,6 +152,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
     });
 
+    app.get('/assets/app.js', (c) => c.body(demo.appScript, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
     app.get('/assets/webauthn.js', (c) => c.body(demo.webauthnScript, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
     authRoutes(app);
     secondFactorRoutes(app);
@@ -144,6 +161,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     backupCodeRoutes(app);
     webauthnRoutes(app);
     recoveryRoutes(app);
+    phoneRoutes(app);
     miscRoutes(app);
     app.notFound((c) => render(c, 'Not found', html`<h1>Not found</h1><p><a href="/">Home</a></p>`, { status: 404 }));
     app.onError((error, c) => {

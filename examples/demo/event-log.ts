@@ -1,8 +1,25 @@
 // The service's audit events, kept per account for the security page ("recent activity"). A real
 // app writes them to its audit log and notifies the user of changes.
+//
+// What the page shows is written for the account's owner: one line per sign-in (the demo's own
+// note names the factor, so the service's `verified` event is not repeated), no "started adding"
+// lines (an enrolment shows when it is confirmed or fails), and repeats in a row folded into one
+// line with a count.
 import type { MfaEvent, MfaEventSink } from 'mfakit/service';
 
-const KEEP = 50;
+const KEEP = 500;
+/** Service events the demo's own notes already tell (sign-ins, step-ups), or that are only noise. */
+const HIDDEN = new Set(['verified', 'recovery-completed', 'enrolment-started', 'enrolment-cancelled', 'secret-resealed']);
+
+export interface ActivityLine {
+  /** The newest of the folded events. */
+  readonly at: number;
+  /** The oldest, when several were folded. */
+  readonly from: number;
+  readonly type: string;
+  readonly text: string;
+  readonly count: number;
+}
 
 export class EventLog {
   private readonly byAccount = new Map<string, MfaEvent[]>();
@@ -23,11 +40,20 @@ export class EventLog {
     this.extra.set(accountId, list);
   }
 
-  /** Newest first, MFA events and demo notes merged. */
-  recent(accountId: string, limit = 30): { at: number; type: string; text: string }[] {
-    const mfa = (this.byAccount.get(accountId) ?? []).map((e) => ({ at: e.at, type: e.type, text: describe(e) }));
+  /** Newest first, MFA events and demo notes merged, repeats in a row folded. */
+  lines(accountId: string): ActivityLine[] {
+    const mfa = (this.byAccount.get(accountId) ?? []).filter((e) => !HIDDEN.has(e.type)).map((e) => ({ at: e.at, type: e.type, text: describe(e) }));
     const notes = (this.extra.get(accountId) ?? []).map((e) => ({ at: e.at, type: 'account', text: e.text }));
-    return [...mfa, ...notes].sort((a, b) => b.at - a.at).slice(0, limit);
+    const out: ActivityLine[] = [];
+    for (const e of [...mfa, ...notes].sort((a, b) => b.at - a.at)) {
+      const last = out[out.length - 1];
+      if (last !== undefined && last.text === e.text && last.from - e.at < 3_600_000) {
+        out[out.length - 1] = { ...last, from: e.at, count: last.count + 1 };
+      } else {
+        out.push({ ...e, from: e.at, count: 1 });
+      }
+    }
+    return out;
   }
 }
 

@@ -50,3 +50,10 @@ export function ago(at: number | undefined, now = Date.now()): string {
 export function dateTime(at: number): string {
   return new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
+
+/** Time of day in UTC with seconds ("15:42:07 UTC"); the date too when not today. */
+export function clock(at: number, now = Date.now()): string {
+  const iso = new Date(at).toISOString();
+  const time = `${iso.slice(11, 19)} UTC`;
+  return iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10) ? time : `${iso.slice(0, 10)} ${time}`;
+}

@@ -17,8 +17,13 @@ export interface MailMessage {
 export interface Mailbox {
   readonly port: number;
   readonly sender: SmtpOobSender;
-  /** Newest first. */
-  messages(to?: string): readonly MailMessage[];
+  /** Mail to one address, newest first (each account sees only its own mail). */
+  messages(to: string): readonly MailMessage[];
+  /** The ids of the address's messages not shown yet. */
+  unreadIds(to: string): readonly string[];
+  unread(to: string): number;
+  /** Marks messages as seen (the mailbox page showed them). */
+  markRead(ids: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +70,7 @@ export function parseMessage(raw: string): { subject: string; from: string; text
 
 export async function startMailbox(options: { appName: string; from: string }): Promise<Mailbox> {
   const received: MailMessage[] = [];
+  const read = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -84,7 +90,7 @@ export async function startMailbox(options: { appName: string; from: string }): 
           text: parsed.text,
           receivedAt: Date.now(),
         });
-        received.splice(200);
+        for (const dropped of received.splice(200)) read.delete(dropped.id);
         callback();
       });
     },
@@ -104,7 +110,10 @@ export async function startMailbox(options: { appName: string; from: string }): 
   return {
     port,
     sender,
-    messages: (to) => (to === undefined ? received.slice() : received.filter((m) => m.to.includes(to.toLowerCase()))),
+    messages: (to) => received.filter((m) => m.to.includes(to.toLowerCase())),
+    unreadIds: (to) => received.filter((m) => m.to.includes(to.toLowerCase()) && !read.has(m.id)).map((m) => m.id),
+    unread: (to) => received.filter((m) => m.to.includes(to.toLowerCase()) && !read.has(m.id)).length,
+    markRead: (ids) => ids.forEach((id) => read.add(id)),
     close: async () => {
       sender.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,4 +1,4 @@
-// `npm run demo`: starts the demo web app. Options: --port <n> (or PORT, default 3000; 0 picks a
+// Starts the demo web app (`npm run demo` runs start.ts, which builds dist/ first when needed). Options: --port <n> (or PORT, default 3000; 0 picks a
 // free port), --host <address> (or HOST, default 127.0.0.1). MFAKIT_PG_URL / MFAKIT_REDIS_URL
 // switch the MFA store to PostgreSQL / Redis.
 import { startDemo } from './app.js';
@@ -16,9 +16,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 try {
-  const demo = await startDemo({ port, host: option('host') ?? process.env['HOST'] ?? '127.0.0.1' });
-  console.log(`mfakit demo running at ${demo.url}  (${demo.storeDescription}; SMTP mail catcher on 127.0.0.1:${demo.smtpPort})`);
-  console.log('Open it in a browser; stop with Ctrl+C.');
+  const demo = await startDemo({
+    port,
+    host: option('host') ?? process.env['HOST'] ?? '127.0.0.1',
+    progress: (step) => console.log(`mfakit demo: ${step}…`),
+  });
+  console.log(`mfakit demo: ${demo.storeDescription}; SMTP mail catcher on 127.0.0.1:${demo.smtpPort}`);
+  console.log(`\nmfakit demo running at ${demo.url}  (open it in a browser; stop with Ctrl+C)\n`);
   const stop = () => {
     demo.close().then(
       () => process.exit(0),

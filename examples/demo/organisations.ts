@@ -21,6 +21,11 @@ export function organisation(id: string): Organisation | undefined {
   return ORGANISATIONS.find((o) => o.id === id);
 }
 
+/** Names of the user's organisations that enforce MFA. */
+export function enforcingOrganisationNames(user: { readonly organisations: ReadonlyMap<string, number> }): string[] {
+  return [...user.organisations.keys()].map(organisation).filter((o) => o?.enforcesMfa === true).map((o) => o!.name);
+}
+
 /** The policy resolver: the MFA policies of the organisations the account belongs to. */
 export function policyResolver(users: UserDirectory): (accountId: string) => MfaPolicy[] {
   return (accountId) => {

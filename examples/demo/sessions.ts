@@ -12,6 +12,10 @@ export interface PendingTotp {
   readonly name: string;
   readonly qrSvg: string;
   readonly manualKey: string;
+  /** The otpauth:// URI (a link a phone's authenticator app opens). */
+  readonly keyUri: string;
+  /** Replacing a device: the name of the one this enrolment removes when confirmed. */
+  readonly replaces?: string;
   readonly expiresAt: number;
 }
 
@@ -42,9 +46,17 @@ export interface Session {
   flash: Flash[];
   totpEnrolment?: PendingTotp;
   emailEnrolment?: { enrolmentId: string; destinationHint: string };
+  smsEnrolment?: { enrolmentId: string; destinationHint: string };
+  /** A recovery phone waiting for its code. */
+  phoneEnrolment?: { enrolmentId: string; destinationHint: string };
+  /** A recovery code texted to the phone on file. */
+  phoneRecovery?: { userId: string; destinationHint: string; expiresAt: number };
   /** Backup codes to show once. */
   freshBackupCodes?: readonly string[];
-  loginEmail?: { destinationHint: string; expiresAt: number };
+  /** Login codes sent on this session, per channel (email, SMS). */
+  loginCodes?: Partial<Record<'email' | 'sms', { destinationHint: string; expiresAt: number }>>;
+  /** The server refuses codes until then (throttled after wrong codes): the page counts down. */
+  codeRetryAt?: number;
   recovery?: PendingRecovery;
 }
 

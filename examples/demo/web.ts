@@ -8,6 +8,7 @@ import type { Html } from './html.js';
 import { page, type Flash } from './layout.js';
 import type { Mailbox } from './mail.js';
 import type { Session, SessionStore } from './sessions.js';
+import type { SmsOutbox } from './texts.js';
 import type { DemoUser, UserDirectory } from './users.js';
 
 export interface Demo {
@@ -17,9 +18,12 @@ export interface Demo {
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
   readonly mailbox: Mailbox;
+  /** The fake SMS gateway (the Texts page). */
+  readonly texts: SmsOutbox;
   readonly events: EventLog;
   readonly storeDescription: string;
-  /** The bundled browser helper (WebAuthn). */
+  /** The bundled page scripts: every page's, and the WebAuthn helper. */
+  readonly appScript: string;
   readonly webauthnScript: string;
 }
 
@@ -38,18 +42,30 @@ export function currentUser(c: C): DemoUser | undefined {
   return id === undefined ? undefined : c.get('demo').users.get(id);
 }
 
+/**
+ * The account whose mail and texts this session may read: the signed-in user, or the one half-way
+ * through a login (who needs the emailed or texted code to finish it). Nobody else's.
+ */
+export function inboxOwner(c: C): DemoUser | undefined {
+  const session = c.get('session');
+  const id = session.userId ?? session.pendingUserId;
+  return id === undefined ? undefined : c.get('demo').users.get(id);
+}
+
 export function render(c: C, title: string, body: Html, options: { webauthn?: boolean; status?: 200 | 400 | 403 | 404 } = {}): Response {
   const session = c.get('session');
   const user = currentUser(c);
   const flashes = session.flash.splice(0);
   const demo = c.get('demo');
+  const owner = inboxOwner(c);
   const markup = page(
     {
       title,
       csrf: session.csrf,
       userEmail: user?.email,
       flash: flashes,
-      unreadMail: user === undefined ? 0 : demo.mailbox.messages(user.email).length,
+      unreadMail: owner === undefined ? 0 : demo.mailbox.unread(owner.email),
+      unreadTexts: owner === undefined ? 0 : demo.texts.unread(owner.id),
       webauthn: options.webauthn ?? false,
     },
     body,
@@ -102,7 +118,7 @@ export async function requireRecentAuth(c: C, user: DemoUser, next: string): Pro
   const requirement = await c.get('demo').service.loginRequirement(user.id);
   if (requirement.mfaRequired || requirement.factors.length > 0) {
     if (await hasStepUp(c, user)) return null;
-    return redirect(c, `/step-up?next=${encodeURIComponent(next)}`, { kind: 'info', text: 'Confirm it is you with a second factor first.' });
+    return redirect(c, `/step-up?next=${encodeURIComponent(next)}`);
   }
   if (hasFreshPassword(c)) return null;
   return redirect(c, `/confirm-password?next=${encodeURIComponent(next)}`);
@@ -138,7 +154,7 @@ export function describeError(error: unknown): string {
     case 'STEP_UP_REQUIRED':
       return 'Please confirm it is you with a second factor first.';
     case 'CONFIRMATION_MISMATCH':
-      return 'Type "disable" in the box to confirm.';
+      return 'Type DISABLE in the box to confirm.';
     case 'SEND_LIMIT_EXCEEDED':
       return 'Too many codes were sent to this address in the last hour. Try again later.';
     case 'ENROLMENT_EXPIRED':

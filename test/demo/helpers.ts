@@ -13,7 +13,7 @@ const run = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export { CHROMIUM };
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-export const ARTEFACTS = `${REPO}test-results/demo`;
+export const ARTEFACTS = `${REPO}test-artifacts/screenshots`;
 
 export interface DemoProcess {
   readonly url: string;

@@ -1,11 +1,12 @@
-// Bundles the page script (client/webauthn.ts, which imports mfakit's browser helper by its
-// package name) with esbuild when the demo starts.
+// Bundles the page scripts with esbuild when the demo starts: client/app.ts (every page: busy
+// buttons, copy buttons, the lock-out countdown, focus) and client/webauthn.ts (imports mfakit's
+// browser helper by its package name).
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-export async function bundleBrowserHelper(): Promise<string> {
+export async function bundleClientScript(entry: 'app' | 'webauthn'): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./webauthn.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`./${entry}.ts`, import.meta.url))],
     bundle: true,
     format: 'iife',
     platform: 'browser',

@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import { html } from '../html.js';
 import { csrfField } from '../layout.js';
+import { enforcingOrganisationNames } from '../organisations.js';
 import { checkPassword } from '../users.js';
 import { currentUser, flash, form, redirect, render, requireUser, safeNext, type DemoEnv } from '../web.js';
 
@@ -87,10 +88,12 @@ export function authRoutes(app: Hono<DemoEnv>): void {
     }
     session.userId = user.id;
     demo.events.note(user.id, 'Signed in with password');
-    if (requirement.reenrolmentRequired !== undefined) flash(c, 'info', 'Your account was recovered: set up a new second factor now.');
+    // A recovered account: the security page's banner asks for a new second factor.
     if (requirement.blocked !== undefined) flash(c, 'error', `${requirement.blocked.message}.`);
     else if (requirement.enrolmentRequiredBy !== undefined) {
-      flash(c, 'error', `An organisation you belong to requires two-factor authentication: set it up before ${new Date(requirement.enrolmentRequiredBy).toISOString().slice(0, 10)}.`);
+      const names = enforcingOrganisationNames(user);
+      const who = names.length > 0 ? names.join(' and ') : 'An organisation you belong to';
+      flash(c, 'error', `${who} ${names.length > 1 ? 'require' : 'requires'} two-factor authentication: set it up before ${new Date(requirement.enrolmentRequiredBy).toISOString().slice(0, 10)}.`);
     }
     return redirect(c, safeNext(session.afterLogin), { kind: 'ok', text: 'Signed in.' });
   });

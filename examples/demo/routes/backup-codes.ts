@@ -25,8 +25,9 @@ export function backupCodeRoutes(app: Hono<DemoEnv>): void {
       html`<h1>Your backup codes</h1><div class="card">
   <p>Keep these codes somewhere safe (a password manager, or printed). Each one signs you in once if you lose your devices.
   <strong>They will not be shown again.</strong></p>
-  <div class="codes mono" id="backup-codes">${codes.map((code) => html`<span class="backup-code">${code}</span>`)}</div>
-  <div class="row"><a class="button secondary" href="/security/backup-codes.txt" id="download-backup-codes" download>Download as .txt</a></div>
+  <div class="codes mono" id="backup-codes" data-text="${codes.join('\n')}">${codes.map((code) => html`<span class="backup-code">${code}</span>`)}</div>
+  <div class="row"><a class="button secondary" href="/security/backup-codes.txt" id="download-backup-codes" download>Download as .txt</a>
+  <button type="button" class="secondary" id="copy-backup-codes" data-copy="#backup-codes" hidden>Copy codes</button><span class="small muted" id="copy-backup-codes-status" role="status"></span></div>
   <form method="post" action="/security/backup-codes/done">${csrfField(c.get('session').csrf)}<button type="submit" id="saved-backup-codes">I have saved my codes</button></form>
 </div>`,
     );
@@ -64,7 +65,7 @@ export function backupCodeRoutes(app: Hono<DemoEnv>): void {
       c,
       'Generate new backup codes',
       html`<h1>Generate new backup codes</h1><div class="card"><p>A new set of codes replaces the old one: every old code stops working.</p>
-  <form method="post" action="/security/backup-codes/regenerate">${csrfField(c.get('session').csrf)}
+  <form method="post" action="/security/backup-codes/regenerate" data-busy="Generating codes…">${csrfField(c.get('session').csrf)}
   <div class="row"><button type="submit" id="confirm-regenerate">Generate new codes</button><a href="/security">Cancel</a></div></form></div>`,
     );
   });

@@ -1,29 +1,69 @@
-// The demo's mail catcher page (every email the demo sends over SMTP lands here) and the
-// organisations page (join one that enforces MFA, leave it).
+// The demo's mail catcher page and SMS outbox page (each account sees only its own mail and
+// texts, and the header counts the unread ones) and the organisations page (join one that enforces MFA, leave it).
 import type { Hono } from 'hono';
-import { ago, html } from '../html.js';
+import { clock, html } from '../html.js';
 import { csrfField } from '../layout.js';
 import { ORGANISATIONS, organisation } from '../organisations.js';
-import { currentUser, redirect, render, requireUser, type DemoEnv } from '../web.js';
+import { inboxOwner, redirect, render, requireUser, type DemoEnv } from '../web.js';
 
 export function miscRoutes(app: Hono<DemoEnv>): void {
   app.get('/mailbox', (c) => {
     const demo = c.get('demo');
-    const user = currentUser(c);
-    const all = c.req.query('all') !== undefined || user === undefined;
-    const messages = demo.mailbox.messages(all ? undefined : user.email);
+    const owner = inboxOwner(c);
+    const intro = html`<p class="muted small">The demo runs its own SMTP server on 127.0.0.1:${demo.mailbox.port}; mfakit's SMTP sender delivers there over real SMTP.
+A real app sends to the user's own inbox.</p>`;
+    if (owner === undefined) {
+      return render(
+        c,
+        'Mailbox',
+        html`<h1>Mailbox</h1>${intro}<div class="card" id="mailbox-locked"><p>Each account sees only its own mail here, as in a real inbox.
+  <a href="/login">Log in</a> (the codes for the second step appear here as soon as your password is accepted).</p></div>`,
+      );
+    }
+    // Shown now, so counted as read from the next page on; the ones unread until now stay marked on this one.
+    const messages = demo.mailbox.messages(owner.email);
+    const unread = new Set(demo.mailbox.unreadIds(owner.email));
+    demo.mailbox.markRead(messages.map((m) => m.id));
     return render(
       c,
       'Mailbox',
-      html`<h1>Mailbox</h1>
-<p class="muted small">The demo runs its own SMTP server on 127.0.0.1:${demo.mailbox.port}; mfakit's SMTP sender delivers there over real SMTP.
-A real app sends to the user's own inbox. ${user && !all ? html`Showing mail to ${user.email} · <a href="/mailbox?all">show all</a>` : ''}</p>
+      html`<h1>Mailbox</h1>${intro}<p class="small">Mail to <strong>${owner.email}</strong>${unread.size > 0 ? html` · <span id="mail-new">${unread.size} new</span>` : ''}</p>
 ${messages.length === 0
         ? html`<div class="card"><p class="muted">No mail yet.</p></div>`
         : messages.map(
-            (m) => html`<article class="mail" data-to="${m.to.join(',')}">
-  <div class="small muted">To ${m.to.join(', ')} · from ${m.from} · ${ago(m.receivedAt)}</div>
+            (m) => html`<article class="mail${unread.has(m.id) ? ' unread' : ''}" data-to="${m.to.join(',')}">
+  <div class="small muted">To ${m.to.join(', ')} · from ${m.from} · <time datetime="${new Date(m.receivedAt).toISOString()}">${clock(m.receivedAt)}</time>${unread.has(m.id) ? html` · <strong>new</strong>` : ''}</div>
   <h2 class="subject">${m.subject}</h2><pre class="body">${m.text}</pre></article>`,
+          )}`,
+    );
+  });
+
+  app.get('/texts', (c) => {
+    const demo = c.get('demo');
+    const owner = inboxOwner(c);
+    const intro = html`<p class="muted small">The demo has no SMS provider: texts with codes (sign-in, confirming a number, account recovery) land here instead of on a phone.
+A real app passes mfakit an <code>OobSender</code> that calls its SMS provider.</p>`;
+    if (owner === undefined) {
+      return render(
+        c,
+        'Texts',
+        html`<h1>Texts</h1>${intro}<div class="card" id="texts-locked"><p>Each account sees only the texts sent to its own phone numbers.
+  <a href="/login">Log in</a> (the codes for the second step appear here as soon as your password is accepted).</p></div>`,
+      );
+    }
+    const messages = demo.texts.messages(owner.id);
+    const fresh = new Set(demo.texts.unreadIds(owner.id));
+    demo.texts.markRead(messages.map((m) => m.id));
+    return render(
+      c,
+      'Texts',
+      html`<h1>Texts</h1>${intro}
+${messages.length === 0
+        ? html`<div class="card"><p class="muted">No texts yet. Add a phone number on the <a href="/security">security page</a>.</p></div>`
+        : messages.map(
+            (m) => html`<article class="mail sms${fresh.has(m.id) ? ' unread' : ''}" data-to="${m.to}">
+  <div class="small muted">To ${m.to} · <time datetime="${new Date(m.sentAt).toISOString()}">${clock(m.sentAt)}</time>${fresh.has(m.id) ? html` · <strong>new</strong>` : ''}</div>
+  <p class="body">${m.text}</p></article>`,
           )}`,
     );
   });

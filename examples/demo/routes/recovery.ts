@@ -4,8 +4,10 @@
 // service then removes the lost factors and the user sets up new ones.
 import type { Hono } from 'hono';
 import { isMfaError } from 'mfakit';
+import type { AccountRecoveryResult } from 'mfakit/service';
 import { ago, html } from '../html.js';
 import { csrfField } from '../layout.js';
+import type { DemoUser } from '../users.js';
 import { describeError, flash, form, hasStepUp, redirect, render, requireRecentAuth, requireUser, type C, type DemoEnv } from '../web.js';
 
 const FAILURES: Record<string, string> = {
@@ -18,9 +20,24 @@ const FAILURES: Record<string, string> = {
   locked: 'Too many attempts: this account is locked for now.',
 };
 
-function pendingUser(c: C) {
+/** The account half-way through a login (password accepted), the only one that may recover. */
+export function pendingUser(c: C): DemoUser | undefined {
   const id = c.get('session').pendingUserId;
   return id === undefined ? undefined : c.get('demo').users.get(id);
+}
+
+/** Signs in the recovered account; the security page's banner then asks for a new second factor. */
+export function completeRecovery(c: C, user: DemoUser, result: Extract<AccountRecoveryResult, { ok: true }>, via: string): Response {
+  const demo = c.get('demo');
+  const session = c.get('session');
+  delete session.pendingUserId;
+  delete session.loginCodes;
+  demo.sessions.rotate(session);
+  session.userId = user.id;
+  demo.events.note(user.id, `Account recovered with ${via}${result.factorsRemoved > 0 ? ': the lost devices and backup codes were removed' : ''}`);
+  // One message: with the lost factors removed, the security page's banner says what happened and what to do next.
+  if (!result.reenrolmentRequired) flash(c, 'ok', `Account recovered with ${via}.`);
+  return redirect(c, '/security');
 }
 
 export function recoveryRoutes(app: Hono<DemoEnv>): void {
@@ -42,9 +59,9 @@ export function recoveryRoutes(app: Hono<DemoEnv>): void {
       'SSH recovery keys',
       html`<h1>SSH recovery keys</h1>
 ${keys.length > 0
-  ? html`<div class="card"><table id="ssh-key-list"><thead><tr><th>Name</th><th>Key</th><th>Added</th><th>Last used</th><th></th></tr></thead><tbody>
+  ? html`<div class="card"><table id="ssh-key-list"><thead><tr><th>Name</th><th>Key</th><th class="wide-only">Added</th><th class="wide-only">Last used</th><th></th></tr></thead><tbody>
 ${keys.map((k) => html`<tr><td><strong>${k.name}</strong></td><td><code class="fingerprint">${k.fingerprint}</code><div class="small muted">${k.keyType}${k.bits ? ` · ${k.bits} bits` : ''}</div></td>
-<td>${ago(k.createdAt)}</td><td>${ago(k.lastUsedAt)}</td>
+<td class="wide-only">${ago(k.createdAt)}</td><td class="wide-only">${ago(k.lastUsedAt)}</td>
 <td><form method="post" action="/security/ssh/${encodeURIComponent(k.id)}/remove">${csrf}<button type="submit" class="link small">Remove</button></form></td></tr>`)}
 </tbody></table></div>`
   : ''}
@@ -89,7 +106,7 @@ ${keys.map((k) => html`<tr><td><strong>${k.name}</strong></td><td><code class="f
   });
 
   // --- recovering an account ----------------------------------------------------------------------
-  app.get('/recover', (c) => {
+  app.get('/recover', async (c) => {
     const user = pendingUser(c);
     const csrf = csrfField(c.get('session').csrf);
     if (user === undefined) {
@@ -97,18 +114,30 @@ ${keys.map((k) => html`<tr><td><strong>${k.name}</strong></td><td><code class="f
         c,
         'Recover your account',
         html`<h1>Recover your account</h1><div class="card">
-  <p>Lost your authenticator app, security keys <em>and</em> backup codes? If you registered an SSH key, you can get back in by signing a challenge with it.</p>
-  <p>First <a href="/login">log in with your email and password</a>; on the two-factor page, choose “Recover your account with your SSH key”.</p></div>`,
+  <p>Lost your authenticator app, security keys <em>and</em> backup codes? If you registered an SSH key or a recovery phone, you can get back in with it.</p>
+  <p>First <a href="/login">log in with your email and password</a>; on the two-factor page, choose “Recover your account”.</p></div>`,
       );
     }
+    const factors = await c.get('demo').service.listFactors(user.id);
+    const hasSsh = factors.some((f) => f.kind === 'ssh-key');
+    const phone = factors.find((f) => f.kind === 'phone') ?? factors.find((f) => f.kind === 'sms');
     return render(
       c,
       'Recover your account',
-      html`<h1>Recover your account with your SSH key</h1><div class="card">
-  <p>We will show you a short text and the command that signs it with your SSH private key. When the signature checks out,
-  your lost devices and backup codes are removed and you set up new ones.</p>
-  <form method="post" action="/recover/start">${csrf}<button type="submit" id="start-recovery">Get a challenge</button></form>
-  <p class="small"><a href="/login/mfa">Back</a></p></div>`,
+      html`<h1>Recover your account</h1>
+<p>When the recovery checks out, your lost devices and backup codes are removed and you set up new ones.</p>
+${phone
+  ? html`<div class="card" id="recover-by-phone"><h2>With your phone</h2>
+  <p>We text a recovery code to ${phone.destinationHint ?? 'your phone'}.</p>
+  <form method="post" action="/recover/phone/start" data-busy="Sending…">${csrf}<button type="submit" id="start-phone-recovery">Text me a recovery code</button></form></div>`
+  : ''}
+${hasSsh
+  ? html`<div class="card" id="recover-by-ssh"><h2>With your SSH key</h2>
+  <p>We show you a short text and the command that signs it with your SSH private key.</p>
+  <form method="post" action="/recover/start">${csrf}<button type="submit" id="start-recovery">Get a challenge</button></form></div>`
+  : ''}
+${!phone && !hasSsh ? html`<div class="card"><p>This account has no SSH key or phone on file for recovery. Use a backup code, or contact support.</p></div>` : ''}
+<p class="small"><a href="/login/mfa">Back</a></p>`,
     );
   });
 
@@ -145,7 +174,7 @@ ${keys.map((k) => html`<tr><td><strong>${k.name}</strong></td><td><code class="f
   <pre id="ssh-command">${pending.command}</pre>
   <p class="small muted">Change the path after <code>-f</code> if your key is elsewhere. The namespace <code id="ssh-namespace">${pending.namespace}</code> makes the
   signature useless anywhere else. This challenge expires ${new Date(pending.expiresAt).toISOString().slice(11, 16)} UTC.</p>
-  <form method="post" action="/recover/ssh">${csrfField(c.get('session').csrf)}
+  <form method="post" action="/recover/ssh" data-busy="Checking the signature…">${csrfField(c.get('session').csrf)}
   <label for="signature">Paste the output (the whole SSH SIGNATURE block)</label>
   <textarea id="signature" name="signature" required placeholder="-----BEGIN SSH SIGNATURE-----"></textarea>
   <button type="submit" id="submit-signature">Recover my account</button></form></div>`,
@@ -166,14 +195,6 @@ ${keys.map((k) => html`<tr><td><strong>${k.name}</strong></td><td><code class="f
       return redirect(c, result.reason === 'expired' ? '/recover' : '/recover/ssh', { kind: 'error', text });
     }
     delete session.recovery;
-    delete session.pendingUserId;
-    demo.sessions.rotate(session);
-    session.userId = user.id;
-    demo.events.note(user.id, `Account recovered with SSH key ${result.recoveredWith.name}`);
-    flash(c, 'ok', `Account recovered with your SSH key “${result.recoveredWith.name}”.`);
-    if (result.reenrolmentRequired) {
-      flash(c, 'info', `Your old devices and backup codes were removed (${result.factorsRemoved}). Set up a new second factor now.`);
-    }
-    return redirect(c, '/security');
+    return completeRecovery(c, user, result, `SSH key ${result.recoveredWith.name}`);
   });
 }

@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import { isMfaError } from 'mfakit';
 import type { WebAuthnAuthenticationResponseJSON } from 'mfakit/webauthn';
-import { html } from '../html.js';
+import { html, raw, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
 import type { DemoUser } from '../users.js';
 import { describeError, describeFailure, flash, form, redirect, render, requireUser, safeNext, type C, type DemoEnv } from '../web.js';
@@ -22,7 +22,8 @@ function completeVerification(c: C, mode: Mode, user: DemoUser, via: string, ste
   const demo = c.get('demo');
   const session = c.get('session');
   session.stepUpToken = stepUpToken;
-  delete session.loginEmail;
+  delete session.loginCodes;
+  delete session.codeRetryAt;
   if (backupCodesRemaining !== undefined) {
     flash(c, backupCodesRemaining <= 3 ? 'error' : 'info', `You used a backup code: ${backupCodesRemaining} left.${backupCodesRemaining <= 3 ? ' Generate new ones on this page.' : ''}`);
   }
@@ -36,6 +37,7 @@ function completeVerification(c: C, mode: Mode, user: DemoUser, via: string, ste
     flash(c, 'ok', `Signed in with ${via}.`);
     return next;
   }
+  demo.events.note(user.id, `Confirmed it is you with ${via}`);
   flash(c, 'ok', `Confirmed with ${via}.`);
   return safeNext(stepUpNext);
 }
@@ -64,32 +66,78 @@ async function passkeySignIn(c: C, response: WebAuthnAuthenticationResponseJSON 
   return c.json({ redirect: '/security' });
 }
 
+type Channel = 'email' | 'sms';
+const CHANNEL_WORDS: Record<Channel, { sent: string; inbox: Html; button: string; again: string }> = {
+  email: { sent: 'emailed', inbox: html`<a href="/mailbox" target="_blank">mailbox</a>`, button: 'Email me a code', again: 'Email me a new code' },
+  sms: { sent: 'texted', inbox: html`<a href="/texts" target="_blank">texts</a>`, button: 'Text me a code', again: 'Text me a new code' },
+};
+
+/** Sends a login code and remembers on the session where it went. */
+async function sendCode(c: C, user: DemoUser, channel: Channel): Promise<{ destinationHint: string }> {
+  const sent = await c.get('demo').service.sendLoginCode(user.id, { channel });
+  const session = c.get('session');
+  session.loginCodes = { ...session.loginCodes, [channel]: { destinationHint: sent.destinationHint, expiresAt: sent.expiresAt } };
+  return sent;
+}
+
 async function verifyPage(c: C, mode: Mode): Promise<Response> {
   const user = verifyingUser(c, mode);
   if (user === undefined) return redirect(c, '/login');
   const demo = c.get('demo');
   const { factors } = await demo.service.loginRequirement(user.id);
   const kinds = new Set(factors.map((f) => f.kind));
-  const email = factors.find((f) => f.kind === 'email');
   const backup = factors.find((f) => f.kind === 'backup-codes');
   const session = c.get('session');
   const base = mode === 'login' ? '/login/mfa' : '/step-up';
   const next = c.req.query('next');
   const query = mode === 'step-up' && next !== undefined ? `?next=${encodeURIComponent(safeNext(next))}` : '';
+  const now = Date.now();
+  const live = (channel: Channel) => {
+    const sent = session.loginCodes?.[channel];
+    return sent !== undefined && sent.expiresAt > now ? sent : undefined;
+  };
+
+  // An account whose only factor answers by email or text gets its code when the page opens
+  // (once per code lifetime: reloading the page does not send another).
+  const real = factors.filter((f) => f.kind !== 'backup-codes');
+  const only = real.length === 1 && (real[0]!.kind === 'email' || real[0]!.kind === 'sms') ? (real[0]!.kind as Channel) : undefined;
+  if (only !== undefined && live(only) === undefined) {
+    try {
+      await sendCode(c, user, only);
+    } catch (error) {
+      if (!isMfaError(error)) throw error;
+      flash(c, 'error', describeError(error));
+    }
+  }
+
+  const channels = (['email', 'sms'] as const).filter((channel) => kinds.has(channel));
   const hints = [
     kinds.has('totp') ? 'the 6-digit code from your authenticator app' : null,
-    email ? 'the code we emailed you' : null,
+    ...channels.map((channel) => {
+      const sent = live(channel);
+      return sent ? `the code we ${CHANNEL_WORDS[channel].sent} you` : null;
+    }),
     backup ? `one of your backup codes (${backup.remaining ?? 0} left)` : null,
   ].filter((h): h is string => h !== null);
+  const retryAt = session.codeRetryAt !== undefined && session.codeRetryAt > now ? session.codeRetryAt : undefined;
+  const lead = mode === 'login' ? 'Your password was right. ' : '';
   const body = html`
 <h1>${mode === 'login' ? 'Two-factor authentication' : 'Confirm it is you'}</h1>
-<div class="card">
-  <p class="muted">${mode === 'login' ? html`Your password was right. Now enter ` : html`This change needs a recent second-factor check. Enter `}${hints.join(', or ')}.</p>
+<div class="card" id="code-card">
+  ${mode === 'step-up' ? html`<p>This change needs a recent second-factor check.</p>` : ''}
+  ${channels.map((channel) => {
+    const sent = live(channel);
+    return sent ? html`<p class="sent-note" id="sent-${channel}">We ${CHANNEL_WORDS[channel].sent} a code to <strong>${sent.destinationHint}</strong>: open your ${CHANNEL_WORDS[channel].inbox}. It is valid for 10 minutes.</p>` : '';
+  })}
+  <p class="muted">${lead}${hints.length > 0 ? html`Enter ${hints.join(', or ')}.` : 'Use one of the ways below.'}</p>
+  ${retryAt !== undefined
+    ? html`<p class="flash error" id="countdown" data-retry-at="${retryAt}" role="timer" aria-live="polite">Too many wrong codes. Try again in <span class="seconds">${Math.ceil((retryAt - now) / 1000)}</span> s.</p>`
+    : ''}
   <form method="post" action="${base}${query}">
     ${csrfField(session.csrf)}
     <label for="code">Code</label>
     <input class="code" type="text" id="code" name="code" inputmode="text" autocomplete="one-time-code" autofocus required maxlength="40">
-    <div><button type="submit" id="verify">Verify</button></div>
+    <div class="row"><button type="submit" id="verify"${retryAt !== undefined ? raw(' disabled') : ''}>Verify</button>${mode === 'step-up' ? html`<a href="/security" id="cancel-step-up">Cancel</a>` : ''}</div>
   </form>
 </div>
 ${kinds.has('webauthn')
@@ -97,12 +145,15 @@ ${kinds.has('webauthn')
   <button type="button" class="secondary" id="use-security-key" data-webauthn="login" data-mode="${mode}" data-next="${query}">Use security key</button>
   <p id="webauthn-status" class="small muted" role="status"></p></div>`
     : ''}
-${email
-    ? html`<div class="card"><h2>Email code</h2>
-  ${session.loginEmail ? html`<p>We sent a code to <strong>${session.loginEmail.destinationHint}</strong>. Open the <a href="/mailbox" target="_blank">mailbox</a> and type it above.</p>` : html`<p class="muted">We can send a one-time code to ${email.destinationHint ?? 'your email address'}.</p>`}
-  <form method="post" action="${base}/email${query}">${csrfField(session.csrf)}<button type="submit" class="secondary" id="send-email-code">${session.loginEmail ? 'Send a new code' : 'Email me a code'}</button></form></div>`
-    : ''}
-${mode === 'login' ? html`<p class="small"><a href="/recover" id="recover-link">Lost your devices and backup codes? Recover your account with your SSH key.</a></p>
+${channels.map((channel) => {
+      const factor = factors.find((f) => f.kind === channel);
+      const sent = live(channel);
+      const words = CHANNEL_WORDS[channel];
+      return html`<div class="card" id="${channel}-code-card"><h2>${channel === 'email' ? 'Email code' : 'Text message code'}</h2>
+  ${sent ? '' : html`<p class="muted">We can send a one-time code to ${factor?.destinationHint ?? (channel === 'email' ? 'your email address' : 'your phone')}.</p>`}
+  <form method="post" action="${base}/${channel}${query}">${csrfField(session.csrf)}<button type="submit" class="secondary" id="send-${channel}-code">${sent ? words.again : words.button}</button></form></div>`;
+    })}
+${mode === 'login' ? html`<p class="small"><a href="/recover" id="recover-link">Lost your devices and backup codes? Recover your account.</a></p>
 <form method="post" action="/logout">${csrfField(session.csrf)}<button type="submit" class="link small" id="cancel-login">Cancel and log in as someone else</button></form>` : ''}`;
   return render(c, mode === 'login' ? 'Two-factor authentication' : 'Confirm it is you', body, { webauthn: kinds.has('webauthn') });
 }
@@ -114,8 +165,15 @@ async function verifyCode(c: C, mode: Mode): Promise<Response> {
   const back = mode === 'login' ? '/login/mfa' : `/step-up?next=${encodeURIComponent(safeNext(c.req.query('next')))}`;
   try {
     const result = await c.get('demo').service.verify(user.id, code);
-    if (!result.ok) return redirect(c, back, { kind: 'error', text: describeFailure(result.reason, result.retryAt) });
-    const via = result.kind === 'backup-codes' ? 'a backup code' : result.kind === 'email' ? 'an emailed code' : `${result.factor.name}`;
+    if (!result.ok) {
+      if (result.retryAt !== undefined) {
+        c.get('session').codeRetryAt = result.retryAt;
+        // The page shows the countdown instead.
+        return redirect(c, back);
+      }
+      return redirect(c, back, { kind: 'error', text: describeFailure(result.reason, result.retryAt) });
+    }
+    const via = result.kind === 'backup-codes' ? 'a backup code' : result.kind === 'email' ? 'an emailed code' : result.kind === 'sms' ? 'a texted code' : `${result.factor.name}`;
     return redirect(c, completeVerification(c, mode, user, via, result.stepUp.token, c.req.query('next'), result.backupCodesRemaining));
   } catch (error) {
     if (!isMfaError(error)) throw error;
@@ -123,14 +181,13 @@ async function verifyCode(c: C, mode: Mode): Promise<Response> {
   }
 }
 
-async function sendEmailCode(c: C, mode: Mode): Promise<Response> {
+async function sendLoginCode(c: C, mode: Mode, channel: Channel): Promise<Response> {
   const user = verifyingUser(c, mode);
   if (user === undefined) return redirect(c, '/login');
   const back = mode === 'login' ? '/login/mfa' : `/step-up?next=${encodeURIComponent(safeNext(c.req.query('next')))}`;
   try {
-    const sent = await c.get('demo').service.sendLoginCode(user.id, { channel: 'email' });
-    c.get('session').loginEmail = { destinationHint: sent.destinationHint, expiresAt: sent.expiresAt };
-    return redirect(c, back, { kind: 'info', text: `We sent a code to ${sent.destinationHint}. It is valid for 10 minutes.` });
+    await sendCode(c, user, channel);
+    return redirect(c, back);
   } catch (error) {
     if (!isMfaError(error)) throw error;
     return redirect(c, back, { kind: 'error', text: describeError(error) });
@@ -140,7 +197,8 @@ async function sendEmailCode(c: C, mode: Mode): Promise<Response> {
 export function secondFactorRoutes(app: Hono<DemoEnv>): void {
   app.get('/login/mfa', (c) => verifyPage(c, 'login'));
   app.post('/login/mfa', (c) => verifyCode(c, 'login'));
-  app.post('/login/mfa/email', (c) => sendEmailCode(c, 'login'));
+  app.post('/login/mfa/email', (c) => sendLoginCode(c, 'login', 'email'));
+  app.post('/login/mfa/sms', (c) => sendLoginCode(c, 'login', 'sms'));
 
   app.get('/step-up', async (c) => {
     const user = requireUser(c);
@@ -148,7 +206,8 @@ export function secondFactorRoutes(app: Hono<DemoEnv>): void {
     return verifyPage(c, 'step-up');
   });
   app.post('/step-up', (c) => verifyCode(c, 'step-up'));
-  app.post('/step-up/email', (c) => sendEmailCode(c, 'step-up'));
+  app.post('/step-up/email', (c) => sendLoginCode(c, 'step-up', 'email'));
+  app.post('/step-up/sms', (c) => sendLoginCode(c, 'step-up', 'sms'));
 
   // WebAuthn as the second factor (login) or for a step-up: JSON endpoints used by the page script.
   app.post('/webauthn/login/options', async (c) => {

@@ -3,9 +3,10 @@
 import type { Hono } from 'hono';
 import { isMfaError } from 'mfakit';
 import type { FactorSummary } from 'mfakit/service';
-import { ago, dateTime, html } from '../html.js';
+import type { ActivityLine } from '../event-log.js';
+import { ago, dateTime, html, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
-import { organisation } from '../organisations.js';
+import { enforcingOrganisationNames, organisation } from '../organisations.js';
 import type { DemoUser } from '../users.js';
 import { describeError, form, redirect, render, requireRecentAuth, requireUser, type C, type DemoEnv } from '../web.js';
 
@@ -18,7 +19,9 @@ export function kindLabel(f: FactorSummary): string {
     case 'email':
       return `Email codes${f.destinationHint ? ` (${f.destinationHint})` : ''}`;
     case 'sms':
-      return 'SMS codes';
+      return `Text message codes${f.destinationHint ? ` (${f.destinationHint})` : ''}`;
+    case 'phone':
+      return `Recovery phone${f.destinationHint ? ` (${f.destinationHint})` : ''}`;
     case 'ssh-key':
       return 'SSH key (recovery)';
     default:
@@ -26,8 +29,24 @@ export function kindLabel(f: FactorSummary): string {
   }
 }
 
-function enforcingOrganisations(user: DemoUser): string[] {
-  return [...user.organisations.keys()].map(organisation).filter((o) => o?.enforcesMfa === true).map((o) => o!.name);
+const enforcingOrganisations = enforcingOrganisationNames;
+
+const ACTIVITY_PAGE = 15;
+
+/** The activity lines of one page, under a heading per day (UTC), with the time of each. */
+function activityTable(lines: readonly ActivityLine[]): Html {
+  const today = new Date().toISOString().slice(0, 10);
+  const days = new Map<string, ActivityLine[]>();
+  for (const line of lines) {
+    const day = new Date(line.at).toISOString().slice(0, 10);
+    days.set(day, [...(days.get(day) ?? []), line]);
+  }
+  return html`<table id="events"><thead><tr><th>Time (UTC)</th><th>What</th></tr></thead>${[...days].map(
+    ([day, list]) => html`<tbody><tr class="day-row"><th colspan="2" scope="colgroup" class="day">${day === today ? 'Today' : day}</th></tr>${list.map(
+      (e) => html`<tr data-type="${e.type}"><td class="small mono"><time datetime="${new Date(e.at).toISOString()}" title="${dateTime(e.at)}">${new Date(e.at).toISOString().slice(11, 19)}</time></td>
+<td>${e.text}${e.count > 1 ? html` <span class="pill" title="since ${dateTime(e.from)}">×${e.count}</span>` : ''}</td></tr>`,
+    )}</tbody>`,
+  )}</table>`;
 }
 
 async function securityPage(c: C, user: DemoUser): Promise<Response> {
@@ -44,19 +63,27 @@ async function securityPage(c: C, user: DemoUser): Promise<Response> {
   const enforcing = enforcingOrganisations(user);
   const hasTotp = login.some((f) => f.kind === 'totp');
   const hasEmail = login.some((f) => f.kind === 'email');
-  const events = demo.events.recent(user.id);
+  const hasSms = login.some((f) => f.kind === 'sms');
+  const phones = all.filter((f) => f.kind === 'phone');
+  const lines = demo.events.lines(user.id);
+  const pages = Math.max(1, Math.ceil(lines.length / ACTIVITY_PAGE));
+  const pageNo = Math.min(pages, Math.max(1, Number.parseInt(c.req.query('activity') ?? '1', 10) || 1));
+  const shown = lines.slice((pageNo - 1) * ACTIVITY_PAGE, pageNo * ACTIVITY_PAGE);
 
   const devices = login.length === 0
     ? html`<p class="muted">No second factor yet. Anyone with your password can sign in.</p>`
-    : html`<table id="devices"><thead><tr><th>Device</th><th>Type</th><th>Added</th><th>Last used</th><th></th></tr></thead><tbody>
-${login.map((f) => html`<tr data-factor="${f.id}"><td><strong>${f.name}</strong></td><td>${kindLabel(f)}</td><td>${f.createdAt ? ago(f.createdAt) : ''}</td>
-<td class="last-used">${ago(f.lastUsedAt)}</td><td><a class="small" href="/security/factors/${encodeURIComponent(f.id)}/remove">Remove</a></td></tr>`)}
+    : html`<table id="devices"><thead><tr><th>Device</th><th class="wide-only">Type</th><th class="wide-only">Added</th><th>Last used</th><th><span class="wide-only">Actions</span></th></tr></thead><tbody>
+${login.map((f) => {
+  const id = encodeURIComponent(f.id);
+  return html`<tr data-factor="${f.id}"><td><strong>${f.name}</strong><div class="small muted narrow-only">${kindLabel(f)}</div></td><td class="wide-only kind">${kindLabel(f)}</td><td class="wide-only">${f.createdAt ? ago(f.createdAt) : ''}</td>
+<td class="last-used">${ago(f.lastUsedAt)}</td><td><div class="actions"><a href="/security/factors/${id}/rename" class="rename">Rename</a>${f.kind === 'totp' ? html`<a href="/security/factors/${id}/replace" class="replace">Replace</a>` : ''}<a href="/security/factors/${id}/remove" class="remove">Remove</a></div></td></tr>`;
+})}
 </tbody></table>`;
 
   const body = html`<h1>Security</h1>
 ${reenrolmentRequired
-    ? html`<div class="flash error" id="reenrol">Your account was recovered ${ago(reenrolmentRequired.since)} with your ${reenrolmentRequired.method === 'ssh-key' ? 'SSH key' : 'phone'}:
-  set up a new second factor now.</div>`
+    ? html`<div class="flash info" id="reenrol" role="status">Your account was recovered ${ago(reenrolmentRequired.since)} with your ${reenrolmentRequired.method === 'ssh-key' ? 'SSH key' : 'phone'}.
+  Your old devices and backup codes were removed: set up a new second factor now.</div>`
     : ''}
 <div class="card" id="mfa">
   <h2>Two-factor authentication <span class="pill ${on ? 'on' : 'off'}" id="mfa-status">${on ? 'On' : 'Off'}</span></h2>
@@ -67,6 +94,7 @@ ${reenrolmentRequired
     <a class="button${hasTotp ? ' secondary' : ''}" href="/security/totp/new" id="add-totp">${hasTotp ? 'Add another authenticator app' : 'Set up authenticator app'}</a>
     <a class="button secondary" href="/security/webauthn" id="add-webauthn">Add security key or passkey</a>
     ${hasEmail ? '' : html`<a class="button secondary" href="/security/email/new" id="add-email">Turn on email codes</a>`}
+    ${hasSms ? '' : html`<a class="button secondary" href="/security/sms/new" id="add-sms">Turn on text message codes</a>`}
   </div>
 </div>
 ${on || backup
@@ -80,10 +108,24 @@ ${on || backup
   <h2>Account recovery with an SSH key</h2>
   ${sshKeys.length === 0
     ? html`<p class="muted">Register an SSH public key: if you lose every device and backup code, signing a challenge with its private key gets you back in.</p>`
-    : html`<table id="ssh-keys"><thead><tr><th>Key</th><th>Fingerprint</th><th>Added</th><th>Last used</th></tr></thead><tbody>${sshKeys.map(
-        (k) => html`<tr><td><strong>${k.name}</strong></td><td><code>${k.fingerprint}</code></td><td>${ago(k.createdAt)}</td><td>${ago(k.lastUsedAt)}</td></tr>`,
+    : html`<table id="ssh-keys"><thead><tr><th>Key</th><th>Fingerprint</th><th class="wide-only">Added</th><th>Last used</th></tr></thead><tbody>${sshKeys.map(
+        (k) => html`<tr><td><strong>${k.name}</strong></td><td><code>${k.fingerprint}</code></td><td class="wide-only">${ago(k.createdAt)}</td><td>${ago(k.lastUsedAt)}</td></tr>`,
       )}</tbody></table>`}
-  ${on ? html`<a class="button secondary" href="/security/ssh" id="add-ssh-key">${sshKeys.length === 0 ? 'Add SSH key' : 'Manage SSH keys'}</a>` : html`<p class="small muted">Turn on two-factor authentication first.</p>`}
+  ${on
+    ? html`<a class="button secondary" href="/security/ssh" id="add-ssh-key">${sshKeys.length === 0 ? 'Add SSH key' : 'Manage SSH keys'}</a>`
+    : sshKeys.length > 0
+      ? html`<p class="small muted" id="ssh-keys-kept">${sshKeys.length === 1 ? 'This key still recovers' : 'These keys still recover'} your account. Set up a second factor above to add or remove keys.</p>`
+      : html`<p class="small muted">Set up a second factor first: an SSH key recovers an account whose second factors are lost.</p>`}
+</div>
+<div class="card" id="recovery-phone">
+  <h2>Recovery phone</h2>
+  ${phones.length === 0
+    ? html`<p class="muted">Add a phone number: if you lose every device and backup code, a code texted to it gets you back in.</p>`
+    : html`<ul id="recovery-phones">${phones.map((p) => html`<li><strong>${p.destinationHint ?? p.name}</strong> <span class="small muted">added ${p.createdAt ? ago(p.createdAt) : ''}</span>
+  <a class="small" href="/security/factors/${encodeURIComponent(p.id)}/remove">Remove</a></li>`)}</ul>`}
+  ${on
+    ? html`<a class="button secondary" href="/security/recovery-phone/new" id="add-recovery-phone">${phones.length === 0 ? 'Add recovery phone' : 'Add another number'}</a>`
+    : html`<p class="small muted">Set up a second factor first.</p>`}
 </div>
 <div class="card" id="organisations">
   <h2>Organisations</h2>
@@ -104,11 +146,12 @@ ${on
     : ''}
 <div class="card" id="activity">
   <h2>Recent activity</h2>
-  ${events.length === 0
-    ? html`<p class="muted">Nothing yet.</p>`
-    : html`<table id="events"><thead><tr><th>When</th><th>What</th></tr></thead><tbody>${events.map(
-        (e) => html`<tr data-type="${e.type}"><td class="small" title="${dateTime(e.at)}">${ago(e.at)}</td><td>${e.text}</td></tr>`,
-      )}</tbody></table>`}
+  ${shown.length === 0 ? html`<p class="muted">Nothing yet.</p>` : activityTable(shown)}
+  ${pages > 1
+    ? html`<nav class="pager" aria-label="Activity pages">${pageNo > 1 ? html`<a href="/security?activity=${pageNo - 1}#activity" id="activity-newer">← Newer</a>` : html`<span></span>`}
+  <span class="small muted">Page ${pageNo} of ${pages}</span>
+  ${pageNo < pages ? html`<a href="/security?activity=${pageNo + 1}#activity" id="activity-older">Older →</a>` : html`<span></span>`}</nav>`
+    : ''}
 </div>`;
   return render(c, 'Security', body);
 }
@@ -155,12 +198,42 @@ export function securityRoutes(app: Hono<DemoEnv>): void {
         stepUpToken: c.get('session').stepUpToken ?? '',
         ...(confirmation === undefined ? {} : { confirmation }),
       });
-      if (!result.ok) return redirect(c, `/security/factors/${encodeURIComponent(id)}/remove`, { kind: 'error', text: 'Type "disable" in the box to confirm.' });
+      if (!result.ok) return redirect(c, `/security/factors/${encodeURIComponent(id)}/remove`, { kind: 'error', text: 'Type DISABLE in the box to confirm.' });
       if (result.mfaDisabled) delete c.get('session').stepUpToken;
       return redirect(c, '/security', { kind: 'ok', text: result.mfaDisabled ? `${result.removed.name} removed: two-factor authentication is now off.` : `${result.removed.name} removed.` });
     } catch (error) {
       if (!isMfaError(error)) throw error;
       return redirect(c, `/security/factors/${encodeURIComponent(id)}/remove`, { kind: 'error', text: describeError(error) });
+    }
+  });
+
+  app.get('/security/factors/:id/rename', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const id = c.req.param('id');
+    const factor = (await c.get('demo').service.listFactors(user.id)).find((f) => f.id === id && f.role === 'login');
+    if (factor === undefined) return redirect(c, '/security', { kind: 'error', text: 'No such device.' });
+    return render(
+      c,
+      `Rename ${factor.name}`,
+      html`<h1>Rename “${factor.name}”</h1><div class="card">
+  <form method="post" action="/security/factors/${encodeURIComponent(id)}/rename">${csrfField(c.get('session').csrf)}
+  <label for="name">New name</label><input type="text" id="name" name="name" value="${factor.name}" maxlength="64" required>
+  <div class="row"><button type="submit" id="rename">Rename</button><a href="/security">Cancel</a></div></form></div>`,
+    );
+  });
+
+  app.post('/security/factors/:id/rename', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const id = c.req.param('id');
+    const { name = '' } = await form(c);
+    try {
+      const renamed = await c.get('demo').service.renameFactor(user.id, id, name.trim());
+      return redirect(c, '/security', { kind: 'ok', text: `Renamed to “${renamed.name}”.` });
+    } catch (error) {
+      if (!isMfaError(error)) throw error;
+      return redirect(c, `/security/factors/${encodeURIComponent(id)}/rename`, { kind: 'error', text: describeError(error) });
     }
   });
 
@@ -190,12 +263,12 @@ export function securityRoutes(app: Hono<DemoEnv>): void {
     const session = c.get('session');
     try {
       const result = await c.get('demo').service.disable(user.id, { confirmation, stepUpToken: session.stepUpToken ?? '' });
-      if (!result.ok) return redirect(c, '/security/disable', { kind: 'error', text: 'Type "disable" in the box to confirm.' });
+      if (!result.ok) return redirect(c, '/security/disable', { kind: 'error', text: 'Type DISABLE in the box to confirm.' });
       delete session.stepUpToken;
-      return redirect(c, '/security', { kind: 'ok', text: `Two-factor authentication is off (${result.factorsRemoved} devices removed).` });
+      return redirect(c, '/security', { kind: 'ok', text: `Two-factor authentication is off (${result.factorsRemoved} ${result.factorsRemoved === 1 ? 'device' : 'devices'} removed).` });
     } catch (error) {
       if (!isMfaError(error)) throw error;
-      if (error.code === 'STEP_UP_REQUIRED') return redirect(c, `/step-up?next=${encodeURIComponent('/security/disable')}`, { kind: 'info', text: describeError(error) });
+      if (error.code === 'STEP_UP_REQUIRED') return redirect(c, `/step-up?next=${encodeURIComponent('/security/disable')}`);
       return redirect(c, '/security/disable', { kind: 'error', text: describeError(error) });
     }
   });
