@@ -164,7 +164,10 @@ describe('TypeScript blocks of README.md and docs/*.md', () => {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'block.mjs');
       writeFileSync(file, code);
-      const result = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      // The quick start reads its key ring from MFAKIT_KEY_K1, as a deployment would: the test plays
+      // the deployment with a fresh key, so the block itself needs no fallback key.
+      const env = { ...process.env, MFAKIT_KEY_K1: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64') };
+      const result = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000, env });
       if (result.status !== 0) {
         throw new Error(
           `${where} exited with ${result.status ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
