@@ -112,7 +112,7 @@ describe('TSDoc', () => {
     // Guard against the collector silently finding nothing (a wrong path, a changed API).
     expect(checked).toBeGreaterThan(100);
     expect(report(missing), `${missing.length} export(s) lack a TSDoc @example:\n${report(missing)}`).toBe('');
-  });
+  }, 180_000); // one TypeScript program over every entry: seconds alone, minutes on a loaded 2-core machine
 
   it('reports an export without a comment, without an @example, or with an empty one (fixture)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mfakit-tsdoc-'));
