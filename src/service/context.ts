@@ -17,15 +17,19 @@ import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
 import { withArgumentChecks } from '../store/arguments.js';
 import { VerifierCache } from './verifier-cache.js';
+import type { MfaAttemptRule } from '../store/attempts.js';
 
-/** Resolved throttle limits. @internal */
+/** How long code and recovery failures are remembered without a success: one year. */
+const FAILURE_MEMORY_MS = 365 * 86_400_000;
+
+/** Resolved throttle limits: the rule of each attempt record. @internal */
 export interface ResolvedLimits {
-  readonly freeAttempts: number;
-  readonly lockAfter: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly windowMs: number;
-  readonly maxConsecutiveFailures: number;
+  /** The account's shared code record. */
+  readonly code: MfaAttemptRule;
+  /** One requester's records (its code guesses, its failed signatures). */
+  readonly requester: MfaAttemptRule;
+  /** The account's recovery record. */
+  readonly recovery: MfaAttemptRule;
 }
 
 /** Resolved TOTP settings. @internal */
@@ -73,6 +77,31 @@ export interface ServiceContext {
 /** The settled promise `emit` returns when there is no sink: nothing to wait for. */
 const NOTHING: Promise<void> = Promise.resolve();
 
+function resolveLimits(l: NonNullable<MfaServiceOptions['limits']>): ResolvedLimits {
+  const cap = Math.min(
+    integerOption('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, { fallback: 100, min: 1, max: 100 }),
+    integerOption('limits.lockAfter', l.lockAfter, { fallback: 100, min: 1, max: 100 }),
+  );
+  const freeAttempts = integerOption('limits.freeAttempts', l.freeAttempts, { fallback: Math.min(5, cap), min: 1, max: cap });
+  if (l.windowMs !== undefined) integerOption('limits.windowMs', l.windowMs, { fallback: 0, min: 1000, max: 30 * 86_400_000 });
+  const baseDelayMs = integerOption('limits.baseDelayMs', l.baseDelayMs, { fallback: 1000, min: 0, max: 3_600_000 });
+  const maxDelayMs = integerOption('limits.maxDelayMs', l.maxDelayMs, { fallback: 900_000, min: 0, max: 86_400_000 });
+  const r = l.requester ?? {};
+  const requesterCap = integerOption('limits.requester.maxConsecutiveFailures', r.maxConsecutiveFailures, { fallback: Math.min(10, cap), min: 1, max: cap });
+  const recoveryCap = integerOption('limits.recoveryFailures', l.recoveryFailures, { fallback: 10, min: 1, max: 100 });
+  return {
+    code: { limit: cap, freeAttempts, baseDelayMs, maxDelayMs, memoryMs: FAILURE_MEMORY_MS },
+    requester: {
+      limit: requesterCap,
+      freeAttempts: integerOption('limits.requester.freeAttempts', r.freeAttempts, { fallback: Math.min(3, requesterCap), min: 0, max: requesterCap }),
+      baseDelayMs,
+      maxDelayMs,
+      memoryMs: integerOption('limits.requester.forgetAfterMs', r.forgetAfterMs, { fallback: 86_400_000, min: 60_000, max: 30 * 86_400_000 }),
+    },
+    recovery: { limit: recoveryCap, freeAttempts: Math.min(5, recoveryCap), baseDelayMs, maxDelayMs, memoryMs: FAILURE_MEMORY_MS },
+  };
+}
+
 /**
  * Validates the options and builds the {@link ServiceContext}. Throws `MfaError('INVALID_OPTION')`.
  *
@@ -93,17 +122,7 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
   const random = options.random ?? secureRandom;
   const now = options.now ?? systemClock;
   if (typeof now !== 'function' || typeof random !== 'function') throw new MfaError('INVALID_OPTION', 'now and random must be functions');
-  const l = options.limits ?? {};
-  const freeAttempts = integerOption('limits.freeAttempts', l.freeAttempts, { fallback: 5, min: 1, max: 100 });
-  const lockAfter = integerOption('limits.lockAfter', l.lockAfter, { fallback: Math.max(10, freeAttempts), min: freeAttempts, max: 100 });
-  const limits: ResolvedLimits = {
-    freeAttempts,
-    lockAfter,
-    baseDelayMs: integerOption('limits.baseDelayMs', l.baseDelayMs, { fallback: 1000, min: 0, max: 3_600_000 }),
-    maxDelayMs: integerOption('limits.maxDelayMs', l.maxDelayMs, { fallback: 60_000, min: 0, max: 86_400_000 }),
-    windowMs: integerOption('limits.windowMs', l.windowMs, { fallback: 86_400_000, min: 1000, max: 30 * 86_400_000 }),
-    maxConsecutiveFailures: integerOption('limits.maxConsecutiveFailures', l.maxConsecutiveFailures, { fallback: Math.max(50, lockAfter), min: lockAfter, max: 100 }),
-  };
+  const limits = resolveLimits(options.limits ?? {});
   const t = options.totp ?? {};
   const algorithm = t.algorithm ?? 'SHA1';
   if (algorithm !== 'SHA1' && algorithm !== 'SHA256' && algorithm !== 'SHA512') {

@@ -15,6 +15,7 @@ export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '.
 export { systemClock, type Clock } from '../clock.js';
 export { mfaErrorStatus, type MfaHttpStatus } from '../http-status.js';
 export * from '../store/records.js';
+export * from '../store/attempts.js';
 export type * from '../store/contract.js';
 export { MfaService, createMfaService } from './service.js';
 export type { MfaServiceOptions, ThrottleLimits, TotpSettings, BackupCodeSettings, OobSettings } from './options.js';

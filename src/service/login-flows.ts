@@ -16,8 +16,9 @@ import type { ServiceContext } from './context.js';
 import { summariseBackupCodes, summariseFactor, summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { checkLoginCode, pendingLoginCodes } from './oob-flows.js';
 import { prepareStepUp, type StepUpGrant } from './step-up.js';
-import { chargeAttempt, clearAttempts } from './throttle.js';
-import type { MfaFactorRecord } from '../store/records.js';
+import { codeCharges, codeRecords, decide, requesterKey } from './throttle.js';
+import { assertRecordVersion, type MfaFactorRecord } from '../store/records.js';
+import type { MfaAttemptCharge } from '../store/attempts.js';
 
 /**
  * Options of `verify`: restrict the check to one kind or one factor (for example a "use a backup
@@ -31,12 +32,19 @@ import type { MfaFactorRecord } from '../store/records.js';
 export interface MfaVerifyOptions {
   readonly kind?: 'totp' | 'backup-codes' | 'email' | 'sms';
   readonly factorId?: string;
+  /**
+   * Who is asking: the client's IP address (IPv6 is grouped by /64) or a key of your own. Each
+   * requester also has its own, stricter attempt record, so one source is throttled long before
+   * the account as a whole (docs/security-throttle.md).
+   */
+  readonly requester?: string;
 }
 
 /**
  * Why a verification failed:
- * - `malformed`: cannot be a code of any candidate factor (not charged, nothing changed);
- * - `mismatch`: wrong code;
+ * - `malformed`: not shaped like a code at all, or not like a code of the kind asked for (not
+ *   charged, nothing changed);
+ * - `mismatch`: wrong code (also a code-shaped input that fits none of the account's factors);
  * - `replayed`: a right code that was already used (a TOTP step, a backup code, an email code);
  * - `expired`: the account's only candidates are email/SMS factors and no code is pending for them
  *   (it expired, was replaced, or was never sent): send a new one (not charged, nothing changed);
@@ -96,14 +104,37 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
     throw new MfaError('INVALID_ARGUMENT', 'kind must be totp, backup-codes, email or sms');
   }
   assertId(accountId, 'accountId');
+  if (options.factorId !== undefined) assertId(options.factorId, 'factorId');
+  const requester = requesterKey(options.requester);
 
-  // Candidates, without touching the store's state, in as few store reads as the input allows
-  // (a six-digit code on an account with only authenticator apps costs one read here).
-  const all = await loadFactors(ctx, accountId);
+  const digits = digitsOf(code);
+  const totpAllowed = kind === undefined || kind === 'totp';
+  const oobAllowed = kind === undefined || kind === 'email' || kind === 'sms';
+  const oobChannel = kind === 'email' || kind === 'sms' ? kind : undefined;
+  const backupAllowed = options.factorId === undefined && (kind === undefined || kind === 'backup-codes');
+  // Digits and separators only: fewer than MIN_BACKUP_CODE_LENGTH digits cannot be a backup code
+  // (separators are not code characters), so a six-digit TOTP code skips the backup-code parse.
+  const backupId = backupAllowed && (digits === null || digits.length >= MIN_BACKUP_CODE_LENGTH) ? backupCodeLookupId(code) : null;
+  // Whether the input has the shape of any code at all. Such an input is charged in the same
+  // round trip that reads the factors (one statement on PostgreSQL, one script on Redis); any
+  // other input is refused as malformed without charging anything.
+  const codeShaped = (digits !== null && (totpAllowed || oobAllowed)) || backupId !== null;
+  const charges = codeCharges(ctx, requester);
+  let all: MfaFactorRecord[];
+  let results: readonly (MfaAttemptCharge | null)[] = [];
+  if (codeShaped) {
+    const charged = await ctx.store.chargeAttempts(accountId, charges, { now: ctx.now(), withFactors: true });
+    all = charged.factors ?? [];
+    for (const f of all) assertRecordVersion(f, 'factor');
+    results = charged.charges;
+  } else {
+    all = await loadFactors(ctx, accountId);
+  }
   if (all.length === 0) await requireAccount(ctx, accountId); // unknown account: ACCOUNT_NOT_FOUND first
+
+  // Candidates, without touching the store's state.
   let factors: readonly MfaFactorRecord[];
   if (options.factorId !== undefined) {
-    assertId(options.factorId, 'factorId');
     const factor = all.find((f) => f.id === options.factorId);
     if (factor === undefined) throw new MfaError('FACTOR_NOT_FOUND', 'no such factor on this account', { details: { factorId: options.factorId } });
     if (factor.role !== 'login') throw new MfaError('INVALID_ARGUMENT', 'this factor is a recovery method, not a login factor');
@@ -111,10 +142,6 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   } else {
     factors = all;
   }
-  const digits = digitsOf(code);
-  const totpAllowed = kind === undefined || kind === 'totp';
-  const oobAllowed = kind === undefined || kind === 'email' || kind === 'sms';
-  const oobChannel = kind === 'email' || kind === 'sms' ? kind : undefined;
   // One pass over the login factors: the authenticator apps the code could belong to (its digit
   // count), and whether any TOTP or email/SMS factor of the asked kind exists.
   const totpCandidates: MfaFactorRecord[] = [];
@@ -130,10 +157,6 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
       hasOobFactor = true;
     }
   }
-  const backupAllowed = options.factorId === undefined && (kind === undefined || kind === 'backup-codes');
-  // Digits and separators only: fewer than MIN_BACKUP_CODE_LENGTH digits cannot be a backup code
-  // (separators are not code characters), so a six-digit TOTP code skips the backup-code parse.
-  const backupId = backupAllowed && (digits === null || digits.length >= MIN_BACKUP_CODE_LENGTH) ? backupCodeLookupId(code) : null;
   // Email/SMS login codes exist only for accounts with such factors, or as an allowed fallback.
   const mayHaveCodes = oobAllowed && ctx.oob !== undefined && (hasOobFactor || ctx.oob.allowFallback === true);
   let challenges = mayHaveCodes ? await pendingLoginCodes(ctx, accountId, oobChannel) : [];
@@ -149,12 +172,13 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   }
   const hasBackup = backupId !== null && backupCount > 0;
   const oobPossible = digits !== null && challenges.length > 0;
-  // Cannot be a code of any candidate: refused before charging, nothing changes.
-  if (totpCandidates.length === 0 && !hasBackup && !oobPossible) return { ok: false, reason: 'malformed' };
+  // Cannot be a code of any candidate, and nothing was charged: refused, nothing changes.
+  if (!codeShaped) return { ok: false, reason: 'malformed' };
 
-  // Charged before any check, atomically in the store.
-  const gate = await chargeAttempt(ctx, accountId);
+  // Charged before any check, atomically in the store (above, with the factors).
+  const gate = await decide(ctx, accountId, charges, results);
   if (!gate.allowed) return { ok: false, reason: gate.reason, retryAt: gate.retryAt };
+  const clear = codeRecords(requester);
 
   let replayed = false;
   for (const factor of totpCandidates) {
@@ -162,10 +186,16 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
     const { verifier, stale } = cached !== undefined ? { verifier: cached, stale: false } : await openTotpVerifier(ctx, factor);
     const result = verifier.verify(code, { now: ctx.now, afterStep: factor.lastStep });
     if (result.ok) {
-      // Exactly one of any number of concurrent requests with this code wins the advance.
-      if (await ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now())) {
+      // Exactly one of any number of concurrent requests with this code wins the advance; the
+      // winner's advance clears the attempt records in the same round trip, and the step-up
+      // generation is read beside it.
+      const [advanced, mintStepUp] = await Promise.all([
+        ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now(), { clearAttempts: clear }),
+        prepareStepUp(ctx, accountId),
+      ]);
+      if (advanced) {
         if (stale) await resealTotpFactor(ctx, factor);
-        return succeed(ctx, accountId, summariseUsedFactor(factor, ctx.now()), 'totp');
+        return succeed(ctx, accountId, summariseUsedFactor(factor, ctx.now()), 'totp', mintStepUp);
       }
       replayed = true;
     } else if (result.reason === 'replayed') {
@@ -176,7 +206,8 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
     const result = await checkBackupCode(ctx, accountId, code, backupId);
     if (result.ok) {
       await ctx.emit({ type: 'backup-code-used', accountId, kind: 'backup-codes', details: { remaining: result.remaining } });
-      return succeed(ctx, accountId, summariseBackupCodes(result.remaining), 'backup-codes', result.remaining);
+      const [, mintStepUp] = await Promise.all([ctx.store.clearAttempts(accountId, clear), prepareStepUp(ctx, accountId)]);
+      return succeed(ctx, accountId, summariseBackupCodes(result.remaining), 'backup-codes', mintStepUp, result.remaining);
     }
     if (result.reason === 'replayed') replayed = true;
   }
@@ -189,8 +220,14 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
         factor === undefined
           ? { id: `fallback-${result.channel}`, kind: result.channel, role: 'login', name: result.channel === 'email' ? 'Email code' : 'SMS code' }
           : summariseFactor(factor);
-      if (factor !== undefined) await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now());
-      return succeed(ctx, accountId, summary, result.channel);
+      // The code was single-use (its challenge is spent): the step only moves lastUsedAt.
+      const [, mintStepUp] = await Promise.all([
+        factor === undefined
+          ? ctx.store.clearAttempts(accountId, clear)
+          : ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now()).then(() => ctx.store.clearAttempts(accountId, clear)),
+        prepareStepUp(ctx, accountId),
+      ]);
+      return succeed(ctx, accountId, summary, result.channel, mintStepUp);
     }
     if (result.reason === 'replayed') replayed = true;
   }
@@ -200,9 +237,14 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   return { ok: false, reason };
 }
 
-async function succeed(ctx: ServiceContext, accountId: string, factor: FactorSummary, kind: string, backupCodesRemaining?: number): Promise<MfaVerifyResult> {
-  // Independent store work (the throttle's counters, the step-up generation): one round trip, not two.
-  const [, mintStepUp] = await Promise.all([clearAttempts(ctx, accountId), prepareStepUp(ctx, accountId)]);
+async function succeed(
+  ctx: ServiceContext,
+  accountId: string,
+  factor: FactorSummary,
+  kind: string,
+  mintStepUp: () => StepUpGrant,
+  backupCodesRemaining?: number,
+): Promise<MfaVerifyResult> {
   await ctx.emit({ type: 'verified', accountId, factorId: factor.id, kind, name: factor.name });
   // The grant's token is minted when the app reads `stepUp` (a login that only needs "verified"
   // skips the MAC); it is this verification's grant whenever it is read. Literal getters are own

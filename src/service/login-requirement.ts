@@ -10,7 +10,8 @@ import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { askPolicy } from './policy-check.js';
 import { pendingReenrolment, type MfaReenrolmentRequirement } from './recovery-flows.js';
-import { attemptsKey } from './throttle.js';
+import { codeCharges, refusal, requesterKey, type ThrottleDecision } from './throttle.js';
+import { applyAttemptCharge } from '../store/attempts.js';
 
 /**
  * Outcome of `loginRequirement`. `mfaRequired`: ask for a code (the account has login factors).
@@ -28,8 +29,13 @@ export interface MfaLoginRequirement {
   readonly factors: readonly FactorSummary[];
   readonly enrolmentRequiredBy?: number;
   readonly blocked?: { readonly code: string; readonly message: string; readonly owners: readonly { id: string; name: string }[] };
-  /** When the account is locked or delayed by the throttle, when it may try again. */
+  /**
+   * Set exactly when `verify` would now refuse a code without checking it (the same answer, from
+   * the same records): when it may try again.
+   */
   readonly retryAt?: number;
+  /** With `retryAt`: whether code entry is delayed (`throttled`) or `locked` until then. */
+  readonly throttled?: 'throttled' | 'locked';
   /** The account was recovered (its lost factors removed): the user must enrol a new login factor now. */
   readonly reenrolmentRequired?: MfaReenrolmentRequirement;
   /** The remembered device whose token was passed, when it is honoured (`mfaRequired` is then `false`). */
@@ -48,17 +54,19 @@ export interface MfaLoginRequirement {
 export interface LoginRequirementOptions {
   /** The token `rememberDevice` returned for this browser, if the request carries one. */
   readonly deviceToken?: string;
+  /** Who is asking (an IP, IPv6 grouped by /64, or a key of your own), as passed to `verify`: its own record is consulted too. */
+  readonly requester?: string;
 }
 
 /** @internal */
 export async function loginRequirement(ctx: ServiceContext, accountId: string, options: LoginRequirementOptions = {}): Promise<MfaLoginRequirement> {
   assertId(accountId, 'accountId');
+  const requester = requesterKey(options.requester);
   const account = await ctx.store.getAccount(accountId);
   const factors = account === null ? [] : await loginFactorSummaries(ctx, accountId, await loadFactors(ctx, accountId));
   const real = factors.filter((f) => f.kind !== 'backup-codes');
   const decision = await askPolicy(ctx, accountId, { type: 'login' }, factors);
-  const counter = await ctx.store.getCounter(attemptsKey(accountId), ctx.now());
-  const locked = counter !== null && counter.count >= ctx.limits.lockAfter;
+  const gate = await codeGate(ctx, accountId, requester);
   const reenrolment = await pendingReenrolment(ctx, account, factors);
   // A remembered device skips the second step only for an account that has one and may log in.
   const device =
@@ -71,7 +79,18 @@ export async function loginRequirement(ctx: ServiceContext, accountId: string, o
     factors,
     ...(decision.allowed && decision.enrolmentRequiredBy !== undefined ? { enrolmentRequiredBy: decision.enrolmentRequiredBy } : {}),
     ...(decision.allowed ? {} : { blocked: { code: decision.code, message: decision.message, owners: decision.owners } }),
-    ...(locked ? { retryAt: counter.expiresAt } : {}),
+    ...(gate.allowed ? {} : { retryAt: gate.retryAt, throttled: gate.reason }),
     ...(reenrolment === undefined ? {} : { reenrolmentRequired: reenrolment }),
   };
+}
+
+/** What a code attempt now would meet, from the records `verify` charges (read, not charged). */
+async function codeGate(ctx: ServiceContext, accountId: string, requester: string | undefined): Promise<ThrottleDecision> {
+  const now = ctx.now();
+  for (const { name, rule } of codeCharges(ctx, requester)) {
+    const state = await ctx.store.getAttempts(accountId, name, now);
+    const outcome = applyAttemptCharge(state, rule, now);
+    if (!outcome.allowed) return refusal(rule, outcome);
+  }
+  return { allowed: true };
 }

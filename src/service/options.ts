@@ -14,37 +14,53 @@ import type { MfaStore } from '../store/contract.js';
 import type { FidoMetadata, WebAuthnAttestationFormat } from '../webauthn/index.js';
 
 /**
- * Attempt throttling, per account, across every factor and every process sharing the store. Each
- * attempt is charged before its code is checked. The first `freeAttempts` failures cost nothing;
- * after that each attempt must wait a delay doubling from `baseDelayMs` (capped at `maxDelayMs`)
- * since the previous one; from attempt `lockAfter + 1` on, nothing is checked until the window
- * (`windowMs`, counted from the first failure) ends. Only a successful verification (or
- * `resetThrottle`) clears the count; a password login does not. Attempts refused for a delay count
- * too, so a client ignoring `retryAt` locks itself.
+ * Attempt throttling (docs/security-throttle.md). Code guesses (authenticator apps, backup codes,
+ * email/SMS codes) share one record per account, charged atomically before the code is checked:
+ * the first `freeAttempts` failures cost nothing, each later one must wait a delay doubling from
+ * `baseDelayMs` up to `maxDelayMs` after the previous one (an attempt sent earlier is refused and
+ * not counted, so a burst costs its sender time, not the owner access), and after
+ * `maxConsecutiveFailures` failures nothing is checked until a success with a passkey or security
+ * key, an account recovery or `resetThrottle`. A failed signature (WebAuthn, SSH) is not a guess
+ * and never charges that record. With a requester key (`verify(…, { requester })`), each source
+ * also has its own, stricter record (`requester`). Recovery attempts have their own hard cap.
  *
  * @example
  * ```ts
- * const limits: ThrottleLimits = { freeAttempts: 3, lockAfter: 8, windowMs: 86_400_000 };
+ * const limits: ThrottleLimits = { freeAttempts: 5, maxDelayMs: 600_000, maxConsecutiveFailures: 100, requester: { maxConsecutiveFailures: 10 } };
  * ```
  */
 export interface ThrottleLimits {
-  /** Failed attempts allowed without delay. Default 5. */
+  /** Failed code attempts allowed without delay. Default 5. */
   readonly freeAttempts?: number;
-  /** Attempts after which the account is locked for the rest of the window. Default 10 (at most 100, NIST SP 800-63B §5.2.2). */
-  readonly lockAfter?: number;
-  /** First delay after the free attempts. Default 1000 ms. */
+  /** First delay after the free attempts; doubles with each failure. Default 1000 ms. */
   readonly baseDelayMs?: number;
-  /** Longest delay. Default 60 000 ms. */
+  /** Longest delay. Default 900 000 ms (15 minutes). */
   readonly maxDelayMs?: number;
-  /** How long the failure count lives, from the first failure. Default 24 hours. */
-  readonly windowMs?: number;
   /**
-   * Attempts allowed between two successes, across windows (a window ending does not reset
-   * this count; only a success, an account recovery or `resetThrottle` does). Beyond it login
-   * verification is locked until then. Default 50; from `lockAfter` to 100 (NIST SP 800-63B
-   * §5.2.2: no more than 100 consecutive failed attempts).
+   * Consecutive failed code attempts after which no code is checked until a success with a
+   * phishing-resistant factor, a recovery or `resetThrottle`. Default 100, at most 100 (NIST SP
+   * 800-63B §5.2.2); the growing delays make reaching it take about a day.
    */
   readonly maxConsecutiveFailures?: number;
+  /**
+   * @deprecated The old per-window lock. Read as a cap on consecutive failures: the lower of it
+   * and `maxConsecutiveFailures` applies.
+   */
+  readonly lockAfter?: number;
+  /** @deprecated Ignored: there is no window any more; failures count until a success. */
+  readonly windowMs?: number;
+  /**
+   * One source's own record (when the app passes a requester key): fewer free attempts and a
+   * lower cap than the account as a whole; also limits failed signatures from that source.
+   * Defaults: 3 free attempts, 10 consecutive failures, forgotten after 24 hours.
+   */
+  readonly requester?: {
+    readonly freeAttempts?: number;
+    readonly maxConsecutiveFailures?: number;
+    readonly forgetAfterMs?: number;
+  };
+  /** Consecutive failed recovery attempts (phone codes, SSH signatures) before recovery locks. Default 10, at most 100. */
+  readonly recoveryFailures?: number;
 }
 
 /**

@@ -21,7 +21,7 @@ import {
 } from './recovery-flows.js';
 import { checkCode, couldBeCode, destinationOf, recoverySmsChallengeId, requireOob, sendSmsCode, storedCode } from './recovery-sms.js';
 import type { MfaFactorRecord } from '../store/records.js';
-import { chargeAttempt } from './throttle.js';
+import { chargeRecoveryAttempt, requesterKey } from './throttle.js';
 
 /**
  * Options of `startPhoneRecovery`: which phone, when the account has several (default: the first
@@ -79,8 +79,15 @@ export async function startPhoneRecovery(
 }
 
 /** Completes a phone recovery with the code the user received. @internal */
-export async function completePhoneRecovery(ctx: ServiceContext, settings: ResolvedRecoverySettings, accountId: string, code: string): Promise<AccountRecoveryResult> {
+export async function completePhoneRecovery(
+  ctx: ServiceContext,
+  settings: ResolvedRecoverySettings,
+  accountId: string,
+  code: string,
+  options: { readonly requester?: string } = {},
+): Promise<AccountRecoveryResult> {
   requireOob(ctx);
+  const requester = requesterKey(options.requester);
   await requireAccount(ctx, accountId);
   if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
   const challenge = await ctx.store.getChallenge(recoverySmsChallengeId(['recovery', accountId]), ctx.now());
@@ -88,8 +95,8 @@ export async function completePhoneRecovery(ctx: ServiceContext, settings: Resol
   const factorId = String(challenge.data['factorId']);
   if (!couldBeCode(code, storedCode(challenge))) return recoveryFailed(ctx, accountId, 'phone', 'malformed', { factorId });
 
-  // Charged before the check, atomically in the store (the login throttle).
-  const gate = await chargeAttempt(ctx, accountId, { recovery: true });
+  // Charged before the check, atomically in the store: the account's recovery record (hard cap).
+  const gate = await chargeRecoveryAttempt(ctx, accountId, requester);
   if (!gate.allowed) return recoveryFailed(ctx, accountId, 'phone', gate.reason, { factorId, retryAt: gate.retryAt });
   const checked = await checkCode(ctx, challenge, code, 'recovery');
   if (!checked.ok) return recoveryFailed(ctx, accountId, 'phone', checked.reason, { factorId });

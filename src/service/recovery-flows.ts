@@ -16,7 +16,7 @@ import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
 import { STEP_UP_PURPOSE } from './step-up.js';
 import type { MfaAccountRecord, MfaFactorRecord, MfaJsonObject } from '../store/records.js';
-import { clearAttempts } from './throttle.js';
+import { clearAllAttempts } from './throttle.js';
 import type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings } from './options.js';
 
 export type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings, RecoveredAccount } from './options.js';
@@ -182,7 +182,7 @@ export async function performRecovery(
 ): Promise<AccountRecoveryResult> {
   const accountId = proof.accountId;
   const at = ctx.now();
-  await clearAttempts(ctx, accountId);
+  await clearAllAttempts(ctx, accountId);
   if (typeof settings.action === 'function') {
     try {
       await settings.action({ accountId, method, factorId: proof.id, at });

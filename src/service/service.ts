@@ -30,7 +30,7 @@ import {
 } from './oob-flows.js';
 import type { MfaServiceOptions } from './options.js';
 import { hasStepUp } from './step-up.js';
-import { clearAttempts } from './throttle.js';
+import { clearAllAttempts } from './throttle.js';
 import {
   finishWebAuthnLoginFlow,
   finishWebAuthnRegistrationFlow,
@@ -155,7 +155,7 @@ export class MfaService {
   }
 
   /** Completes a WebAuthn login (challenge spent once); without `accountId` the account comes from the passkey's user handle. */
-  finishWebAuthnLogin(response: WebAuthnAuthenticationResponseJSON, options?: { readonly accountId?: string }): Promise<WebAuthnLoginFinish> {
+  finishWebAuthnLogin(response: WebAuthnAuthenticationResponseJSON, options?: { readonly accountId?: string; readonly requester?: string }): Promise<WebAuthnLoginFinish> {
     return finishWebAuthnLoginFlow(this.context, this.webauthn, response, options);
   }
 
@@ -186,10 +186,10 @@ export class MfaService {
     return hasStepUp(this.context, accountId, stepUpToken);
   }
 
-  /** Clears the attempt throttle, window and failure streak (support unlocking an account). Emits `throttle-reset`. */
+  /** Clears every attempt record of the account: codes, requesters, recovery (support unlocking an account). Emits `throttle-reset`. */
   async resetThrottle(accountId: string): Promise<void> {
     assertId(accountId, 'accountId');
-    await clearAttempts(this.context, accountId);
+    await clearAllAttempts(this.context, accountId);
     await this.context.emit({ type: 'throttle-reset', accountId });
   }
 
@@ -269,8 +269,8 @@ export class MfaService {
   }
 
   /** Completes an SSH recovery with the pasted signature (armored, or raw openssl base64 for RSA/ECDSA keys). */
-  completeSshRecovery(accountId: string, challengeId: string, signature: string): Promise<AccountRecoveryResult> {
-    return completeSshRecovery(this.context, this.recovery, accountId, challengeId, signature);
+  completeSshRecovery(accountId: string, challengeId: string, signature: string, options?: { readonly requester?: string }): Promise<AccountRecoveryResult> {
+    return completeSshRecovery(this.context, this.recovery, accountId, challengeId, signature, options);
   }
 
   /** Adds (or, with `replacesPhoneId`, changes) a recovery phone: step-up, then a code to the number. */
@@ -289,8 +289,8 @@ export class MfaService {
   }
 
   /** Completes a phone recovery with the code the user received. */
-  completePhoneRecovery(accountId: string, code: string): Promise<AccountRecoveryResult> {
-    return completePhoneRecovery(this.context, this.recovery, accountId, code);
+  completePhoneRecovery(accountId: string, code: string, options?: { readonly requester?: string }): Promise<AccountRecoveryResult> {
+    return completePhoneRecovery(this.context, this.recovery, accountId, code, options);
   }
 
   /** Forgets everything about an account (the app deleted the user). */

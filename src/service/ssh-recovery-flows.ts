@@ -33,7 +33,7 @@ import {
 } from './recovery-flows.js';
 import { loadSshKeys, type StoredSshKey } from './ssh-key-flows.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../store/records.js';
-import { chargeAttempt } from './throttle.js';
+import { chargeRecoveryAttempt, requesterKey } from './throttle.js';
 
 
 /**
@@ -198,8 +198,10 @@ export async function completeSshRecovery(
   accountId: string,
   challengeId: string,
   signature: string,
+  options: { readonly requester?: string } = {},
 ): Promise<AccountRecoveryResult> {
   await requireAccount(ctx, accountId);
+  const requester = requesterKey(options.requester);
   assertId(challengeId, 'challengeId');
   if (typeof signature !== 'string') throw new MfaError('INVALID_ARGUMENT', 'signature must be the pasted text');
   const stored = await ctx.store.getChallenge(challengeId, ctx.now());
@@ -211,8 +213,9 @@ export async function completeSshRecovery(
   const candidates = candidatesFor(keys, signature);
   if (candidates === null) return recoveryFailed(ctx, accountId, 'ssh-key', 'malformed');
 
-  // Charged before any check, atomically in the store (the login throttle).
-  const gate = await chargeAttempt(ctx, accountId, { recovery: true });
+  // Charged before any check, atomically in the store: the account's recovery record, whose hard
+  // cap holds however long the attempts are spread.
+  const gate = await chargeRecoveryAttempt(ctx, accountId, requester);
   if (!gate.allowed) return recoveryFailed(ctx, accountId, 'ssh-key', gate.reason, { retryAt: gate.retryAt });
   if (candidates === 'key-mismatch') return recoveryFailed(ctx, accountId, 'ssh-key', 'key-mismatch');
 

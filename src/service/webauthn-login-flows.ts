@@ -25,7 +25,7 @@ import type { ServiceContext } from './context.js';
 import { summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
-import { chargeAttempt, clearAttempts } from './throttle.js';
+import { charge, codeRecords, requesterKey } from './throttle.js';
 import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, counterOffsetOf, requireSettings, storedSignCount, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /** Challenge purpose of WebAuthn login challenges. */
@@ -157,9 +157,10 @@ export async function finishWebAuthnLoginFlow(
   ctx: ServiceContext,
   settingsOption: WebAuthnServiceSettings | undefined,
   response: WebAuthnAuthenticationResponseJSON,
-  options: { readonly accountId?: string } = {},
+  options: { readonly accountId?: string; readonly requester?: string } = {},
 ): Promise<WebAuthnLoginFinish> {
   const settings = requireSettings(settingsOption);
+  const requester = requesterKey(options.requester);
   if (typeof response !== 'object' || response === null || typeof response.id !== 'string') {
     throw new MfaError('INVALID_CREDENTIAL', 'response must be a WebAuthn authentication response');
   }
@@ -174,7 +175,11 @@ export async function finishWebAuthnLoginFlow(
   }
   const data = webauthnData(factor);
 
-  const gate = await chargeAttempt(ctx, accountId);
+  // A failed signature is not a guess at a secret: it never charges the account's code record
+  // (forged assertions must not lock the owner out). With a requester key, that source's failed
+  // signatures are limited by its own record, charged before the check like any attempt.
+  const signatureRecord = requester === undefined ? [] : [{ name: `signature@${requester}`, rule: ctx.limits.requester }];
+  const gate = await charge(ctx, accountId, signatureRecord);
   if (!gate.allowed) return { ok: false, reason: gate.reason, retryAt: gate.retryAt };
 
   let challengeUserVerification: unknown;
@@ -234,8 +239,10 @@ export async function finishWebAuthnLoginFlow(
     // once, is what stops a replay). Losing this race means another login of the same key: fine.
     await ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, result.counter), now);
   }
-  // Independent store work (the throttle's counters, the step-up generation): issued together.
-  const [, stepUp] = await Promise.all([clearAttempts(ctx, accountId), issueStepUp(ctx, accountId)]);
+  // A phishing-resistant success: it clears code guessing too (NIST SP 800-63B §5.2.2: a success
+  // disregards earlier failures), issued together with the step-up generation read.
+  const clear = [...codeRecords(requester), ...signatureRecord.map((r) => r.name)];
+  const [, stepUp] = await Promise.all([ctx.store.clearAttempts(accountId, clear), issueStepUp(ctx, accountId)]);
   const summary = summariseUsedFactor(factor, now);
   await ctx.emit({
     type: 'verified',

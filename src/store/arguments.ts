@@ -12,6 +12,7 @@
 import { MfaError } from '../errors.js';
 import { assertNonEmptyString as assertId, assertSafeInteger, assertTime } from '../internal/assert.js';
 import type { ActivateEnrolmentInput, MfaStore } from './contract.js';
+import { checkAttemptName, checkAttemptRule } from './attempts.js';
 import {
   assertRecordVersion,
   type MfaAccountRecord,
@@ -106,11 +107,12 @@ const CHECKS: ArgumentChecks = {
     assertId(record.id, 'record.id');
     assertSafeInteger(expectedRevision, 'expectedRevision');
   },
-  advanceFactorStep: (accountId, factorId, step, usedAt) => {
+  advanceFactorStep: (accountId, factorId, step, usedAt, options) => {
     assertId(accountId, 'accountId');
     assertId(factorId, 'factorId');
     assertSafeInteger(step, 'step');
     assertTime(usedAt, 'usedAt');
+    if (options?.clearAttempts !== undefined) checkAttemptNames(options.clearAttempts);
   },
   deleteFactor: (accountId, factorId, options) => {
     assertId(accountId, 'accountId');
@@ -196,8 +198,32 @@ const CHECKS: ArgumentChecks = {
     assertId(key, 'key');
     assertTime(now, 'now');
   },
-  resetCounter: (key) => assertId(key, 'key'),
+
+  chargeAttempts: (accountId, charges, options) => {
+    assertId(accountId, 'accountId');
+    assertTime(options?.now, 'now');
+    if (!Array.isArray(charges) || charges.length > 3) throw new MfaError('INVALID_ARGUMENT', 'charges must be an array of at most 3');
+    for (const charge of charges) {
+      if (charge === null || typeof charge !== 'object') throw new MfaError('INVALID_ARGUMENT', 'each charge must be { name, rule }');
+      checkAttemptName(charge.name);
+      checkAttemptRule(charge.rule);
+    }
+  },
+  getAttempts: (accountId, name, now) => {
+    assertId(accountId, 'accountId');
+    checkAttemptName(name);
+    assertTime(now, 'now');
+  },
+  clearAttempts: (accountId, names) => {
+    assertId(accountId, 'accountId');
+    if (names !== undefined) checkAttemptNames(names);
+  },
 };
+
+function checkAttemptNames(names: readonly string[]): void {
+  if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
+  for (const name of names) checkAttemptName(name);
+}
 
 const CHECKED: unique symbol = Symbol('mfakit.checkedStore');
 

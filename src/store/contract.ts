@@ -31,6 +31,7 @@ import type {
   MfaEnrolmentRecord,
   MfaFactorRecord,
 } from './records.js';
+import type { MfaAttemptCharge, MfaAttemptChargeInput, MfaAttemptState } from './attempts.js';
 
 /**
  * Input of {@link MfaStore.activateEnrolment}.
@@ -123,6 +124,20 @@ export type RemoveLoginFactorsResult = { readonly removed: true; readonly factor
 export type DeleteFactorOutcome = 'deleted' | 'not-found' | 'too-few-remaining';
 
 /**
+ * Result of {@link MfaStore.chargeAttempts}: the account's factors when asked for (`null` when
+ * not), and one outcome per charge, in order (`null` for a charge that was not made).
+ *
+ * @example
+ * ```ts
+ * const { factors, charges }: ChargeAttemptsResult = await store.chargeAttempts(accountId, [{ name: 'code', rule }], { now, withFactors: true });
+ * ```
+ */
+export interface ChargeAttemptsResult {
+  readonly factors: MfaFactorRecord[] | null;
+  readonly charges: readonly (MfaAttemptCharge | null)[];
+}
+
+/**
  * The storage contract. Implement it for your database and run `storeConformanceCases` from
  * `mfakit/conformance` against your implementation.
  *
@@ -149,7 +164,8 @@ export interface MfaStore {
   /**
    * Forgets the account entirely (the app deleted the user): the account record, every factor and
    * recovery method, pending enrolment, backup code and challenge bound to it. Counters are keyed by
-   * free-form strings and simply expire. Returns whether the account record existed.
+   * free-form strings and simply expire; the account's attempt records go with it. Returns whether
+   * the account record existed.
    */
   deleteAccount(accountId: string): Promise<boolean>;
 
@@ -176,8 +192,18 @@ export interface MfaStore {
    * Sets `lastStep = step` and `lastUsedAt = usedAt` only if `step` is greater than the stored
    * `lastStep`. Returns whether it advanced: of many concurrent calls with one step, exactly one
    * returns `true`. This is the TOTP replay guard. Atomic (`UPDATE … WHERE last_step < $step`).
+   *
+   * With `clearAttempts`, the call that advanced also clears those attempt records of the account
+   * (as {@link MfaStore.clearAttempts}) in the same step, so a successful login costs one round
+   * trip here; a call that did not advance clears nothing.
    */
-  advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean>;
+  advanceFactorStep(
+    accountId: string,
+    factorId: string,
+    step: number,
+    usedAt: number,
+    options?: { readonly clearAttempts?: readonly string[] },
+  ): Promise<boolean>;
   /**
    * Deletes the factor. With `minRemainingLoginFactors`, deletes only if at least that many factors
    * of role `login` remain afterwards (so two concurrent removals cannot leave an account without
@@ -267,6 +293,34 @@ export interface MfaStore {
   /** Deletes every challenge of the account with this purpose (for example all step-up grants). Returns how many. */
   deleteChallenges(accountId: string, purpose: string): Promise<number>;
 
+  // --- attempt records (throttling) -----------------------------------------------------------
+
+  /**
+   * Charges attempt records of the account (one to three), in order, in one atomic step per record: each is
+   * charged only if every charge before it was allowed (so a requester refused by its own record
+   * does not use up the account's); see `mfakit/service`'s `applyAttemptCharge` for the arithmetic
+   * of one charge (a refused attempt changes nothing). Of N concurrent charges of one record
+   * exactly as many are allowed as the rule admits (no lost update: with no delays, exactly
+   * `limit`).
+   *
+   * With `withFactors: true` it also returns the account's factors (as `listFactors`), and
+   * charges nothing when none of them has role `login` (an unknown account, or one without MFA,
+   * gets no record): a login's first round trip. Records are forgotten `rule.memoryMs` after their last counted attempt.
+   */
+  chargeAttempts(
+    accountId: string,
+    charges: readonly MfaAttemptChargeInput[],
+    options: { readonly now: number; readonly withFactors?: boolean },
+  ): Promise<ChargeAttemptsResult>;
+  /** The attempt record's state, or `null` when it is absent or forgotten (`expiresAt <= now`). */
+  getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null>;
+  /**
+   * Clears attempt records of the account (all of them without `names`): their count becomes 0
+   * and `lastAt` null, in place (an update, not a delete: the record is reused by the next
+   * charge). A record already clear is not written again.
+   */
+  clearAttempts(accountId: string, names?: readonly string[]): Promise<void>;
+
   // --- counters -------------------------------------------------------------------------------
 
   /**
@@ -277,6 +331,4 @@ export interface MfaStore {
   incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState>;
   /** The counter's state if it exists and has not expired, else `null`. */
   getCounter(key: string, now: number): Promise<MfaCounterState | null>;
-  /** Deletes the counter. */
-  resetCounter(key: string): Promise<void>;
 }

@@ -84,37 +84,34 @@ describe('verifying at login', () => {
     for (const bad of ['', '12345', '12345a', 'x'.repeat(500), '１２３４５６７８９']) {
       expect(await h.service.verify('user-1', bad)).toEqual({ ok: false, reason: 'malformed' });
     }
-    expect(await h.store.getCounter('mfa-attempts:user-1', h.clock())).toBeNull();
+    expect(await h.store.getAttempts('user-1', 'code', h.clock())).toBeNull();
     expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
   });
 });
 
 describe('throttling', () => {
-  test('defaults: 5 free failures, then doubling delays, then a lock at 10 that a right code cannot pass', async () => {
+  test('defaults: 5 free failures, then doubling delays; a refused attempt is not counted', async () => {
     const h = harness();
     const { app } = await enrolApp(h, 'user-1');
     const wrong = () => wrongCode(app.code());
-    const firstFailureAt = h.clock();
     for (let i = 0; i < 5; i++) expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
-    // 6th attempt right away: too soon (1 s after the 5th). It counts too, so the 7th must wait
-    // its own 2 s from the 6th: that is the retryAt the client is told.
-    const sixth = await h.service.verify('user-1', wrong());
-    expect(sixth).toEqual({ ok: false, reason: 'throttled', retryAt: h.clock() + 2000 });
-    // 7th exactly at retryAt: allowed.
-    h.clock.advance(2000);
-    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
+    // 6th attempt right away: too soon (1 s after the 5th), refused and not counted, so retryAt
+    // stays the same however often the client asks.
+    const fifthAt = h.clock();
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'throttled', retryAt: fifthAt + 1000 });
+    h.clock.advance(500);
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'throttled', retryAt: fifthAt + 1000 });
+    h.clock.set(fifthAt + 1000);
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' }); // 6th
+    h.clock.advance(1999);
+    expect(await h.service.verify('user-1', wrong())).toMatchObject({ ok: false, reason: 'throttled', retryAt: h.clock() + 1 });
+    h.clock.advance(1);
+    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' }); // 7th, 2 s after the 6th
     h.clock.advance(4000);
-    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
-    h.clock.advance(8000);
-    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' });
-    h.clock.advance(16_000);
-    expect(await h.service.verify('user-1', wrong())).toEqual({ ok: false, reason: 'mismatch' }); // 10th
-    h.clock.advance(60_000);
-    const locked = await h.service.verify('user-1', app.code());
-    expect(locked).toMatchObject({ ok: false, reason: 'locked' });
-    expect(locked.ok === false && locked.retryAt).toBe(firstFailureAt + 86_400_000);
-    expect((await h.service.loginRequirement('user-1')).retryAt).toBeDefined();
-    expect(h.events.filter((e) => e.type === 'throttled').map((e) => e.reason)).toEqual(['throttled', 'locked']);
+    const right = await h.service.verify('user-1', app.code());
+    expect(right.ok).toBe(true);
+    expect(h.events.filter((e) => e.type === 'throttled').map((e) => e.reason)).toEqual(['throttled', 'throttled', 'throttled']);
+    expect((await h.service.loginRequirement('user-1')).retryAt).toBeUndefined();
   });
 
   test('a client that always waits until retryAt is never refused for a delay, and is locked only after lockAfter', async () => {
@@ -160,50 +157,39 @@ describe('throttling', () => {
     expect(h.events.map((e) => e.type)).toContain('throttle-reset');
   });
 
-  test('the lock ends with its window', async () => {
-    const h = harness({ limits: { freeAttempts: 2, lockAfter: 2, windowMs: 3_600_000 } });
-    const { app } = await enrolApp(h, 'user-1');
-    for (let i = 0; i < 3; i++) await h.service.verify('user-1', wrongCode(app.code()));
-    expect(await h.service.verify('user-1', app.code())).toMatchObject({ ok: false, reason: 'locked' });
-    h.clock.advance(3_600_000);
-    expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
-  });
-
-  test('windows do not reset the failure streak: at most maxConsecutiveFailures attempts between two successes', async () => {
-    const h = harness({ limits: { freeAttempts: 5, lockAfter: 5, baseDelayMs: 0, windowMs: 3_600_000, maxConsecutiveFailures: 12 } });
+  test('the cap holds across any time: only a success, a recovery or resetThrottle clears it', async () => {
+    const h = harness({ limits: { freeAttempts: 5, baseDelayMs: 0, maxConsecutiveFailures: 12 } });
     const { app } = await enrolApp(h, 'user-1');
     const fail = async (n: number) => {
       for (let i = 0; i < n; i++) expect(await h.service.verify('user-1', wrongCode(app.code()))).toEqual({ ok: false, reason: 'mismatch' });
     };
-    // Two windows of 5 failures, then 2 more: 12 failures in a row, each let through by its window.
     await fail(5);
     h.clock.advance(3_600_000);
     await fail(5);
-    h.clock.advance(3_600_000);
+    h.clock.advance(30 * 86_400_000);
     await fail(2);
-    // The 13th attempt is refused even with the right code, in a fresh window with no delay due.
+    // The 13th attempt is refused even with the right code, and stays refused.
     const locked = await h.service.verify('user-1', app.code());
     expect(locked).toMatchObject({ ok: false, reason: 'locked' });
     expect(locked.ok === false && locked.retryAt).toBeGreaterThan(h.clock() + 300 * 86_400_000);
-    h.clock.advance(3 * 3_600_000);
+    expect(await h.service.loginRequirement('user-1')).toMatchObject({ retryAt: locked.ok === false ? locked.retryAt : 0, throttled: 'locked' });
+    h.clock.advance(3 * 86_400_000);
     expect(await h.service.verify('user-1', app.code())).toMatchObject({ ok: false, reason: 'locked' });
-    // Only a success (here: support's reset) clears it; a success then starts a new streak.
     await h.service.resetThrottle('user-1');
     expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
     h.clock.advance(30_000);
-    await fail(5);
-    h.clock.advance(3_600_000);
-    await fail(4);
-    h.clock.advance(30_000);
+    await fail(11);
     expect((await h.service.verify('user-1', app.code())).ok).toBe(true);
-    h.clock.advance(3_600_000);
-    await fail(5);
-    expect(h.events.find((e) => e.type === 'throttled')?.details).toMatchObject({ consecutiveAttempts: 13 });
+    h.clock.advance(30_000);
+    await fail(12);
+    expect(h.events.filter((e) => e.type === 'throttled').at(-1)?.details).toMatchObject({ record: 'code', attempts: 12 });
   });
 
-  test('maxConsecutiveFailures is bounded by lockAfter and by 100', () => {
-    expect(() => harness({ limits: { lockAfter: 10, maxConsecutiveFailures: 101 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-    expect(() => harness({ limits: { lockAfter: 10, maxConsecutiveFailures: 9 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  test('limits: the cap is at most 100; lockAfter (deprecated) caps it too; free attempts fit under the cap', () => {
+    expect(() => harness({ limits: { maxConsecutiveFailures: 101 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => harness({ limits: { lockAfter: 101 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => harness({ limits: { lockAfter: 3, freeAttempts: 4 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => harness({ limits: { recoveryFailures: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   test('backup codes and TOTP share one counter per account; other accounts are unaffected', async () => {

@@ -41,7 +41,7 @@ async function addRecoveryPhone(h: Harness, token: string, phoneNumber = NEW_PHO
 }
 
 async function attempts(h: Harness): Promise<number> {
-  return (await h.store.getCounter(`mfa-attempts:${ACCOUNT}`, h.clock()))?.count ?? 0;
+  return (await h.store.getAttempts(ACCOUNT, 'recovery', h.clock()))?.count ?? 0;
 }
 
 describe('phone recovery', () => {
@@ -109,8 +109,8 @@ describe('phone recovery', () => {
     expect(h.events.find((e) => e.type === 'factor-replaced')).toMatchObject({ kind: 'phone', details: { replacedFactorId: phoneId } });
   });
 
-  test('a wrong code is refused, counts toward the account throttle and the code budget; nothing changes', async () => {
-    const { h } = await setup({ limits: { freeAttempts: 10, lockAfter: 20 } });
+  test('a wrong code is refused, counts toward the recovery record and the code budget; nothing changes', async () => {
+    const { h } = await setup();
     await h.service.startPhoneRecovery(ACCOUNT);
     const code = last(h).code;
     const before = await h.service.listFactors(ACCOUNT);
@@ -124,17 +124,18 @@ describe('phone recovery', () => {
   });
 
   test("the code's own attempts run out: even the right code is then refused", async () => {
-    const { h } = await setup({ limits: { freeAttempts: 10, lockAfter: 20 } });
+    const { h } = await setup();
     await h.service.startPhoneRecovery(ACCOUNT);
     const code = last(h).code;
     for (let i = 0; i < 5; i++) expect(await h.service.completePhoneRecovery(ACCOUNT, wrong(code))).toMatchObject({ ok: false, reason: 'mismatch' });
+    h.clock.advance(1000);
     expect(await h.service.completePhoneRecovery(ACCOUNT, code)).toEqual({ ok: false, reason: 'exhausted' });
     expect(await attempts(h)).toBe(6);
     expect((await h.service.listFactors(ACCOUNT)).some((f) => f.kind === 'totp')).toBe(true);
   });
 
-  test('the account throttle (the one login uses) locks phone recovery too', async () => {
-    const { h } = await setup({ limits: { freeAttempts: 1, lockAfter: 2 } });
+  test('the recovery record (limits.recoveryFailures) locks phone recovery, and only recovery', async () => {
+    const { h, app } = await setup({ limits: { recoveryFailures: 2 } });
     await h.service.startPhoneRecovery(ACCOUNT);
     const code = last(h).code;
     expect(await h.service.completePhoneRecovery(ACCOUNT, wrong(code))).toMatchObject({ reason: 'mismatch' });
@@ -142,6 +143,10 @@ describe('phone recovery', () => {
     expect(await h.service.completePhoneRecovery(ACCOUNT, wrong(code))).toMatchObject({ reason: 'mismatch' });
     h.clock.advance(5_000);
     expect(await h.service.completePhoneRecovery(ACCOUNT, code)).toMatchObject({ ok: false, reason: 'locked' });
+    h.clock.advance(30 * 86_400_000);
+    await h.service.startPhoneRecovery(ACCOUNT);
+    expect(await h.service.completePhoneRecovery(ACCOUNT, last(h).code)).toMatchObject({ ok: false, reason: 'locked' });
+    expect((await h.service.verify(ACCOUNT, app.code())).ok).toBe(true);
   });
 
   test('expired code (10 minutes), used code, malformed input', async () => {

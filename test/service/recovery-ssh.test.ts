@@ -133,7 +133,7 @@ describe('refusals leave factors and challenge as they were', () => {
     expect(await snapshot(s)).toEqual(before);
     expect(await s.h.store.getChallenge(start.challengeId, s.h.clock())).not.toBeNull();
     expect(s.h.events.filter((e) => e.type === 'recovery-failed').map((e) => e.reason)).toEqual([reason]);
-    expect((await s.h.store.getCounter(`mfa-attempts:${ACCOUNT}`, s.h.clock()))?.count).toBe(1);
+    expect((await s.h.store.getAttempts(ACCOUNT, 'recovery', s.h.clock()))?.count).toBe(1);
     // The challenge was not spent: the right signature still works (a typo can be retried).
     const good = sshSign(key('ed25519').privatePath, NAMESPACE, start.text);
     expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, good)).toMatchObject({ ok: true });
@@ -153,7 +153,7 @@ describe('refusals leave factors and challenge as they were', () => {
     const before = await snapshot(s);
     expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, armored)).toEqual({ ok: false, reason: 'expired' });
     expect(await snapshot(s)).toEqual(before);
-    expect(await s.h.store.getCounter(`mfa-attempts:${ACCOUNT}`, s.h.clock())).toBeNull();
+    expect(await s.h.store.getAttempts(ACCOUNT, 'recovery', s.h.clock())).toBeNull();
   });
 
   test('a used challenge cannot be spent again; concurrent completions: exactly one wins', async () => {
@@ -204,28 +204,31 @@ describe('refusals leave factors and challenge as they were', () => {
     for (const junk of ['hello', '-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----', 'QUJD' /* raw, but no RSA/ECDSA key */]) {
       expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, junk)).toEqual({ ok: false, reason: 'malformed' });
     }
-    expect(await s.h.store.getCounter(`mfa-attempts:${ACCOUNT}`, s.h.clock())).toBeNull();
+    expect(await s.h.store.getAttempts(ACCOUNT, 'recovery', s.h.clock())).toBeNull();
     expect(await s.h.store.getChallenge(start.challengeId, s.h.clock())).not.toBeNull();
   });
 
-  test('throttling: after the limit even a valid signature is refused, nothing changes', async () => {
-    const s = await setup('ed25519', { limits: { freeAttempts: 2, lockAfter: 3 } });
+  test('throttling: after the recovery cap even a valid signature is refused, nothing changes', async () => {
+    const s = await setup('ed25519', { limits: { recoveryFailures: 7 } });
     const start = await s.h.service.startSshRecovery(ACCOUNT);
     const wrong = sshSign(stranger.privatePath, NAMESPACE, start.text);
     const good = sshSign(key('ed25519').privatePath, NAMESPACE, start.text);
-    expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, wrong)).toMatchObject({ ok: false, reason: 'key-mismatch' });
-    expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, wrong)).toMatchObject({ ok: false, reason: 'key-mismatch' });
-    // The third attempt comes too soon after the second.
+    for (let i = 0; i < 5; i++) expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, wrong)).toMatchObject({ ok: false, reason: 'key-mismatch' });
+    // The sixth attempt comes too soon after the fifth.
     expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, good)).toMatchObject({ ok: false, reason: 'throttled' });
-    s.h.clock.advance(120_000);
+    s.h.clock.advance(1000);
+    expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, wrong)).toMatchObject({ ok: false, reason: 'key-mismatch' });
+    s.h.clock.advance(2000);
+    expect(await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, wrong)).toMatchObject({ ok: false, reason: 'key-mismatch' });
+    s.h.clock.advance(60_000);
     const before = await snapshot(s);
     const locked = await s.h.service.completeSshRecovery(ACCOUNT, start.challengeId, good);
     expect(locked).toMatchObject({ ok: false, reason: 'locked' });
     expect((locked as { retryAt: number }).retryAt).toBeGreaterThan(s.h.clock());
     expect(await snapshot(s)).toEqual(before);
     expect(await s.h.store.getChallenge(start.challengeId, s.h.clock())).not.toBeNull();
-    // The login throttle is the same counter: a code is refused too.
-    expect(await s.h.service.verify(ACCOUNT, s.app.code())).toMatchObject({ ok: false, reason: 'locked' });
+    // Recovery has its own record: failed signatures lock neither login codes nor anything else.
+    expect((await s.h.service.verify(ACCOUNT, s.app.code())).ok).toBe(true);
   });
 
   test('recovery starts per account are limited', async () => {

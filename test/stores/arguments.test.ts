@@ -56,7 +56,9 @@ const BAD_CALLS: { [K in keyof MfaStore]: (s: MfaStore) => Promise<unknown> } = 
   listChallenges: (s) => s.listChallenges('a', '', Number.NaN),
   incrementCounter: (s) => s.incrementCounter('k', { ttlMs: 0, now: 1 }),
   getCounter: (s) => s.getCounter('', 1),
-  resetCounter: (s) => s.resetCounter(''),
+  chargeAttempts: (s) => s.chargeAttempts('a', [{ name: 'code', rule: { limit: 0, freeAttempts: 0, baseDelayMs: 0, maxDelayMs: 0, memoryMs: 1 } }], { now: 1 }),
+  getAttempts: (s) => s.getAttempts('a', '', 1),
+  clearAttempts: (s) => s.clearAttempts('a', ['x'.repeat(201)]),
 };
 
 describe('store arguments, checked once for every store', () => {
@@ -83,7 +85,7 @@ describe('store arguments, checked once for every store', () => {
     expect(withArgumentChecks(memory)).toBe(memory);
     await expect(memory.getAccount('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const composed = composeStores({ counters: memory, challenges: memory, durable: memory });
-    await expect(composed.resetCounter('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(composed.getCounter('', 1)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('the service checks the arguments of a third-party store it is given', async () => {

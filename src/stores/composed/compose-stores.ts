@@ -5,7 +5,8 @@
  * to exactly one store, so each keeps its own atomicity guarantee; no operation of the contract
  * needs two of them at once, except `deleteAccount`, which asks both, and `removeLoginFactors`
  * (disable, recovery), which revokes the account's challenges first and then removes the factors
- * in the durable store's own atomic step.
+ * in the durable store's own atomic step. Attempt records (the login throttle) live in
+ * `durable` unless told otherwise.
  * @module
  */
 import { MfaError } from '../../errors.js';
@@ -21,8 +22,15 @@ import { withArgumentChecks } from '../../store/arguments.js';
  * ```
  */
 export interface ComposedStoreParts {
-  /** Throttling and send-limit counters (`incrementCounter`, `getCounter`, `resetCounter`). */
+  /** Send-limit and rate counters (`incrementCounter`, `getCounter`). */
   readonly counters: MfaStore;
+  /**
+   * Attempt records (the login throttle: `chargeAttempts`, `getAttempts`, `clearAttempts`).
+   * Default `durable`: a login then costs two round trips to one store (the charge returns the
+   * factors, the step advance clears the record), and the failure count survives a crash. Another
+   * store here makes those two operations two round trips each.
+   */
+  readonly attempts?: MfaStore;
   /** Challenges: WebAuthn and SSH challenges, email/SMS codes, step-up grants. */
   readonly challenges: MfaStore;
   /** Accounts, factors (with the TOTP replay step), pending enrolments and backup codes. */
@@ -50,7 +58,8 @@ export interface ComposedStoreParts {
  */
 export function composeStores(parts: ComposedStoreParts): MfaStore {
   const { counters, challenges, durable } = parts ?? ({} as ComposedStoreParts);
-  for (const [name, store] of Object.entries({ counters, challenges, durable })) {
+  const attempts = parts?.attempts ?? durable;
+  for (const [name, store] of Object.entries({ counters, challenges, durable, attempts })) {
     if (store === null || typeof store !== 'object' || typeof (store as MfaStore).getAccount !== 'function') {
       throw new MfaError('INVALID_OPTION', `composeStores: ${name} must be an MfaStore`);
     }
@@ -63,6 +72,7 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
       const [existed] = await Promise.all([
         durable.deleteAccount(accountId),
         challenges === durable ? Promise.resolve(false) : challenges.deleteAccount(accountId),
+        attempts === durable || attempts === challenges ? Promise.resolve(false) : attempts.clearAttempts(accountId),
       ]);
       return existed;
     },
@@ -71,7 +81,12 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
     getFactor: (accountId, factorId) => durable.getFactor(accountId, factorId),
     insertFactor: (record) => durable.insertFactor(record),
     compareAndSetFactor: (record, expectedRevision) => durable.compareAndSetFactor(record, expectedRevision),
-    advanceFactorStep: (accountId, factorId, step, usedAt) => durable.advanceFactorStep(accountId, factorId, step, usedAt),
+    advanceFactorStep: async (accountId, factorId, step, usedAt, options) => {
+      if (attempts === durable || options?.clearAttempts === undefined) return durable.advanceFactorStep(accountId, factorId, step, usedAt, options);
+      const advanced = await durable.advanceFactorStep(accountId, factorId, step, usedAt);
+      if (advanced) await attempts.clearAttempts(accountId, options.clearAttempts);
+      return advanced;
+    },
     deleteFactor: (accountId, factorId, options) => durable.deleteFactor(accountId, factorId, options),
     deleteLoginFactors: (accountId) => durable.deleteLoginFactors(accountId),
     removeLoginFactors: async (input) => {
@@ -109,8 +124,16 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
     listChallenges: (accountId, purpose, now) => challenges.listChallenges(accountId, purpose, now),
     deleteChallenges: (accountId, purpose) => challenges.deleteChallenges(accountId, purpose),
 
+    chargeAttempts: async (accountId, charges, options) => {
+      if (attempts === durable || options.withFactors !== true) return attempts.chargeAttempts(accountId, charges, options);
+      const factors = await durable.listFactors(accountId);
+      if (!factors.some((f) => f.role === 'login')) return { factors, charges: charges.map(() => null) };
+      return { factors, charges: (await attempts.chargeAttempts(accountId, charges, { now: options.now })).charges };
+    },
+    getAttempts: (accountId, name, now) => attempts.getAttempts(accountId, name, now),
+    clearAttempts: (accountId, names) => attempts.clearAttempts(accountId, names),
+
     incrementCounter: (key, options) => counters.incrementCounter(key, options),
     getCounter: (key, now) => counters.getCounter(key, now),
-    resetCounter: (key) => counters.resetCounter(key),
   });
 }

@@ -8,9 +8,11 @@
  * adapter needs. Not shared between processes: with several workers use a shared store.
  * @module
  */
+import { applyAttemptCharge, type MfaAttemptCharge, type MfaAttemptChargeInput, type MfaAttemptState } from '../../store/attempts.js';
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsResult,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
@@ -106,6 +108,10 @@ class AccountScoped<T> {
     return this.owners?.has(id) ?? false;
   }
 
+  keys(accountId: string): string[] {
+    return [...(this.byAccount.get(accountId)?.keys() ?? [])];
+  }
+
   values(accountId: string): T[] {
     return [...(this.byAccount.get(accountId)?.values() ?? [])];
   }
@@ -137,6 +143,7 @@ export class MemoryStore implements MfaStore {
   private readonly enrolments = new AccountScoped<MfaEnrolmentRecord>();
   private readonly backupCodes = new AccountScoped<MfaBackupCodeRecord>();
   private readonly challenges = new Map<string, MfaChallengeRecord>();
+  private readonly attempts = new AccountScoped<MfaAttemptState>();
   private readonly counters = new Map<string, { count: number; readonly expiresAt: number; previousAt: number | null }>();
   private sweepAtSize = 1024;
 
@@ -167,6 +174,7 @@ export class MemoryStore implements MfaStore {
     this.factors.clear(accountId);
     this.enrolments.clear(accountId);
     this.backupCodes.clear(accountId);
+    this.attempts.clear(accountId);
     for (const [id, challenge] of this.challenges) if (challenge.accountId === accountId) this.challenges.delete(id);
     return existed;
   }
@@ -202,10 +210,18 @@ export class MemoryStore implements MfaStore {
     return true;
   }
 
-  async advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean> {
+  async advanceFactorStep(
+    accountId: string,
+    factorId: string,
+    step: number,
+    usedAt: number,
+    options: { readonly clearAttempts?: readonly string[] } = {},
+  ): Promise<boolean> {
+    const clear = options.clearAttempts;
     const stored = this.factors.get(accountId, factorId);
     if (stored === undefined || !(step > stored.lastStep)) return false;
     this.factors.set(accountId, factorId, Object.freeze({ ...stored, lastStep: step, lastUsedAt: usedAt }));
+    if (clear !== undefined) this.clearAttemptRecords(accountId, clear);
     return true;
   }
 
@@ -376,6 +392,43 @@ export class MemoryStore implements MfaStore {
     return deleted;
   }
 
+  // --- attempt records ------------------------------------------------------------------------
+
+  async chargeAttempts(
+    accountId: string,
+    charges: readonly MfaAttemptChargeInput[],
+    options: { readonly now: number; readonly withFactors?: boolean },
+  ): Promise<ChargeAttemptsResult> {
+    const factors = options.withFactors === true ? this.factors.values(accountId) : null;
+    const results: (MfaAttemptCharge | null)[] = [];
+    let going = factors === null || factors.some((f) => f.role === 'login');
+    for (const { name, rule } of charges) {
+      if (!going) {
+        results.push(null);
+        continue;
+      }
+      const outcome = applyAttemptCharge(this.attempts.get(accountId, name) ?? null, rule, options.now);
+      if (outcome.allowed) this.attempts.set(accountId, name, { count: outcome.count, lastAt: outcome.lastAt, expiresAt: outcome.expiresAt });
+      results.push(outcome);
+      going = outcome.allowed;
+    }
+    return { factors, charges: results };
+  }
+
+  async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
+    const stored = this.attempts.get(accountId, name);
+    if (stored === undefined) return null;
+    if (!(stored.expiresAt > now)) {
+      this.attempts.delete(accountId, name);
+      return null;
+    }
+    return { ...stored };
+  }
+
+  async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
+    this.clearAttemptRecords(accountId, names);
+  }
+
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
@@ -403,10 +456,6 @@ export class MemoryStore implements MfaStore {
     return { ...stored };
   }
 
-  async resetCounter(key: string): Promise<void> {
-    this.counters.delete(key);
-  }
-
   // --- helpers --------------------------------------------------------------------------------
 
   private liveChallenge(challengeId: string, now: number): MfaChallengeRecord | undefined {
@@ -417,6 +466,15 @@ export class MemoryStore implements MfaStore {
       return undefined;
     }
     return found;
+  }
+
+  /** Clears in place (the record keeps its expiry); absent or clear records are left alone. */
+  private clearAttemptRecords(accountId: string, names: readonly string[] | undefined): void {
+    const targets = names ?? this.attempts.keys(accountId);
+    for (const name of targets) {
+      const stored = this.attempts.get(accountId, name);
+      if (stored !== undefined && stored.count > 0) this.attempts.set(accountId, name, { count: 0, lastAt: null, expiresAt: stored.expiresAt });
+    }
   }
 
   private credentialTaken(factor: MfaFactorRecord): boolean {

@@ -15,11 +15,13 @@ import { MfaError } from '../../errors.js';
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsResult,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
   RemoveLoginFactorsResult,
 } from '../../store/contract.js';
+import type { MfaAttemptCharge, MfaAttemptChargeInput, MfaAttemptState } from '../../store/attempts.js';
 import {
   factorCredentialId,
   type MfaAccountRecord,
@@ -36,6 +38,8 @@ import {
   accountFromRow,
   backupCodeFromRow,
   challengeFromRow,
+  attemptFromRow,
+  chargeFromRow,
   countFrom,
   counterFromRow,
   enrolmentFromRow,
@@ -163,9 +167,17 @@ export class PostgresStore implements MfaStore {
     return rows.length === 1;
   }
 
-  async advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean> {
-    const rows = await run(this.pool, this.sql.advanceFactorStep, [accountId, factorId, step, Math.floor(usedAt)]);
-    return rows.length === 1;
+  async advanceFactorStep(
+    accountId: string,
+    factorId: string,
+    step: number,
+    usedAt: number,
+    options: { readonly clearAttempts?: readonly string[] } = {},
+  ): Promise<boolean> {
+    const clear = options.clearAttempts;
+    const at = Math.floor(usedAt);
+    if (clear === undefined) return (await run(this.pool, this.sql.advanceFactorStep, [accountId, factorId, step, at])).length === 1;
+    return (await run(this.pool, this.sql.advanceFactorStepClearing, [accountId, factorId, step, at, [...clear]])).length === 1;
   }
 
   async deleteFactor(
@@ -312,6 +324,41 @@ export class PostgresStore implements MfaStore {
     return countFrom(await run(this.pool, this.sql.deleteChallenges, [accountId, purpose]), 'n');
   }
 
+  // --- attempt records ------------------------------------------------------------------------
+
+  async chargeAttempts(
+    accountId: string,
+    charges: readonly MfaAttemptChargeInput[],
+    options: { readonly now: number; readonly withFactors?: boolean },
+  ): Promise<ChargeAttemptsResult> {
+    const withFactors = options.withFactors === true;
+    if (charges.length === 0) return { factors: withFactors ? await this.listFactors(accountId) : null, charges: [] };
+    const values: unknown[] = [accountId, Math.floor(options.now)];
+    for (const { name, rule } of charges) values.push(name, rule.limit, rule.freeAttempts, rule.baseDelayMs, rule.maxDelayMs, rule.memoryMs);
+    const statement = [
+      [this.sql.chargeAttempts1, this.sql.chargeAttempts1F],
+      [this.sql.chargeAttempts2, this.sql.chargeAttempts2F],
+      [this.sql.chargeAttempts3, this.sql.chargeAttempts3F],
+    ][charges.length - 1]?.[withFactors ? 1 : 0];
+    if (statement === undefined) throw new MfaError('INVALID_ARGUMENT', 'PostgreSQL store: at most 3 attempt records per charge');
+    const rows = await run(this.pool, statement, values);
+    const first = rows[0];
+    if (first === undefined) throw new MfaError('STORE_ERROR', 'PostgreSQL store: chargeAttempts returned no row');
+    const results: (MfaAttemptCharge | null)[] = charges.map((_, i) => chargeFromRow(first, `c${i}_`));
+    const factors = withFactors ? rows.filter((r) => r['id'] !== null).map(factorFromRow) : null;
+    return { factors, charges: results };
+  }
+
+  async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
+    const [row] = await run(this.pool, this.sql.getAttempts, [accountId, name, Math.floor(now)]);
+    return row === undefined ? null : attemptFromRow(row);
+  }
+
+  async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
+    if (names === undefined) await run(this.pool, this.sql.clearAllAttempts, [accountId]);
+    else await run(this.pool, this.sql.clearAttempts, [accountId, [...names]]);
+  }
+
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
@@ -324,10 +371,6 @@ export class PostgresStore implements MfaStore {
   async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
     const [row] = await run(this.pool, this.sql.getCounter, [key, Math.floor(now)]);
     return row === undefined ? null : counterFromRow(row, 'last_at');
-  }
-
-  async resetCounter(key: string): Promise<void> {
-    await run(this.pool, this.sql.resetCounter, [key]);
   }
 
   // --- helpers --------------------------------------------------------------------------------

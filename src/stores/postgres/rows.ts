@@ -13,6 +13,7 @@ import {
   storedIntegerOrNull,
 } from '../../store/codec.js';
 import type { TextRow } from './db.js';
+import type { MfaAttemptCharge, MfaAttemptState } from '../../store/attempts.js';
 
 export function accountFromRow(r: TextRow): MfaAccountRecord {
   return decodeAccount({ v: r['v'], id: r['id'], createdAt: r['created_at'], updatedAt: r['updated_at'], revision: r['revision'], data: r['data'] });
@@ -50,6 +51,22 @@ export function counterFromRow(r: TextRow, previousColumn: 'prior_at' | 'last_at
     expiresAt: storedInteger(r['expires_at'], 'counter', 'expiresAt'),
     previousAt: storedIntegerOrNull(r[previousColumn], 'counter', 'previousAt'),
   };
+}
+
+/** An attempt record's row (`count`, `last_at`, `expires_at`). */
+export function attemptFromRow(r: TextRow, prefix = ''): MfaAttemptState {
+  return {
+    count: storedInteger(r[`${prefix}count`], 'counter', 'count'),
+    lastAt: storedIntegerOrNull(r[`${prefix}last_at`], 'counter', 'lastAt'),
+    expiresAt: storedInteger(r[`${prefix}expires_at`], 'counter', 'expiresAt'),
+  };
+}
+
+/** One charge's outcome from the charge statement's `c<i>_*` columns, or `null` when not charged. */
+export function chargeFromRow(r: TextRow, prefix: string): MfaAttemptCharge | null {
+  const refused = r[`${prefix}refused`];
+  if (refused === null || refused === undefined) return null;
+  return { allowed: refused === 'f', ...attemptFromRow(r, prefix) };
 }
 
 /** The `count(*)`-style integer of a one-row result. */

@@ -113,6 +113,25 @@ CREATE INDEX ${p}counters_expires_idx ON ${p}counters (expires_at);
 CREATE UNIQUE INDEX ${p}factors_credential_idx ON ${p}factors ((data::jsonb ->> 'credentialId')) WHERE kind = 'webauthn';
 `,
   },
+  {
+    version: 3,
+    name: 'attempt records',
+    // One row per account and record name, charged and cleared in place. No index on expires_at:
+    // every charge moves it, and an index on it would make each charge a non-HOT update; the
+    // sweep scans the table instead (one row per account with recent attempts). Fill factor 80
+    // leaves room on each page for the in-place (HOT) updates.
+    sql: (p) => `
+CREATE TABLE ${p}attempts (
+  account_id  text     NOT NULL,
+  name        text     NOT NULL,
+  count       integer  NOT NULL,
+  last_at     bigint,
+  expires_at  bigint   NOT NULL,
+  refused     boolean  NOT NULL,
+  PRIMARY KEY (account_id, name)
+) WITH (fillfactor = 80);
+`,
+  },
 ];
 
 /**
@@ -124,5 +143,5 @@ CREATE UNIQUE INDEX ${p}factors_credential_idx ON ${p}factors ((data::jsonb ->> 
  * ```
  */
 export function postgresTableNames(prefix: string): string[] {
-  return ['accounts', 'factors', 'enrolments', 'backup_codes', 'challenges', 'counters', 'migrations'].map((t) => `${prefix}${t}`);
+  return ['accounts', 'factors', 'enrolments', 'backup_codes', 'challenges', 'counters', 'attempts', 'migrations'].map((t) => `${prefix}${t}`);
 }

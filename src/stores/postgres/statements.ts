@@ -58,7 +58,8 @@ export function postgresStatements(p: string) {
       `WITH f AS (DELETE FROM ${p}factors WHERE account_id = $1),
             e AS (DELETE FROM ${p}enrolments WHERE account_id = $1),
             b AS (DELETE FROM ${p}backup_codes WHERE account_id = $1),
-            c AS (DELETE FROM ${p}challenges WHERE account_id = $1)
+            c AS (DELETE FROM ${p}challenges WHERE account_id = $1),
+            a AS (DELETE FROM ${p}attempts WHERE account_id = $1)
        DELETE FROM ${p}accounts WHERE id = $1 RETURNING 1 AS ok`,
     ),
 
@@ -85,6 +86,20 @@ export function postgresStatements(p: string) {
       'advance_step',
       `UPDATE ${p}factors SET last_step = $3, last_used_at = $4
        WHERE account_id = $1 AND id = $2 AND last_step < $3 RETURNING 1 AS ok`,
+    ),
+    // The same, and when it advanced, the named attempt records cleared in the same statement (a
+    // successful login's second and last round trip).
+    advanceFactorStepClearing: s(
+      'advance_step_clearing',
+      `WITH adv AS (
+         UPDATE ${p}factors SET last_step = $3, last_used_at = $4
+         WHERE account_id = $1 AND id = $2 AND last_step < $3 RETURNING 1
+       ),
+       clr AS (
+         UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = false
+         WHERE account_id = $1 AND name = ANY ($5::text[]) AND count > 0 AND EXISTS (SELECT 1 FROM adv)
+       )
+       SELECT 1 AS ok FROM adv`,
     ),
     deleteFactor: s('delete_factor', `DELETE FROM ${p}factors WHERE account_id = $1 AND id = $2 RETURNING 1 AS ok`),
     // Locks every factor row of the account (in id order, so concurrent callers cannot deadlock),
@@ -187,9 +202,85 @@ export function postgresStatements(p: string) {
          last_at    = $2::bigint
        RETURNING count, expires_at, prior_at`,
     ),
+    getAttempts: s(
+      'get_attempts',
+      `SELECT count, last_at, expires_at FROM ${p}attempts WHERE account_id = $1 AND name = $2 AND expires_at > $3`,
+    ),
+    // Cleared in place (an update, not a delete, so the next charge reuses the row); a record
+    // already clear is not written again.
+    clearAttempts: s(
+      'clear_attempts',
+      `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = false
+       WHERE account_id = $1 AND name = ANY ($2::text[]) AND count > 0`,
+    ),
+    clearAllAttempts: s(
+      'clear_all_attempts',
+      `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = false WHERE account_id = $1 AND count > 0`,
+    ),
+    // The charge statement for 1 to MAX_ATTEMPT_CHARGES records, with (`…F`) or without the factors.
+    chargeAttempts1: s('charge_attempts_1', chargeAttemptsText(p, 1, false)),
+    chargeAttempts1F: s('charge_attempts_1_f', chargeAttemptsText(p, 1, true)),
+    chargeAttempts2: s('charge_attempts_2', chargeAttemptsText(p, 2, false)),
+    chargeAttempts2F: s('charge_attempts_2_f', chargeAttemptsText(p, 2, true)),
+    chargeAttempts3: s('charge_attempts_3', chargeAttemptsText(p, 3, false)),
+    chargeAttempts3F: s('charge_attempts_3_f', chargeAttemptsText(p, 3, true)),
     getCounter: s('get_counter', `SELECT count, expires_at, last_at FROM ${p}counters WHERE key = $1 AND expires_at > $2`),
-    resetCounter: s('reset_counter', `DELETE FROM ${p}counters WHERE key = $1`),
   };
+}
+
+/** Parameters of one charge in {@link chargeAttemptsText}, after `$1` (account) and `$2` (now). */
+export const ATTEMPT_CHARGE_PARAMETERS = 6;
+
+/**
+ * One statement charging `charges` attempt records in order, each only if the one before was
+ * allowed (and, `withFactors`, the first only if the account has a login factor), returning the factors
+ * too. Parameters: `$1` account, `$2` now, then per charge name, limit, free attempts, base delay,
+ * max delay, memory. Each charge is an upsert whose row lock serialises concurrent charges; its
+ * SET expressions read the locked row, so the decision is made on the newest committed state: an
+ * expired row counts as absent; a refused attempt rewrites the row unchanged except `refused`.
+ *
+ * Rows: one per factor (at least one), each carrying every charge's outcome as `c<i>_*` columns.
+ */
+function chargeAttemptsText(p: string, charges: number, withFactors: boolean): string {
+  const ctes: string[] = [];
+  const columns: string[] = [];
+  const joins: string[] = [];
+  for (let i = 0; i < charges; i++) {
+    const b = 3 + i * ATTEMPT_CHARGE_PARAMETERS;
+    const [name, limit, free, base, max, memory] = [0, 1, 2, 3, 4, 5].map((k) => `$${b + k}`);
+    const live = `(a.expires_at > $2::bigint)`;
+    const count = `(CASE WHEN ${live} THEN a.count ELSE 0 END)`;
+    const last = `(CASE WHEN ${live} THEN a.last_at END)`;
+    const n = `(${count} + 1)`;
+    const delay =
+      `(CASE WHEN ${n} <= ${free}::bigint THEN 0::float8 ` +
+      `ELSE LEAST(${max}::bigint::float8, ${base}::bigint::float8 * power(2::float8, LEAST(30, ${n} - ${free}::bigint - 1)::float8)) END)`;
+    const ok = `(${count} < ${limit}::bigint AND (${delay} = 0 OR ${last} IS NULL OR $2::bigint::float8 >= ${last}::float8 + ${delay}))`;
+    const gate =
+      i > 0
+        ? `FROM c${i - 1} WHERE NOT c${i - 1}.refused`
+        : withFactors
+          ? `WHERE EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = $1 AND role = 'login')`
+          : '';
+    ctes.push(
+      `c${i} AS (
+        INSERT INTO ${p}attempts AS a (account_id, name, count, last_at, expires_at, refused)
+        SELECT $1::text, ${name}::text, 1, $2::bigint, $2::bigint + ${memory}::bigint, false ${gate}
+        ON CONFLICT (account_id, name) DO UPDATE SET
+          count      = CASE WHEN ${ok} THEN ${count} + 1 ELSE a.count END,
+          last_at    = CASE WHEN ${ok} THEN GREATEST($2::bigint, ${last}) ELSE a.last_at END,
+          expires_at = CASE WHEN ${ok} THEN $2::bigint + ${memory}::bigint ELSE a.expires_at END,
+          refused    = NOT ${ok}
+        RETURNING a.count, a.last_at, a.expires_at, a.refused
+      )`,
+    );
+    columns.push(`c${i}.count AS c${i}_count, c${i}.last_at AS c${i}_last_at, c${i}.expires_at AS c${i}_expires_at, c${i}.refused AS c${i}_refused`);
+    joins.push(`LEFT JOIN c${i} ON true`);
+  }
+  const factors = withFactors ? `, ${FACTOR_COLUMNS.split(', ').map((c) => `f.${c}`).join(', ')}` : '';
+  const factorJoin = withFactors ? `LEFT JOIN ${p}factors f ON f.account_id = $1` : '';
+  return `WITH ${ctes.join(',\n')}
+    SELECT ${columns.join(', ')}${factors} FROM (SELECT 1) AS one ${joins.join(' ')} ${factorJoin}`;
 }
 
 /**

@@ -43,10 +43,12 @@ export interface SweepResult {
   readonly challenges: number;
   readonly enrolments: number;
   readonly counters: number;
+  /** Attempt records forgotten (`expires_at` passed). */
+  readonly attempts: number;
 }
 
 /**
- * Deletes challenges and counters that expired at or before `now`, and pending enrolments that
+ * Deletes challenges, counters and attempt records that expired at or before `now`, and pending enrolments that
  * expired more than `enrolmentGraceMs` before it, in batches.
  *
  * @example
@@ -83,5 +85,6 @@ export async function sweepExpired(target: PostgresStore | Pool, now: number, op
     challenges: await sweep('challenges', now),
     enrolments: await sweep('enrolments', now - grace),
     counters: await sweep('counters', now),
+    attempts: await sweep('attempts', now),
   };
 }

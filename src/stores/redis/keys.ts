@@ -12,6 +12,8 @@
  * <prefix>{a:<account>}:enrolments       hash   pending enrolments: id -> record JSON      (TTL)
  * <prefix>{a:<account>}:enrolment-expiry zset   id -> expiresAt                          (TTL)
  * <prefix>{a:<account>}:challenges       zset   challenge ids of the account -> expiresAt (TTL)
+ * <prefix>{a:<account>}:attempts         hash   attempt records: c:/l:/e:<name> -> count,
+ *                                               last counted attempt, expiry              (TTL)
  * <prefix>{a:<account>}:op:<operation>   string the outcome of one consume / advance / activation  (TTL 60 s)
  * <prefix>{c:<challenge>}:challenge      hash   the challenge record, field by field      (TTL)
  * <prefix>{k:<counter>}:counter          hash   count, window end, last increment         (TTL)
@@ -53,6 +55,7 @@ export function redisKeys(prefix: string) {
     enrolments: (accountId: string) => `${account(accountId)}:enrolments`,
     enrolmentExpiry: (accountId: string) => `${account(accountId)}:enrolment-expiry`,
     accountChallenges: (accountId: string) => `${account(accountId)}:challenges`,
+    attempts: (accountId: string) => `${account(accountId)}:attempts`,
     operation: (accountId: string, operationId: string) => `${account(accountId)}:op:${escapePart(operationId)}`,
     challenge: (challengeId: string) => `${prefix}{c:${escapePart(challengeId)}}:challenge`,
     counter: (key: string) => `${prefix}{k:${escapePart(key)}}:counter`,

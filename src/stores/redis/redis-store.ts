@@ -18,11 +18,13 @@ import { MfaError } from '../../errors.js';
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsResult,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
   RemoveLoginFactorsResult,
 } from '../../store/contract.js';
+import type { MfaAttemptCharge, MfaAttemptChargeInput, MfaAttemptState } from '../../store/attempts.js';
 import {
   factorCredentialId,
   type MfaAccountRecord,
@@ -32,7 +34,7 @@ import {
   type MfaEnrolmentRecord,
   type MfaFactorRecord,
 } from '../../store/records.js';
-import { decodeAccount, storeCorrupt } from '../../store/codec.js';
+import { decodeAccount, storeCorrupt, storedInteger, storedIntegerOrNull } from '../../store/codec.js';
 import { withArgumentChecks } from '../../store/arguments.js';
 import {
   backupCodeFromJson,
@@ -43,7 +45,6 @@ import {
   factorFromFields,
   factorsFromHash,
   pairsToObject,
-  storedInteger,
 } from './decode.js';
 import { gateOnEvictionPolicy } from './eviction-policy.js';
 import { bytesToBase64Url, secureRandom } from '../../internal/bytes.js';
@@ -176,7 +177,10 @@ export class RedisStore implements MfaStore {
     const [existed, challengeIds, factorIds] = (await runScript(
       this.redis,
       'deleteAccount',
-      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId), k.accountChallenges(accountId)],
+      [
+        k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId),
+        k.accountChallenges(accountId), k.attempts(accountId),
+      ],
       [],
     )) as [number, string[], string[]];
     // The account's own slot is gone atomically; its challenges and factor-id claims live in
@@ -218,10 +222,24 @@ export class RedisStore implements MfaStore {
     return replaced === 1;
   }
 
-  async advanceFactorStep(accountId: string, factorId: string, step: number, usedAt: number): Promise<boolean> {
-    const advanced = await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId), this.operationKey(accountId)], [
-      factorId, String(step), String(Math.floor(usedAt)),
-    ]);
+  async advanceFactorStep(
+    accountId: string,
+    factorId: string,
+    step: number,
+    usedAt: number,
+    options: { readonly clearAttempts?: readonly string[] } = {},
+  ): Promise<boolean> {
+    const args = [factorId, String(step), String(Math.floor(usedAt))];
+    const clear = options.clearAttempts;
+    const advanced =
+      clear === undefined
+        ? await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId), this.operationKey(accountId)], args)
+        : await runScript(
+            this.redis,
+            'advanceFactorStepClearing',
+            [this.keys.factors(accountId), this.keys.attempts(accountId), this.operationKey(accountId)],
+            [...args, ...clear],
+          );
     return advanced === 1;
   }
 
@@ -404,6 +422,52 @@ export class RedisStore implements MfaStore {
     return outcomes.filter((o) => o === 1).length;
   }
 
+  // --- attempt records ------------------------------------------------------------------------
+
+  async chargeAttempts(
+    accountId: string,
+    charges: readonly MfaAttemptChargeInput[],
+    options: { readonly now: number; readonly withFactors?: boolean },
+  ): Promise<ChargeAttemptsResult> {
+    const now = Math.floor(options.now);
+    const withFactors = options.withFactors === true;
+    const args: string[] = [String(now), withFactors ? '1' : '0', String(charges.length)];
+    for (const { name, rule } of charges) {
+      args.push(name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(now + rule.memoryMs));
+    }
+    const reply = (await runScript(this.redis, 'chargeAttempts', [this.keys.attempts(accountId), this.keys.factors(accountId)], args)) as unknown[];
+    const [flat, ...numbers] = reply;
+    let factors: MfaFactorRecord[] | null = null;
+    if (withFactors) {
+      const list = Array.isArray(flat) ? (flat as string[]) : [];
+      const hash: Record<string, string> = {};
+      for (let i = 0; i + 1 < list.length; i += 2) hash[list[i]!] = list[i + 1]!;
+      factors = factorsFromHash(accountId, hash);
+    }
+    const results: (MfaAttemptCharge | null)[] = charges.map((_, i) => {
+      const [state, count, hasLast, last, expiresAt] = numbers.slice(i * 5, i * 5 + 5) as number[];
+      if (state === -1) return null;
+      return { allowed: state === 1, count: Number(count), lastAt: hasLast === 1 ? Number(last) : null, expiresAt: Number(expiresAt) };
+    });
+    return { factors, charges: results };
+  }
+
+  async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
+    const at = Math.floor(now);
+    const [count, last, expiresAt] = await runCommand('getAttempts', () => this.redis.hmget(this.keys.attempts(accountId), `c:${name}`, `l:${name}`, `e:${name}`));
+    if (count === null || count === undefined || expiresAt === null || expiresAt === undefined) return null;
+    const state: MfaAttemptState = {
+      count: storedInteger(count, 'counter', 'count'),
+      lastAt: storedIntegerOrNull(last, 'counter', 'lastAt'),
+      expiresAt: storedInteger(expiresAt, 'counter', 'expiresAt'),
+    };
+    return state.expiresAt > at ? state : null;
+  }
+
+  async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
+    await runScript(this.redis, 'clearAttempts', [this.keys.attempts(accountId)], names === undefined ? [] : [...names]);
+  }
+
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
@@ -420,10 +484,6 @@ export class RedisStore implements MfaStore {
     if (count === null || count === undefined) return null;
     const state = counterFrom(count, expiresAt, last);
     return state.expiresAt > at ? state : null;
-  }
-
-  async resetCounter(key: string): Promise<void> {
-    await runCommand('resetCounter', () => this.redis.del(this.keys.counter(key)));
   }
 
   // --- helpers --------------------------------------------------------------------------------

@@ -54,6 +54,19 @@ end
 `;
 
 /**
+ * Lua: clearing one attempt record of the account's `attempts` hash in place (fields
+ * `c:<name>` count, `l:<name>` last counted attempt, `e:<name>` expiry); a clear one is left alone.
+ */
+const ATTEMPTS = `local function clearAttempt(key, name)
+  local count = redis.call('HGET', key, 'c:' .. name)
+  if count and count ~= '0' then
+    redis.call('HSET', key, 'c:' .. name, '0')
+    redis.call('HDEL', key, 'l:' .. name)
+  end
+end
+`;
+
+/**
  * The Lua source of every script the Redis store runs, by operation (for auditing, preloading with
  * `SCRIPT LOAD`, or benchmarking the bare script). The store calls them by SHA-1 itself.
  *
@@ -85,7 +98,7 @@ local factorIds = {}
 for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
   if string.sub(field, 1, 2) == 'v:' then factorIds[#factorIds + 1] = string.sub(field, 3) end
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+redis.call('DEL', unpack(KEYS))
 return {existed, challengeIds, factorIds}`,
 
   /** KEYS: factors. ARGV: factor id, then the nine factor fields. */
@@ -123,6 +136,86 @@ if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
   return 1
 end
 return 0`,
+
+  /**
+   * KEYS: factors, attempts, operation. ARGV: factor id, step, used at, then the attempt record
+   * names to clear when it advanced. The replay guard and the clearing of a successful login in
+   * one call; a resend of the same call (same operation key) returns its first outcome.
+   */
+  advanceFactorStepClearing: `${NUMBER}${ATTEMPTS}
+if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
+local current = redis.call('HGET', KEYS[1], 'step:' .. ARGV[1])
+if not current then return 0 end
+if number(ARGV[2], 'step') > number(current, 'stored factor lastStep') then
+  redis.call('HSET', KEYS[1], 'step:' .. ARGV[1], ARGV[2], 'used:' .. ARGV[1], ARGV[3])
+  for i = 4, #ARGV do clearAttempt(KEYS[2], ARGV[i]) end
+  redis.call('SET', KEYS[3], '1', 'PX', ${OPERATION_MEMORY_MS})
+  return 1
+end
+return 0`,
+
+  /**
+   * KEYS: attempts, factors. ARGV: now, '1' to list the factors (and charge nothing when none has
+   * role login), the number of charges, then per charge: name, limit, free attempts, base delay, max
+   * delay, memory, expiry if counted (now + memory). Charges in order, each only if the one before
+   * was allowed. Returns { factors hash as a flat list or 0, then per charge: state (1 counted,
+   * 0 refused, -1 not charged), count, has last (0/1), last, expires }.
+   */
+  chargeAttempts: `${NUMBER}
+local now = number(ARGV[1], 'now')
+local factors = 0
+local going = true
+if ARGV[2] == '1' then
+  factors = redis.call('HGETALL', KEYS[2])
+  going = false
+  for i = 1, #factors, 2 do
+    if string.sub(factors[i], 1, 5) == 'role:' and factors[i + 1] == 'login' then going = true end
+  end
+end
+local out = {factors}
+for i = 0, number(ARGV[3], 'charges') - 1 do
+  local b = 4 + i * 7
+  if not going then
+    for _, v in ipairs({-1, 0, 0, 0, 0}) do out[#out + 1] = v end
+  else
+    local name = ARGV[b]
+    local limit, free, base, maxd = number(ARGV[b + 1], 'limit'), number(ARGV[b + 2], 'free'), number(ARGV[b + 3], 'base'), number(ARGV[b + 4], 'max')
+    local stored = redis.call('HMGET', KEYS[1], 'c:' .. name, 'l:' .. name, 'e:' .. name)
+    local count, hasLast, last, exp = 0, 0, 0, 0
+    if stored[1] and stored[3] and number(stored[3], 'stored attempt expiry') > now then
+      count = number(stored[1], 'stored attempt count')
+      exp = number(stored[3], 'stored attempt expiry')
+      if stored[2] then hasLast, last = 1, number(stored[2], 'stored attempt time') end
+    end
+    local n = count + 1
+    local delay = 0
+    if n > free then delay = math.min(maxd, base * 2 ^ math.min(30, n - free - 1)) end
+    if count >= limit or (delay > 0 and hasLast == 1 and now < last + delay) then
+      for _, v in ipairs({0, count, hasLast, last, exp}) do out[#out + 1] = v end
+      going = false
+    else
+      local at = ARGV[1]
+      if hasLast == 1 and last > now then at = stored[2] end
+      redis.call('HSET', KEYS[1], 'c:' .. name, tostring(n), 'l:' .. name, at, 'e:' .. name, ARGV[b + 6])
+      -- Clean-up only (a relative TTL, whatever the clocks): correctness reads the stored expiry.
+      local memory = number(ARGV[b + 5], 'memory')
+      if redis.call('PTTL', KEYS[1]) < memory then redis.call('PEXPIRE', KEYS[1], ARGV[b + 5]) end
+      for _, v in ipairs({1, n, 1, number(at, 'time'), number(ARGV[b + 6], 'expiry')}) do out[#out + 1] = v end
+    end
+  end
+end
+return out`,
+
+  /** KEYS: attempts. ARGV: the names to clear (none: every record of the account). */
+  clearAttempts: `${ATTEMPTS}
+if #ARGV == 0 then
+  for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if string.sub(field, 1, 2) == 'c:' then clearAttempt(KEYS[1], string.sub(field, 3)) end
+  end
+else
+  for i = 1, #ARGV do clearAttempt(KEYS[1], ARGV[i]) end
+end
+return 1`,
 
   /** KEYS: factors. ARGV: factor id, minimum remaining login factors ('' = no minimum). */
   deleteFactor: `${FACTOR_FIELDS}
