@@ -6,14 +6,21 @@
 // `npx tsup` (or `npm run bench`) first. BENCH_SMOKE=1 runs briefly (numbers not meaningful).
 // A server that does not answer is reported and skipped (benches do not fail for that).
 //
-// One verification = one successful TOTP login: list the account's factors, charge the attempt
-// and failure-streak counters, advance the factor's step (the replay guard), clear both counters,
-// read the account's step-up generation. The calls are recorded from the service with their
+// One verification = one successful TOTP login: charge the account's attempt record and read its
+// factors (one operation), then advance the factor's step (the replay guard) and clear the attempt
+// record (one operation) beside the read of the account's step-up generation. The calls are recorded from the service with their
 // arguments and with which of them it issues together (in flight at once), and printed; the floor
 // replays exactly that: the same counter keys and TTLs, the same calls side by side, the same
 // driver options (PostgreSQL rows as text, as the adapter asks for them). Each worker owns one
 // account and its own service instance whose clock moves one TOTP period per verification, so
 // every verification is a fresh, valid code.
+//
+// Round trips: for PostgreSQL and Redis the bench also counts, at the driver, the statements (or
+// commands) and the sequential round trips (a statement sent while another is in flight shares its
+// round trip) of one successful TOTP login, one failed attempt (a wrong code) and one backup-code
+// login, and measures a "one round trip" floor (SELECT 1 / one EVALSHA of a script returning 1)
+// beside the service, so the ratio shows what the design costs, not only the adapter.
+// BENCH_LEVELS=1 limits the concurrency levels (e.g. for a before/after run at concurrency 1).
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -27,7 +34,7 @@ import { smoke } from './lib.mjs';
 const PG_URL = process.env.MFAKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.MFAKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // The smoke run (CI) only checks that everything runs: two levels, so it enrols 16 accounts, not 64.
-const LEVELS = smoke ? [1, 16] : [1, 16, 64];
+const LEVELS = process.env.BENCH_LEVELS ? process.env.BENCH_LEVELS.split(',').map(Number) : smoke ? [1, 16] : [1, 16, 64];
 const DURATION_MS = smoke ? 60 : 1500;
 const ROUNDS = smoke ? 1 : 3;
 const SLICE_MS = 150;
@@ -108,9 +115,9 @@ function forWorker(call, recorder, worker) {
   return { name: call.name, args: own(call.args) };
 }
 
-/** `[a, b ‖ c, d]`: the recorded calls, counters by their key's first part, concurrent ones joined. */
+/** `[a, b ‖ c, d]`: the recorded calls, concurrent ones joined. */
 function describe(sequence) {
-  const label = (c) => (c.name.endsWith('Counter') ? `${c.name}(${String(c.args[0]).split(':')[0]})` : c.name);
+  const label = (c) => c.name;
   return `[${sequence.map((group) => group.map(label).join(' ‖ ')).join(', ')}]`;
 }
 
@@ -182,23 +189,86 @@ function floorLoop(ops, sequence, workers, recorder) {
 /** The id of an account's step-up generation record (a challenge). */
 const generation = (w) => `stepup:${w.accountId}`;
 
-async function compare(label, store, ops) {
+/**
+ * Counts what the driver sends while `fn` runs: statements (or commands) and sequential round
+ * trips. `wire` is { begin(), end() } hooks installed on the driver by the caller.
+ */
+function wireCounter() {
+  const c = { on: false, inFlight: 0, sent: 0, trips: 0 };
+  return {
+    begin() {
+      if (!c.on) return false;
+      if (c.inFlight === 0) c.trips++;
+      c.sent++;
+      c.inFlight++;
+      return true;
+    },
+    end() {
+      c.inFlight--;
+    },
+    async measure(fn) {
+      Object.assign(c, { on: true, inFlight: 0, sent: 0, trips: 0 });
+      try {
+        await fn();
+      } finally {
+        c.on = false;
+      }
+      return { sent: c.sent, trips: c.trips };
+    },
+  };
+}
+
+/** Round trips of a successful TOTP login, a failed attempt and a backup-code login. */
+async function roundTrips(store, wire, unit) {
+  const service = createMfaService({ issuer: 'Bench', store, keyRing, backupCodes });
+  const run = randomBytes(4).toString('hex');
+  const accountId = `bench-rt-${run}`;
+  const pending = await service.startAuthenticatorEnrolment(accountId);
+  const secret = decodeBase32Secret(pending.manualKey.replace(/ /g, ''));
+  const confirmed = await service.confirmEnrolment(accountId, pending.enrolmentId, generateTotp(secret));
+  if (!confirmed.ok) throw new Error('enrolment failed');
+  let t = Date.now() + PERIOD;
+  const at = createMfaService({ issuer: 'Bench', store, keyRing, backupCodes, now: () => t });
+  await at.verify(accountId, generateTotp(secret, { now: () => t })); // stores the step-up generation
+  t += PERIOD;
+  const ok = await wire.measure(async () => {
+    if (!(await at.verify(accountId, generateTotp(secret, { now: () => t }))).ok) throw new Error('login refused');
+  });
+  t += PERIOD;
+  const right = generateTotp(secret, { now: () => t });
+  const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
+  const failed = await wire.measure(async () => {
+    if ((await at.verify(accountId, wrong)).ok) throw new Error('a wrong code verified');
+  });
+  t += PERIOD;
+  const backup = await wire.measure(async () => {
+    if (!(await at.verify(accountId, confirmed.backupCodes[0])).ok) throw new Error('backup code refused');
+  });
+  const fmt = (r) => `${r.sent} ${unit}${r.sent === 1 ? '' : 's'} in ${r.trips} round trip${r.trips === 1 ? '' : 's'}`;
+  console.log(`round trips: successful TOTP login ${fmt(ok)}; failed attempt ${fmt(failed)}; backup-code login ${fmt(backup)}`);
+  return { ok, failed, backup };
+}
+
+async function compare(label, store, ops, extra = {}) {
   const { workers, sequence, recorder } = await setUp(store, Math.max(...LEVELS));
   const floor = floorLoop(ops, sequence, workers, recorder);
   console.log(`\n## ${label}${smoke ? ' (smoke run: numbers are not meaningful)' : ''}`);
   console.log(`one verification = store calls ${describe(sequence)} (‖: issued together)`);
+  if (extra.wire !== undefined) await roundTrips(store, extra.wire, extra.unit);
   const rows = [];
   for (const concurrency of LEVELS) {
     const { a: service, b: bare } = await interleaved(concurrency, (w) => verifyOnce(workers[w]), floor);
-    rows.push({ concurrency, service, bare });
+    const one = extra.oneTrip === undefined ? undefined : (await interleaved(concurrency, (w) => verifyOnce(workers[w]), extra.oneTrip)).b;
+    rows.push({ concurrency, service, bare, one });
   }
-  console.log('concurrency   service verif/s     floor ops/s   ratio');
+  console.log(`concurrency   service verif/s     floor ops/s   ratio${extra.oneTrip === undefined ? '' : '   1-trip floor/s   service/1-trip'}`);
   let met = true;
   for (const r of rows) {
     const ratio = r.service / r.bare;
     if (ratio < TARGET) met = false;
     const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(14);
-    console.log(`${String(r.concurrency).padStart(11)}  ${fmt(r.service)}  ${fmt(r.bare)}   ${ratio.toFixed(2)}x`);
+    const one = r.one === undefined ? '' : `  ${fmt(r.one)}   ${(r.service / r.one).toFixed(2)}x`;
+    console.log(`${String(r.concurrency).padStart(11)}  ${fmt(r.service)}  ${fmt(r.bare)}   ${ratio.toFixed(2)}x${one}`);
   }
   return met;
 }
@@ -214,9 +284,9 @@ function verdict(label, met) {
   const store = createMemoryStore();
   await compare('memory store (floor: the same store method calls, no service)', store, {
     listFactors: (w) => store.listFactors(w.accountId),
-    incrementCounter: (w, t, step, [key, { ttlMs }]) => store.incrementCounter(key, { ttlMs, now: t }),
-    advanceFactorStep: (w, t, step) => store.advanceFactorStep(w.accountId, w.factorId, step, t),
-    resetCounter: (w, t, step, [key]) => store.resetCounter(key),
+    chargeAttempts: (w, t, step, [, charges, options]) => store.chargeAttempts(w.accountId, charges, { ...options, now: t }),
+    clearAttempts: (w, t, step, [, names]) => store.clearAttempts(w.accountId, names),
+    advanceFactorStep: (w, t, step, [, , , , options]) => store.advanceFactorStep(w.accountId, w.factorId, step, t, options),
     getChallenge: (w, t) => store.getChallenge(generation(w), t),
     putChallenge: (w, t) =>
       store.putChallenge({ v: 1, id: generation(w), accountId: w.accountId, purpose: 'step-up', data: { generation: 'g' }, createdAt: t, expiresAt: t + STEP_UP_MS, revision: 0 }),
@@ -244,14 +314,32 @@ function verdict(label, met) {
       // Rows as text, as the adapter asks for them (it decodes every column itself).
       const types = { getTypeParser: () => (text) => text };
       const query = (statement, values) => pool.query({ ...statement, values, types });
+      // Every statement any client of the pool sends, counted while a round-trip measurement runs.
+      const wire = wireCounter();
+      const clientQuery = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (...args) {
+        if (!wire.begin()) return clientQuery.apply(this, args);
+        const result = clientQuery.apply(this, args);
+        if (result && typeof result.then === 'function') return result.finally(() => wire.end());
+        wire.end();
+        return result;
+      };
+      const chargeStatement = (charges, withFactors) => sql[`chargeAttempts${charges.length}${withFactors ? 'F' : ''}`];
       const met = await compare('PostgreSQL store (floor: the same statements through pool.query)', store, {
         listFactors: (w) => query(sql.listFactors, [w.accountId]),
-        incrementCounter: (w, t, step, [key, { ttlMs }]) => query(sql.incrementCounter, [key, t, ttlMs]),
-        advanceFactorStep: (w, t, step) => query(sql.advanceFactorStep, [w.accountId, w.factorId, step, t]),
-        resetCounter: (w, t, step, [key]) => query(sql.resetCounter, [key]),
+        chargeAttempts: (w, t, step, [, charges, options]) =>
+          query(chargeStatement(charges, options.withFactors === true), [
+            w.accountId, t, ...charges.flatMap(({ name, rule }) => [name, rule.limit, rule.freeAttempts, rule.baseDelayMs, rule.maxDelayMs, rule.memoryMs]),
+          ]),
+        clearAttempts: (w, t, step, [, names]) => query(sql.clearAttempts, [w.accountId, names]),
+        advanceFactorStep: (w, t, step, [, , , , options]) =>
+          options?.clearAttempts === undefined
+            ? query(sql.advanceFactorStep, [w.accountId, w.factorId, step, t])
+            : query(sql.advanceFactorStepClearing, [w.accountId, w.factorId, step, t, options.clearAttempts]),
         getChallenge: (w, t) => query(sql.getChallenge, [generation(w), t]),
         putChallenge: (w, t) => query(sql.putChallenge, [1, generation(w), w.accountId, 'step-up', '{"generation":"g"}', t, t + STEP_UP_MS, 0]),
-      });
+      }, { wire, unit: 'statement', oneTrip: () => pool.query('SELECT 1') });
+      pg.Client.prototype.query = clientQuery;
       verdict('PostgreSQL', met);
     } finally {
       for (const table of postgresTableNames(tablePrefix)) await pool.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
@@ -279,22 +367,38 @@ function verdict(label, met) {
     // The adapter's key layout (src/stores/redis/keys.ts): ids escaped, one hash tag per record.
     const escape = (id) => id.replace(/[%{}:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     const tag = (w) => `${keyPrefix}{a:${escape(w.accountId)}}`;
-    const counter = (key) => `${keyPrefix}{k:${escape(key)}}:counter`;
+    const one = 'return 1';
+    const oneSha = createHash('sha1').update(one).digest('hex');
+    await redis.script('LOAD', one);
+    // Every command the client sends, counted while a round-trip measurement runs.
+    const wire = wireCounter();
+    const sendCommand = redis.sendCommand;
+    redis.sendCommand = function (command, ...rest) {
+      if (!wire.begin()) return sendCommand.call(this, command, ...rest);
+      command.promise.finally(() => wire.end()).catch(() => {});
+      return sendCommand.call(this, command, ...rest);
+    };
     try {
       const store = createRedisStore({ redis, keyPrefix });
       const challengeKey = (w) => `${keyPrefix}{c:${escape(generation(w))}}:challenge`;
       const met = await compare('Redis store (floor: the same commands and EVALSHA calls on one client)', store, {
         listFactors: (w) => redis.hgetall(`${tag(w)}:factors`),
-        incrementCounter: (w, t, step, [key, { ttlMs }]) => redis.evalsha(sha.incrementCounter, 1, counter(key), String(t), String(t + ttlMs)),
-        advanceFactorStep: (w, t, step) => redis.evalsha(sha.advanceFactorStep, 2, `${tag(w)}:factors`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t)),
-        resetCounter: (w, t, step, [key]) => redis.del(counter(key)),
+        chargeAttempts: (w, t, step, [, charges, options]) =>
+          redis.evalsha(sha.chargeAttempts, 2, `${tag(w)}:attempts`, `${tag(w)}:factors`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
+            ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)])),
+        clearAttempts: (w, t, step, [, names]) => redis.evalsha(sha.clearAttempts, 1, `${tag(w)}:attempts`, ...names),
+        advanceFactorStep: (w, t, step, [, , , , options]) =>
+          options?.clearAttempts === undefined
+            ? redis.evalsha(sha.advanceFactorStep, 2, `${tag(w)}:factors`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t))
+            : redis.evalsha(sha.advanceFactorStepClearing, 3, `${tag(w)}:factors`, `${tag(w)}:attempts`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t), ...options.clearAttempts),
         getChallenge: (w) => redis.hgetall(challengeKey(w)),
         putChallenge: (w, t) =>
           Promise.all([
             redis.evalsha(sha.putChallenge, 1, challengeKey(w), '1', generation(w), w.accountId, 'step-up', '{"generation":"g"}', String(t), String(t + STEP_UP_MS), '0'),
             redis.evalsha(sha.indexChallenge, 1, `${tag(w)}:challenges`, generation(w), String(t + STEP_UP_MS), String(t)),
           ]),
-      });
+      }, { wire, unit: 'command', oneTrip: () => redis.evalsha(oneSha, 0) });
+      redis.sendCommand = sendCommand;
       verdict('Redis', met);
     } finally {
       let cursor = '0';
