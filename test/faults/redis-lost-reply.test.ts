@@ -69,7 +69,8 @@ describe.runIf(run)('faults: Redis reply lost, command resent on reconnect', () 
   test('a TOTP login whose step advance lost its reply: accepted once, not refused as replayed', async () => {
     const { a, secret } = await enrolled();
     const guard = guardProcess();
-    const fired = proxy.arm({ kind: 'drop-reply', match: commandOf('advanceFactorStep') });
+    // The script a successful TOTP login sends now: advance the step and clear the attempt record.
+    const fired = proxy.arm({ kind: 'drop-reply', match: commandOf('advanceFactorStepClearing') });
     const code = generateTotp(secret, { now });
     const result = await faulty.verify(a, code);
     await fired;
