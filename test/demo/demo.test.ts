@@ -733,7 +733,11 @@ describe.skipIf(!runnable)('an email-only account: the code is emailed when the 
       expect(await erin.textContent('#nav-mailbox .count')).toBe('1');
 
       // Wrong codes: after the free attempts the server asks to wait; the page counts down with the button disabled.
-      for (let i = 0; i < 12 && (await erin.locator('#countdown').count()) === 0; i++) {
+      // Delays double from 1 s; guess until one is long enough (>= 7 s) to be read reliably on a
+      // busy machine (a 1 s countdown may be over before the test reads it).
+      const longCountdown = async () =>
+        (await erin.locator('#countdown').count()) === 1 && /Try again in ([7-9]|\d\d+) s\./.test((await erin.textContent('#countdown')) ?? '');
+      for (let i = 0; i < 15 && !(await longCountdown()); i++) {
         await erin.fill('#code', '000000');
         await erin.click('#verify');
         await erin.waitForURL(/\/login\/mfa$/);
