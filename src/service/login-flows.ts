@@ -11,14 +11,15 @@ import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/index.js';
 import { normaliseOtpCode } from '../otp/index.js';
 import { loadFactors, requireAccount } from './accounts.js';
 import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
-import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
+import { backupCodeLookupId, checkBackupCode, tombstoneId, type BackupCodeRead } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
 import { summariseBackupCodes, summariseFactor, summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { checkLoginCode, pendingLoginCodes } from './oob-flows.js';
-import { prepareStepUp, type StepUpGrant } from './step-up.js';
+import { generationId, stepUpFrom, type StepUpGrant } from './step-up.js';
 import { codeCharges, codeRecords, decide, requesterKey } from './throttle.js';
-import { assertRecordVersion, type MfaFactorRecord } from '../store/records.js';
+import { assertRecordVersion, type MfaChallengeRecord, type MfaFactorRecord } from '../store/records.js';
 import type { MfaAttemptCharge } from '../store/attempts.js';
+import type { ChargeAttemptsResult } from '../store/contract.js';
 
 /**
  * Options of `verify`: restrict the check to one kind or one factor (for example a "use a backup
@@ -122,11 +123,23 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   const charges = codeCharges(ctx, requester);
   let all: MfaFactorRecord[];
   let results: readonly (MfaAttemptCharge | null)[] = [];
+  // Read with the charge (one round trip): the step-up generation a success needs, and for a
+  // backup-code-shaped input its code, the account's count of codes and the code's tombstone.
+  let generation: MfaChallengeRecord | null | undefined;
+  let backupRead: BackupCodeRead | undefined;
   if (codeShaped) {
-    const charged = await ctx.store.chargeAttempts(accountId, charges, { now: ctx.now(), withFactors: true });
+    const charged = await ctx.store.chargeAttempts(accountId, charges, {
+      now: ctx.now(),
+      withFactors: true,
+      withChallenges: backupId === null ? [generationId(accountId)] : [generationId(accountId), tombstoneId(accountId, backupId)],
+      ...(backupId === null ? {} : { withBackupCode: backupId }),
+    });
     all = charged.factors ?? [];
     for (const f of all) assertRecordVersion(f, 'factor');
     results = charged.charges;
+    // A store written before these reads existed returns neither: read them apart (below).
+    generation = charged.challenges?.[0];
+    if (backupId !== null) backupRead = await backupCodeRead(ctx, accountId, backupId, charged);
   } else {
     all = await loadFactors(ctx, accountId);
   }
@@ -162,8 +175,8 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   let challenges = mayHaveCodes ? await pendingLoginCodes(ctx, accountId, oobChannel) : [];
   if (options.factorId !== undefined) challenges = challenges.filter((c) => c.data['factorId'] === options.factorId);
 
-  const needCount = backupAllowed && (backupId !== null || (!hasTotp && challenges.length === 0));
-  const backupCount = needCount ? await ctx.store.countBackupCodes(accountId) : 0;
+  const needCount = backupAllowed && backupRead === undefined && (backupId !== null || (!hasTotp && challenges.length === 0));
+  const backupCount = backupRead !== undefined ? backupRead.count : needCount ? await ctx.store.countBackupCodes(accountId) : 0;
   if (!hasTotp && backupCount === 0 && challenges.length === 0) {
     // What the user typed is a code that is no longer pending (expired, replaced, or never sent):
     // a result, not charged. An account with nothing to verify against is the app's mistake.
@@ -187,13 +200,10 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
     const result = verifier.verify(code, { now: ctx.now, afterStep: factor.lastStep });
     if (result.ok) {
       // Exactly one of any number of concurrent requests with this code wins the advance; the
-      // winner's advance clears the attempt records in the same round trip, and the step-up
-      // generation is read beside it.
-      const [advanced, mintStepUp] = await Promise.all([
-        ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now(), { clearAttempts: clear }),
-        prepareStepUp(ctx, accountId),
-      ]);
-      if (advanced) {
+      // winner's advance clears the attempt records in the same round trip (the login's second
+      // and last: the step-up generation came with the charge).
+      if (await ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now(), { clearAttempts: clear })) {
+        const mintStepUp = await stepUpFrom(ctx, accountId, generation);
         if (stale) await resealTotpFactor(ctx, factor);
         return succeed(ctx, accountId, summariseUsedFactor(factor, ctx.now()), 'totp', mintStepUp);
       }
@@ -202,11 +212,12 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
       replayed = true;
     }
   }
-  if (hasBackup) {
-    const result = await checkBackupCode(ctx, accountId, code, backupId);
+  if (hasBackup && backupRead !== undefined) {
+    // The consume also clears the attempt records (one round trip after the charge).
+    const result = await checkBackupCode(ctx, accountId, code, backupId, backupRead, clear);
     if (result.ok) {
       await ctx.emit({ type: 'backup-code-used', accountId, kind: 'backup-codes', details: { remaining: result.remaining } });
-      const [, mintStepUp] = await Promise.all([ctx.store.clearAttempts(accountId, clear), prepareStepUp(ctx, accountId)]);
+      const mintStepUp = await stepUpFrom(ctx, accountId, generation);
       return succeed(ctx, accountId, summariseBackupCodes(result.remaining), 'backup-codes', mintStepUp, result.remaining);
     }
     if (result.reason === 'replayed') replayed = true;
@@ -224,8 +235,10 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
       const [, mintStepUp] = await Promise.all([
         factor === undefined
           ? ctx.store.clearAttempts(accountId, clear)
-          : ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now()).then(() => ctx.store.clearAttempts(accountId, clear)),
-        prepareStepUp(ctx, accountId),
+          : ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now(), { clearAttempts: clear }).then(
+              (advanced) => (advanced ? undefined : ctx.store.clearAttempts(accountId, clear)),
+            ),
+        stepUpFrom(ctx, accountId, generation),
       ]);
       return succeed(ctx, accountId, summary, result.channel, mintStepUp);
     }
@@ -235,6 +248,19 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   const reason = replayed ? 'replayed' : 'mismatch';
   await ctx.emit({ type: replayed ? 'replay-refused' : 'verification-failed', accountId, reason, ...(kind === undefined ? {} : { kind }) });
   return { ok: false, reason };
+}
+
+/** The typed backup code's read, from the charge or (a store that did not read it) apart. */
+async function backupCodeRead(ctx: ServiceContext, accountId: string, codeId: string, charged: ChargeAttemptsResult): Promise<BackupCodeRead> {
+  if (charged.backupCode !== undefined && charged.challenges !== undefined) {
+    return { record: charged.backupCode.record, count: charged.backupCode.count, tombstone: charged.challenges[1] ?? null };
+  }
+  const [record, count, tombstone] = await Promise.all([
+    ctx.store.getBackupCode(accountId, codeId),
+    ctx.store.countBackupCodes(accountId),
+    ctx.store.getChallenge(tombstoneId(accountId, codeId), ctx.now()),
+  ]);
+  return { record, count, tombstone };
 }
 
 async function succeed(

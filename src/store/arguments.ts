@@ -154,9 +154,11 @@ const CHECKS: ArgumentChecks = {
     assertId(accountId, 'accountId');
     assertId(codeId, 'codeId');
   },
-  consumeBackupCode: (accountId, codeId) => {
+  consumeBackupCode: (accountId, codeId, options) => {
     assertId(accountId, 'accountId');
     assertId(codeId, 'codeId');
+    if (options?.clearAttempts !== undefined) checkAttemptNames(options.clearAttempts);
+    if (options?.tombstone !== undefined) checkChallenge(options.tombstone);
   },
   countBackupCodes: (accountId) => assertId(accountId, 'accountId'),
 
@@ -208,6 +210,12 @@ const CHECKS: ArgumentChecks = {
       checkAttemptName(charge.name);
       checkAttemptRule(charge.rule);
     }
+    const ids = options.withChallenges;
+    if (ids !== undefined) {
+      if (!Array.isArray(ids) || ids.length > 4) throw new MfaError('INVALID_ARGUMENT', 'withChallenges must be an array of at most 4 challenge ids');
+      for (const id of ids) assertId(id, 'withChallenges[]');
+    }
+    if (options.withBackupCode !== undefined) assertId(options.withBackupCode, 'withBackupCode');
   },
   getAttempts: (accountId, name, now) => {
     assertId(accountId, 'accountId');
