@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectPage } from './inspect.js';
 import { ARTEFACTS, AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, readQr, sh, startDemoProcess, type DemoProcess } from './helpers.js';
 import { requirementsGate } from '../support/requirements.js';
+import { addVirtualAuthenticator } from '../support/virtual-authenticator.js';
 
 const runnable = requirementsGate('demo e2e', demoRequirementsMissing());
 
@@ -339,11 +340,7 @@ describe.skipIf(!runnable)('the demo, as a person uses it', { timeout: 120_000 }
   });
 
   it('adds a security key (virtual authenticator) and logs in with it', async () => {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await addVirtualAuthenticator(page, { transport: 'usb' });
     await page.click('#add-webauthn');
     await page.waitForURL(/\/security\/webauthn$/);
     await page.fill('#name', 'YubiKey');
@@ -546,11 +543,7 @@ describe.skipIf(!runnable)('passkeys, and forged requests', { timeout: 120_000 }
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     bob = await ctx.newPage();
     bob.setDefaultTimeout(30_000);
-    const cdp = await ctx.newCDPSession(bob);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    await addVirtualAuthenticator(bob);
     await bob.goto(`${demo.url}/signup`);
     await bob.fill('#email', 'bob@example.com');
     await bob.fill('#password', PASSWORD);

@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type CDPSession, type Frame, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, requirementsGate } from '../support/requirements.js';
+import { addVirtualAuthenticator, type VirtualAuthenticatorOptions } from '../support/virtual-authenticator.js';
 import {
   createWebAuthnAuthenticationOptions,
   createWebAuthnRegistrationOptions,
@@ -97,27 +98,10 @@ afterAll(async () => {
   servers = [];
 });
 
-interface Authenticator {
-  transport?: 'usb' | 'internal';
-  hasResidentKey?: boolean;
-  automaticPresenceSimulation?: boolean;
-}
-
-async function openPage(authenticator: Authenticator, url = `${origin}/`): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
+async function openPage(authenticator: VirtualAuthenticatorOptions, url = `${origin}/`): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
   const page = await browser.newPage();
   await page.goto(url);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: authenticator.transport ?? 'internal',
-      hasResidentKey: authenticator.hasResidentKey ?? true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: authenticator.automaticPresenceSimulation ?? true,
-    },
-  });
+  const { cdp, authenticatorId } = await addVirtualAuthenticator(page, authenticator);
   return { page, cdp, authenticatorId };
 }
 
