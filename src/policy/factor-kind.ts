@@ -13,7 +13,7 @@
  * const kind: PolicyFactorKind = 'webauthn';
  * ```
  */
-export type PolicyFactorKind = 'totp' | 'hotp' | 'backup-codes' | 'email' | 'sms' | 'webauthn';
+export type PolicyFactorKind = 'totp' | 'backup-codes' | 'email' | 'sms' | 'webauthn';
 
 /**
  * Every {@link PolicyFactorKind}, in a fixed order (strongest first).
@@ -26,7 +26,6 @@ export type PolicyFactorKind = 'totp' | 'hotp' | 'backup-codes' | 'email' | 'sms
 export const POLICY_FACTOR_KINDS: readonly PolicyFactorKind[] = Object.freeze([
   'webauthn',
   'totp',
-  'hotp',
   'backup-codes',
   'sms',
   'email',
@@ -36,7 +35,7 @@ export const POLICY_FACTOR_KINDS: readonly PolicyFactorKind[] = Object.freeze([
  * How much a factor kind protects a login, weakest first:
  * - `'low'`: email and SMS codes. NIST SP 800-63B §5.1.3.3 makes SMS a *restricted* authenticator
  *   and does not accept email as an out-of-band channel at all (§5.1.3.1).
- * - `'multi-factor'`: a real second factor that can still be phished (TOTP, HOTP, backup codes).
+ * - `'multi-factor'`: a real second factor that can still be phished (TOTP, backup codes).
  * - `'phishing-resistant'`: bound to the origin (WebAuthn, 63B §5.2.5 verifier-name binding).
  *
  * @example
@@ -81,12 +80,6 @@ const TABLE: Readonly<Record<PolicyFactorKind, FactorKindAssurance>> = Object.fr
     level: 'multi-factor',
     countsAsFactor: true,
     reason: 'a TOTP code is a second factor but can be typed into a phishing site',
-  }),
-  hotp: Object.freeze({
-    kind: 'hotp',
-    level: 'multi-factor',
-    countsAsFactor: true,
-    reason: 'an HOTP code is a second factor but can be typed into a phishing site',
   }),
   'backup-codes': Object.freeze({
     kind: 'backup-codes',

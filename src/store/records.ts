@@ -39,7 +39,7 @@ export type MfaJsonValue = null | boolean | number | string | MfaJsonValue[] | {
 export type MfaJsonObject = { [key: string]: MfaJsonValue };
 
 /**
- * Factor and recovery-method kinds. Login factors: `totp`, `hotp`, `email`, `sms`, `webauthn`
+ * Factor and recovery-method kinds. Login factors: `totp`, `email`, `sms`, `webauthn`
  * (`backup-codes` are stored as their own records, but report as this kind). Recovery methods, which
  * never satisfy a login: `ssh-key`, `phone`. The union is open so later modules can add kinds
  * without changing the contract.
@@ -51,7 +51,6 @@ export type MfaJsonObject = { [key: string]: MfaJsonValue };
  */
 export type MfaFactorKind =
   | 'totp'
-  | 'hotp'
   | 'backup-codes'
   | 'email'
   | 'sms'
@@ -91,7 +90,7 @@ export interface MfaAccountRecord {
 
 /**
  * An active factor or recovery method. `lastStep` is only moved by
- * {@link MfaStore.advanceFactorStep} (TOTP time step, HOTP counter, WebAuthn sign counter; `-1`
+ * {@link MfaStore.advanceFactorStep} (TOTP time step, WebAuthn sign counter; `-1`
  * before first use). `revision` grows on every {@link MfaStore.compareAndSetFactor}, which never
  * changes `lastStep` or `lastUsedAt`.
  *
