@@ -3,8 +3,10 @@
  * @module
  */
 
+import type { LoginFactorKind } from '../factor-kinds.js';
+
 /**
- * A login factor kind. SSH keys and phone numbers are recovery methods (used in a support-led
+ * A login factor kind (the one union of `src/factor-kinds.ts`). SSH keys and phone numbers are recovery methods (used in a support-led
  * account reset), not login factors, so they are not listed: a factor of any other kind is treated
  * as unknown, never counts toward a policy and lowers the account's assurance.
  *
@@ -12,8 +14,9 @@
  * ```ts
  * const kind: PolicyFactorKind = 'webauthn';
  * ```
+ * @useDeclaredType
  */
-export type PolicyFactorKind = 'totp' | 'backup-codes' | 'email' | 'sms' | 'webauthn';
+export type PolicyFactorKind = LoginFactorKind;
 
 /**
  * Every {@link PolicyFactorKind}, in a fixed order (strongest first).

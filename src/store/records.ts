@@ -5,6 +5,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import type { LoginFactorKind, RecoveryMethodKind } from '../factor-kinds.js';
 
 /**
  * The schema version of every record this mfakit version writes. A store that reads a record with
@@ -49,15 +50,7 @@ export type MfaJsonObject = { [key: string]: MfaJsonValue };
  * const kind: MfaFactorKind = 'totp';
  * ```
  */
-export type MfaFactorKind =
-  | 'totp'
-  | 'backup-codes'
-  | 'email'
-  | 'sms'
-  | 'webauthn'
-  | 'ssh-key'
-  | 'phone'
-  | (string & {});
+export type MfaFactorKind = LoginFactorKind | RecoveryMethodKind | (string & {});
 
 /**
  * Whether a factor can satisfy a login (`login`) or only recover an account (`recovery`).
