@@ -5,6 +5,7 @@
  */
 import { backupCodesKind } from './backup-codes.js';
 import { emailKind } from './email.js';
+import type { LoginFactorKind } from '../../factor-kinds.js';
 import type { CodeLogin, FactorKindDefinition } from './kind.js';
 import { smsKind } from './sms.js';
 import { totpKind } from './totp.js';
@@ -15,16 +16,12 @@ export const FACTOR_KINDS = [totpKind, backupCodesKind, emailKind, smsKind, weba
 
 type Definitions = (typeof FACTOR_KINDS)[number];
 
-/**
- * A login factor kind (a key of the registry).
- *
- * @example
- * ```ts
- * const kind: LoginFactorKind = 'webauthn';
- * ```
- * @useDeclaredType
- */
-export type LoginFactorKind = Definitions['kind'];
+// The registry defines every kind of the one union (src/factor-kinds.ts) and no other: a kind named
+// there without its file here (or the reverse) is a compile error naming it.
+const everyKindDefined: [Exclude<LoginFactorKind, Definitions['kind']>] extends [never] ? true : Exclude<LoginFactorKind, Definitions['kind']> = true;
+const noOtherKind: [Exclude<Definitions['kind'], LoginFactorKind>] extends [never] ? true : Exclude<Definitions['kind'], LoginFactorKind> = true;
+void everyKindDefined;
+void noOtherKind;
 
 /**
  * A kind whose factors verify a typed code (what `verify(…, { kind })` accepts).
