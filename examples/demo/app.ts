@@ -45,6 +45,8 @@ export interface RunningDemo {
 }
 
 const APP_NAME = 'mfakit demo';
+/** How long "Remember this browser" lasts (fixed from the login that ticked it). */
+const REMEMBER_DAYS = 30;
 /** What recovery signatures are made for (`ssh-keygen -Y sign -n …`): never valid anywhere else. */
 const SSH_NAMESPACE = 'recovery@demo.mfakit.test';
 
@@ -115,6 +117,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       webauthn: { rpId: 'localhost', rpName: APP_NAME, origins: [origin] },
       // The demo is clicked through by hand: a wrong code costs a short delay, not a lock-out.
       limits: { freeAttempts: 5, lockAfter: 20, baseDelayMs: 1000, maxDelayMs: 30_000, windowMs: 3_600_000 },
+      rememberedDevices: { lifetimeMs: REMEMBER_DAYS * 86_400_000, maxPerAccount: 10, revokeOnFactorChange: true },
     });
     const demo: Demo = {
       appName: APP_NAME,
@@ -126,6 +129,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       texts,
       events,
       storeDescription: chosen.description,
+      rememberedDeviceDays: REMEMBER_DAYS,
       appScript,
       webauthnScript,
     };

@@ -9,7 +9,7 @@ import type { MfaEvent, MfaEventSink } from 'mfakit/service';
 
 const KEEP = 500;
 /** Service events the demo's own notes already tell (sign-ins, step-ups), or that are only noise. */
-const HIDDEN = new Set(['verified', 'recovery-completed', 'enrolment-started', 'enrolment-cancelled', 'secret-resealed']);
+const HIDDEN = new Set(['verified', 'recovery-completed', 'enrolment-started', 'enrolment-cancelled', 'secret-resealed', 'remembered-device-used']);
 
 export interface ActivityLine {
   /** The newest of the folded events. */
@@ -62,6 +62,22 @@ interface DemoEvent {
   readonly text: string;
 }
 
+/** Why remembered browsers were forgotten. */
+function forgotten(e: MfaEvent): string {
+  const count = Number(e.details?.['count'] ?? 1);
+  const which = e.name ? `the remembered browser ${e.name}` : count === 1 ? 'a remembered browser' : `${count} remembered browsers`;
+  switch (e.reason) {
+    case 'factor-change':
+      return `Forgot ${which}: a device was removed or replaced`;
+    case 'policy':
+      return `Forgot ${which}: an organisation asks for a second factor at every login`;
+    case 'limit':
+      return `Forgot ${which}: too many remembered browsers`;
+    default:
+      return `Forgot ${which}`;
+  }
+}
+
 function describe(e: MfaEvent): string {
   const what = e.name ? `${e.name}` : e.kind ?? '';
   switch (e.type) {
@@ -103,6 +119,10 @@ function describe(e: MfaEvent): string {
       return 'Account recovered: the lost devices and backup codes were removed';
     case 'recovery-failed':
       return `Account recovery attempt refused (${e.reason ?? 'failed'})`;
+    case 'remembered-device-created':
+      return `Remembered the browser ${what}: no code at its next logins`;
+    case 'remembered-device-revoked':
+      return forgotten(e);
     case 'policy-refused':
       return `Refused by policy (${String(e.details?.['action'] ?? '')})`;
     default:

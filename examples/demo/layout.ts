@@ -54,6 +54,8 @@ h1 { font-size:24px; margin:0 0 16px; } h2 { font-size:18px; margin:0 0 10px; } 
 .flash.ok { background:var(--ok); border-color:var(--ok-line); } .flash.error { background:var(--err); border-color:var(--err-line); }
 .flash.info { background:var(--info); border-color:var(--info-line); }
 label { display:block; font-weight:600; margin:12px 0 4px; font-size:14px; }
+label.check { display:flex; gap:8px; align-items:center; font-weight:400; margin-top:12px; }
+label.check input { width:18px; height:18px; margin:0; }
 input[type=text], input[type=email], input[type=password], input[type=tel], textarea, select { width:100%; padding:8px 10px; border:1px solid #c4ccd8;
   border-radius:6px; font:inherit; background:#fff; }
 textarea { font-family:ui-monospace,SFMono-Regular,Menlo,monospace; font-size:12.5px; min-height:120px; }

@@ -22,6 +22,8 @@ export interface Demo {
   readonly texts: SmsOutbox;
   readonly events: EventLog;
   readonly storeDescription: string;
+  /** How long "Remember this browser" lasts. */
+  readonly rememberedDeviceDays: number;
   /** The bundled page scripts: every page's, and the WebAuthn helper. */
   readonly appScript: string;
   readonly webauthnScript: string;

@@ -7,7 +7,8 @@ import type { PolicyRefusal } from './disable.js';
 
 /**
  * Throws `MfaError` with the refusal's code (`MFA_REQUIRED_BY_POLICY` or `FACTOR_NOT_ALLOWED`)
- * and `details: { owners, policies }` when a decision refuses; returns otherwise.
+ * and `details: { owners, policies }` (and `restrictedByOwners` when the refusal has them) when a
+ * decision refuses; returns otherwise.
  *
  * @example
  * ```ts
@@ -17,6 +18,10 @@ import type { PolicyRefusal } from './disable.js';
 export function assertPolicyAllows(decision: { readonly allowed: true } | PolicyRefusal): void {
   if (decision.allowed) return;
   throw new MfaError(decision.code, decision.message, {
-    details: { owners: decision.owners, policies: decision.policies },
+    details: {
+      owners: decision.owners,
+      policies: decision.policies,
+      ...(decision.restrictedByOwners === undefined ? {} : { restrictedByOwners: decision.restrictedByOwners }),
+    },
   });
 }

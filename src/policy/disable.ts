@@ -21,6 +21,11 @@ export interface PolicyRefusal {
   readonly owners: readonly PolicyOwner[];
   /** For people; programs use `code` and `owners`. */
   readonly message: string;
+  /**
+   * Of `owners`, those named for a kind restriction rather than a requirement (a removal refused
+   * because an organisation's `allowedKinds` keeps the other factors from counting).
+   */
+  readonly restrictedByOwners?: readonly PolicyOwner[];
 }
 
 /**

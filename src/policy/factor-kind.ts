@@ -3,8 +3,10 @@
  * @module
  */
 
+import type { LoginFactorKind } from '../factor-kinds.js';
+
 /**
- * A login factor kind. SSH keys and phone numbers are recovery methods (used in a support-led
+ * A login factor kind (the one union of `src/factor-kinds.ts`). SSH keys and phone numbers are recovery methods (used in a support-led
  * account reset), not login factors, so they are not listed: a factor of any other kind is treated
  * as unknown, never counts toward a policy and lowers the account's assurance.
  *
@@ -12,8 +14,9 @@
  * ```ts
  * const kind: PolicyFactorKind = 'webauthn';
  * ```
+ * @useDeclaredType
  */
-export type PolicyFactorKind = 'totp' | 'hotp' | 'backup-codes' | 'email' | 'sms' | 'webauthn';
+export type PolicyFactorKind = LoginFactorKind;
 
 /**
  * Every {@link PolicyFactorKind}, in a fixed order (strongest first).
@@ -26,7 +29,6 @@ export type PolicyFactorKind = 'totp' | 'hotp' | 'backup-codes' | 'email' | 'sms
 export const POLICY_FACTOR_KINDS: readonly PolicyFactorKind[] = Object.freeze([
   'webauthn',
   'totp',
-  'hotp',
   'backup-codes',
   'sms',
   'email',
@@ -36,7 +38,7 @@ export const POLICY_FACTOR_KINDS: readonly PolicyFactorKind[] = Object.freeze([
  * How much a factor kind protects a login, weakest first:
  * - `'low'`: email and SMS codes. NIST SP 800-63B §5.1.3.3 makes SMS a *restricted* authenticator
  *   and does not accept email as an out-of-band channel at all (§5.1.3.1).
- * - `'multi-factor'`: a real second factor that can still be phished (TOTP, HOTP, backup codes).
+ * - `'multi-factor'`: a real second factor that can still be phished (TOTP, backup codes).
  * - `'phishing-resistant'`: bound to the origin (WebAuthn, 63B §5.2.5 verifier-name binding).
  *
  * @example
@@ -81,12 +83,6 @@ const TABLE: Readonly<Record<PolicyFactorKind, FactorKindAssurance>> = Object.fr
     level: 'multi-factor',
     countsAsFactor: true,
     reason: 'a TOTP code is a second factor but can be typed into a phishing site',
-  }),
-  hotp: Object.freeze({
-    kind: 'hotp',
-    level: 'multi-factor',
-    countsAsFactor: true,
-    reason: 'an HOTP code is a second factor but can be typed into a phishing site',
   }),
   'backup-codes': Object.freeze({
     kind: 'backup-codes',

@@ -6,8 +6,10 @@ import { systemClock, type Clock } from '../clock.js';
 import { MfaError } from '../errors.js';
 import { classifyAgainst } from './classify-factors.js';
 import { combineMfaPolicies, policyDeadline, policyMinFactors } from './combine.js';
+import { listOwnerNames } from './disable.js';
 import { policyOwners } from './owners.js';
 import type { MfaPolicy, PolicyFactor, PolicyOwner } from './policy.js';
+import { restrictingPolicies } from './restrictions.js';
 
 /**
  * The login decision:
@@ -24,8 +26,11 @@ import type { MfaPolicy, PolicyFactor, PolicyOwner } from './policy.js';
  * (`mfa-optional` or `mfa-required`), or it does not (`enrolment-required` or `blocked`).
  *
  * `policies`/`owners` name what caused the outcome: the requiring policies (`'mfa-required'`), the
- * ones not met yet (`'enrolment-required'`), or the overdue ones (`'blocked'`). Owners are sorted
- * by name then id.
+ * ones not met yet (`'enrolment-required'`), or the overdue ones (`'blocked'`), together with
+ * `restrictedBy`: the policies (requiring MFA or not) whose `allowedKinds` or `excludeLowAssurance`
+ * keep the account from complying, because they refuse a factor it has that the requirement would
+ * count, or because no factor kind is allowed by every policy at once (`unsatisfiable`). Owners
+ * are sorted by name then id.
  *
  * @example
  * ```ts
@@ -52,7 +57,14 @@ export type LoginPolicyDecision =
       readonly acceptedFactorIds: readonly string[];
       readonly policies: readonly MfaPolicy[];
       readonly owners: readonly PolicyOwner[];
+      /** The policies among `policies` named for their kind restrictions (see above), and their owners. */
+      readonly restrictedBy: readonly MfaPolicy[];
+      readonly restrictedByOwners: readonly PolicyOwner[];
+      /** No counting factor kind is allowed by every policy at once: nobody can comply until they agree. */
+      readonly unsatisfiable: boolean;
       readonly code: 'MFA_REQUIRED_BY_POLICY';
+      /** For people: who requires MFA and, when a restriction is in the way, whose. */
+      readonly message: string;
     };
 
 /**
@@ -116,14 +128,29 @@ export function evaluateLoginPolicy(
   });
   const pick = overdue.length > 0 ? overdue : unmet;
   const deadlines = pick.map(policyDeadline).filter((d): d is number => d !== undefined);
+  const restrictedBy = restrictingPolicies(effective, pick, factors);
+  const named = Object.freeze(effective.policies.filter((policy) => pick.includes(policy) || restrictedBy.includes(policy)));
+  const owners = policyOwners(named);
+  const restrictedByOwners = policyOwners(restrictedBy);
+  const required = `MFA is required by ${listOwnerNames(policyOwners(pick))}`;
+  let message = `${required}; enrol a factor they allow to log in`;
+  if (!effective.satisfiable) {
+    message = `${required}, but no factor kind is allowed by ${listOwnerNames(owners)} at once: the account cannot comply until they agree on one`;
+  } else if (restrictedBy.length > 0) {
+    message = `${required}; ${listOwnerNames(restrictedByOwners)} ${restrictedByOwners.length === 1 ? 'does' : 'do'} not allow some of the account's factors: enrol a factor every organisation allows`;
+  }
   return Object.freeze({
     outcome: overdue.length > 0 ? 'blocked' : 'enrolment-required',
     satisfied: false,
     deadline: deadlines.length > 0 ? Math.min(...deadlines) : undefined,
     missingFactors,
     acceptedFactorIds,
-    policies: Object.freeze(pick),
-    owners: policyOwners(pick),
+    policies: named,
+    owners,
+    restrictedBy,
+    restrictedByOwners,
+    unsatisfiable: !effective.satisfiable,
     code: 'MFA_REQUIRED_BY_POLICY',
+    message,
   });
 }

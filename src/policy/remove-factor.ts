@@ -7,7 +7,8 @@ import { combineMfaPolicies, policyCountsKind, policyMinFactors } from './combin
 import { listOwnerNames, type PolicyRefusal } from './disable.js';
 import { checkPolicyFactors } from './factors.js';
 import { policyOwners } from './owners.js';
-import type { MfaPolicy, PolicyFactor } from './policy.js';
+import type { MfaPolicy, PolicyFactor, PolicyOwner } from './policy.js';
+import { restrictingPolicies } from './restrictions.js';
 
 /**
  * Whether a factor may be removed.
@@ -24,6 +25,12 @@ export type FactorRemovalDecision =
       readonly factorId: string;
       /** `'last-factor'`: removing it would disable MFA; `'below-minimum'`: a policy's minimum would be missed. */
       readonly reason: 'last-factor' | 'below-minimum';
+      /**
+       * The policies (requiring MFA or not) whose kind restrictions keep the remaining factors from
+       * counting, or that make the combination unsatisfiable; they are among `policies` and `owners`.
+       */
+      readonly restrictedBy: readonly MfaPolicy[];
+      readonly restrictedByOwners: readonly PolicyOwner[];
     });
 
 /**
@@ -34,7 +41,10 @@ export type FactorRemovalDecision =
  *
  * Each policy is judged on its own rules, so removal never takes an account further from any
  * requiring policy, and adding a policy never allows a removal that was refused. The refusal names
- * exactly the blocking owners, sorted by name then id. Throws `MfaError` `INVALID_ARGUMENT` when
+ * the blocking owners, sorted by name then id: the requiring ones, and (`restrictedBy`) those whose
+ * `allowedKinds` or `excludeLowAssurance` keep the remaining factors from counting (an organisation
+ * that allows only WebAuthn makes a remaining TOTP app worthless to the others), or that no factor
+ * kind satisfies together with the rest. Throws `MfaError` `INVALID_ARGUMENT` when
  * `factorId` is not among `factors`, `INVALID_POLICY` for a bad policy.
  *
  * @example
@@ -70,16 +80,27 @@ export function evaluateFactorRemoval(
     return left < policyMinFactors(policy);
   });
   if (blocking.length === 0) return Object.freeze({ allowed: true, factorId });
-  const owners = policyOwners(blocking);
+  const restrictedBy = lastFactor ? Object.freeze([]) : restrictingPolicies(effective, blocking, remaining);
+  const named = Object.freeze(effective.policies.filter((policy) => blocking.includes(policy) || restrictedBy.includes(policy)));
+  const requiring = policyOwners(blocking);
+  const restrictedByOwners = policyOwners(restrictedBy);
+  const restriction =
+    restrictedBy.length === 0
+      ? ''
+      : effective.satisfiable
+        ? ` (${listOwnerNames(restrictedByOwners)} ${restrictedByOwners.length === 1 ? 'does' : 'do'} not allow some of the remaining factors)`
+        : ` (no factor kind is allowed by ${listOwnerNames(policyOwners(named))} at once)`;
   return Object.freeze({
     allowed: false,
     code: 'MFA_REQUIRED_BY_POLICY',
     factorId,
     reason: lastFactor ? 'last-factor' : 'below-minimum',
-    policies: Object.freeze(blocking),
-    owners,
+    policies: named,
+    owners: policyOwners(named),
+    restrictedBy,
+    restrictedByOwners,
     message: lastFactor
-      ? `this is the last factor and MFA is required by ${listOwnerNames(owners)}`
-      : `removing this factor would leave fewer factors than ${listOwnerNames(owners)} require${owners.length === 1 ? 's' : ''}`,
+      ? `this is the last factor and MFA is required by ${listOwnerNames(requiring)}`
+      : `removing this factor would leave fewer factors than ${listOwnerNames(requiring)} require${requiring.length === 1 ? 's' : ''}${restriction}`,
   });
 }

@@ -5,10 +5,9 @@
 import { MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
 import type { ConfirmEnrolmentResult } from './activation.js';
-import { confirmTotpEnrolment } from './authenticator-flows.js';
 import type { ServiceContext } from './context.js';
 import { requireBinding } from './enrolment-binding.js';
-import { confirmOobEnrolment } from './oob-flows.js';
+import { factorKind } from './kinds/registry.js';
 import { assertRecordVersion, type MfaEnrolmentRecord } from '../store/records.js';
 
 /** The pending enrolment, or `null` when it has expired (the user waited too long: a result, not an error). */
@@ -28,15 +27,9 @@ export async function confirmEnrolment(ctx: ServiceContext, accountId: string, e
   if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
   const pending = await requirePending(ctx, accountId, enrolmentId);
   if (pending === null) return { ok: false, reason: 'expired' };
-  switch (pending.kind) {
-    case 'totp':
-      return confirmTotpEnrolment(ctx, pending, code);
-    case 'email':
-    case 'sms':
-      return confirmOobEnrolment(ctx, pending, code);
-    default:
-      throw new MfaError('INVALID_ARGUMENT', `enrolments of kind "${pending.kind}" are confirmed by their own flow`);
-  }
+  const confirm = factorKind(pending.kind)?.confirmEnrolment;
+  if (confirm === undefined) throw new MfaError('INVALID_ARGUMENT', `enrolments of kind "${pending.kind}" are confirmed by their own flow`);
+  return confirm(ctx, pending, code);
 }
 
 /** Cancels a pending enrolment. Returns whether there was one. @internal */

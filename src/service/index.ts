@@ -31,6 +31,8 @@ export type { ImportAuthenticatorOptions, ImportedAuthenticator } from './authen
 export type { ResealOutcome } from './key-rotation.js';
 export type { RegenerateBackupCodesOptions, RegeneratedBackupCodes } from './backup-code-flows.js';
 export type { MfaVerifyOptions, VerifyFailureReason, MfaVerifyResult } from './login-flows.js';
+export type { CodeFactorKind } from './kinds/registry.js';
+export type { LoginFactorKind, RecoveryMethodKind } from '../factor-kinds.js';
 export type { LoginRequirementOptions, MfaLoginRequirement } from './login-requirement.js';
 export type { RememberDeviceOptions, RememberedDevice, RememberedDeviceSettings, RememberedDeviceToken } from './remembered-devices.js';
 export type { StartOobEnrolmentOptions, OobEnrolment, SendLoginCodeOptions, SentLoginCode } from './oob-flows.js';

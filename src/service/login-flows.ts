@@ -7,15 +7,13 @@
  */
 import { MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
-import { MIN_BACKUP_CODE_LENGTH } from '../backup-codes/index.js';
 import { normaliseOtpCode } from '../otp/index.js';
 import { loadFactors, requireAccount } from './accounts.js';
-import { cachedTotpVerifier, openTotpVerifier, resealTotpFactor, totpData } from './authenticator-flows.js';
-import { backupCodeLookupId, checkBackupCode } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
-import { summariseBackupCodes, summariseFactor, summariseUsedFactor, type FactorSummary } from './factor-summary.js';
-import { checkLoginCode, pendingLoginCodes } from './oob-flows.js';
-import { prepareStepUp, type StepUpGrant } from './step-up.js';
+import type { FactorSummary } from './factor-summary.js';
+import type { CodeAttempt, CodeLogin, FactorKindDefinition, GatheredCodes } from './kinds/kind.js';
+import { CODE_FACTOR_KINDS, FACTOR_KINDS, factorKind, type CodeFactorKind } from './kinds/registry.js';
+import type { StepUpGrant } from './step-up.js';
 import { codeCharges, codeRecords, decide, requesterKey } from './throttle.js';
 import { assertRecordVersion, type MfaFactorRecord } from '../store/records.js';
 import type { MfaAttemptCharge } from '../store/attempts.js';
@@ -30,7 +28,7 @@ import type { MfaAttemptCharge } from '../store/attempts.js';
  * ```
  */
 export interface MfaVerifyOptions {
-  readonly kind?: 'totp' | 'backup-codes' | 'email' | 'sms';
+  readonly kind?: CodeFactorKind;
   readonly factorId?: string;
   /**
    * Who is asking: the client's IP address (IPv6 is grouped by /64) or a key of your own. Each
@@ -100,25 +98,37 @@ function digitsOf(input: string): string | null {
 export async function verifyCode(ctx: ServiceContext, accountId: string, code: string, options: MfaVerifyOptions = {}): Promise<MfaVerifyResult> {
   if (typeof code !== 'string') throw new MfaError('INVALID_ARGUMENT', 'code must be a string');
   const kind = options.kind;
-  if (kind !== undefined && kind !== 'totp' && kind !== 'backup-codes' && kind !== 'email' && kind !== 'sms') {
-    throw new MfaError('INVALID_ARGUMENT', 'kind must be totp, backup-codes, email or sms');
+  if (kind !== undefined && !(CODE_FACTOR_KINDS as readonly string[]).includes(kind)) {
+    throw new MfaError('INVALID_ARGUMENT', `kind must be ${CODE_FACTOR_KINDS.join(', ')}`);
   }
   assertId(accountId, 'accountId');
   if (options.factorId !== undefined) assertId(options.factorId, 'factorId');
   const requester = requesterKey(options.requester);
 
+  // The checks that may answer, in the registry's order, each with the kinds it answers for here
+  // (email and SMS share one check).
+  const checks = new Map<CodeLogin, Set<string>>();
+  for (const definition of FACTOR_KINDS as readonly FactorKindDefinition[]) {
+    const login = definition.codeLogin;
+    if (login === undefined || (kind !== undefined && definition.kind !== kind)) continue;
+    const kinds = checks.get(login);
+    if (kinds === undefined) checks.set(login, new Set([definition.kind]));
+    else kinds.add(definition.kind);
+  }
   const digits = digitsOf(code);
-  const totpAllowed = kind === undefined || kind === 'totp';
-  const oobAllowed = kind === undefined || kind === 'email' || kind === 'sms';
-  const oobChannel = kind === 'email' || kind === 'sms' ? kind : undefined;
-  const backupAllowed = options.factorId === undefined && (kind === undefined || kind === 'backup-codes');
-  // Digits and separators only: fewer than MIN_BACKUP_CODE_LENGTH digits cannot be a backup code
-  // (separators are not code characters), so a six-digit TOTP code skips the backup-code parse.
-  const backupId = backupAllowed && (digits === null || digits.length >= MIN_BACKUP_CODE_LENGTH) ? backupCodeLookupId(code) : null;
+  const attemptOf = (login: CodeLogin, factors: readonly MfaFactorRecord[]): CodeAttempt => ({
+    ctx,
+    accountId,
+    code,
+    digits,
+    kinds: checks.get(login)!,
+    factorId: options.factorId,
+    factors,
+  });
   // Whether the input has the shape of any code at all. Such an input is charged in the same
   // round trip that reads the factors (one statement on PostgreSQL, one script on Redis); any
   // other input is refused as malformed without charging anything.
-  const codeShaped = (digits !== null && (totpAllowed || oobAllowed)) || backupId !== null;
+  const codeShaped = [...checks.keys()].some((login) => login.shaped(attemptOf(login, [])));
   const charges = codeCharges(ctx, requester);
   let all: MfaFactorRecord[];
   let results: readonly (MfaAttemptCharge | null)[] = [];
@@ -142,36 +152,21 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   } else {
     factors = all;
   }
-  // One pass over the login factors: the authenticator apps the code could belong to (its digit
-  // count), and whether any TOTP or email/SMS factor of the asked kind exists.
-  const totpCandidates: MfaFactorRecord[] = [];
-  let hasTotp = false;
-  let hasOobFactor = false;
-  for (const f of factors) {
-    if (f.role !== 'login') continue;
-    if (f.kind === 'totp') {
-      if (!totpAllowed) continue;
-      hasTotp = true;
-      if (digits !== null && totpData(f.data).digits === digits.length) totpCandidates.push(f);
-    } else if ((f.kind === 'email' || f.kind === 'sms') && (oobChannel === undefined || f.kind === oobChannel)) {
-      hasOobFactor = true;
-    }
+  const gathered: GatheredCodes[] = [];
+  for (const login of checks.keys()) gathered.push(await login.gather(attemptOf(login, factors)));
+  let available = gathered.some((g) => g.available === true);
+  // Some checks find out whether they have anything only when asked (a round trip): only when
+  // nothing else could verify the input.
+  for (const g of gathered) {
+    if (available) break;
+    if (typeof g.available === 'function') available = await g.available();
   }
-  // Email/SMS login codes exist only for accounts with such factors, or as an allowed fallback.
-  const mayHaveCodes = oobAllowed && ctx.oob !== undefined && (hasOobFactor || ctx.oob.allowFallback === true);
-  let challenges = mayHaveCodes ? await pendingLoginCodes(ctx, accountId, oobChannel) : [];
-  if (options.factorId !== undefined) challenges = challenges.filter((c) => c.data['factorId'] === options.factorId);
-
-  const needCount = backupAllowed && (backupId !== null || (!hasTotp && challenges.length === 0));
-  const backupCount = needCount ? await ctx.store.countBackupCodes(accountId) : 0;
-  if (!hasTotp && backupCount === 0 && challenges.length === 0) {
+  if (!available) {
     // What the user typed is a code that is no longer pending (expired, replaced, or never sent):
     // a result, not charged. An account with nothing to verify against is the app's mistake.
-    if (oobAllowed && hasOobFactor) return { ok: false, reason: 'expired' };
+    if (gathered.some((g) => g.expired === true)) return { ok: false, reason: 'expired' };
     throw new MfaError('FACTOR_NOT_FOUND', 'the account has no factor that can verify this (MFA is not enabled)', { details: { accountId } });
   }
-  const hasBackup = backupId !== null && backupCount > 0;
-  const oobPossible = digits !== null && challenges.length > 0;
   // Cannot be a code of any candidate, and nothing was charged: refused, nothing changes.
   if (!codeShaped) return { ok: false, reason: 'malformed' };
 
@@ -181,60 +176,21 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   const clear = codeRecords(requester);
 
   let replayed = false;
-  for (const factor of totpCandidates) {
-    const cached = cachedTotpVerifier(ctx, factor);
-    const { verifier, stale } = cached !== undefined ? { verifier: cached, stale: false } : await openTotpVerifier(ctx, factor);
-    const result = verifier.verify(code, { now: ctx.now, afterStep: factor.lastStep });
-    if (result.ok) {
-      // Exactly one of any number of concurrent requests with this code wins the advance; the
-      // winner's advance clears the attempt records in the same round trip, and the step-up
-      // generation is read beside it.
-      const [advanced, mintStepUp] = await Promise.all([
-        ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now(), { clearAttempts: clear }),
-        prepareStepUp(ctx, accountId),
-      ]);
-      if (advanced) {
-        if (stale) await resealTotpFactor(ctx, factor);
-        return succeed(ctx, accountId, summariseUsedFactor(factor, ctx.now()), 'totp', mintStepUp);
-      }
-      replayed = true;
-    } else if (result.reason === 'replayed') {
-      replayed = true;
-    }
-  }
-  if (hasBackup) {
-    const result = await checkBackupCode(ctx, accountId, code, backupId);
-    if (result.ok) {
-      await ctx.emit({ type: 'backup-code-used', accountId, kind: 'backup-codes', details: { remaining: result.remaining } });
-      const [, mintStepUp] = await Promise.all([ctx.store.clearAttempts(accountId, clear), prepareStepUp(ctx, accountId)]);
-      return succeed(ctx, accountId, summariseBackupCodes(result.remaining), 'backup-codes', mintStepUp, result.remaining);
-    }
-    if (result.reason === 'replayed') replayed = true;
-  }
-  if (oobPossible) {
-    const result = await checkLoginCode(ctx, challenges, code);
-    if (result.ok) {
-      const factor =
-        result.factorId === null ? undefined : factors.find((f) => f.id === result.factorId) ?? (await ctx.store.getFactor(accountId, result.factorId)) ?? undefined;
-      const summary: FactorSummary =
-        factor === undefined
-          ? { id: `fallback-${result.channel}`, kind: result.channel, role: 'login', name: result.channel === 'email' ? 'Email code' : 'SMS code' }
-          : summariseFactor(factor);
-      // The code was single-use (its challenge is spent): the step only moves lastUsedAt.
-      const [, mintStepUp] = await Promise.all([
-        factor === undefined
-          ? ctx.store.clearAttempts(accountId, clear)
-          : ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now()).then(() => ctx.store.clearAttempts(accountId, clear)),
-        prepareStepUp(ctx, accountId),
-      ]);
-      return succeed(ctx, accountId, summary, result.channel, mintStepUp);
-    }
-    if (result.reason === 'replayed') replayed = true;
+  for (const g of gathered) {
+    if (g.check === undefined) continue;
+    const result = await g.check(clear);
+    if (result.ok) return succeed(ctx, accountId, result.factor ?? kindSummary(result.kind), result.kind, result.mintStepUp, result.backupCodesRemaining);
+    if (result.replayed) replayed = true;
   }
 
   const reason = replayed ? 'replayed' : 'mismatch';
   await ctx.emit({ type: replayed ? 'replay-refused' : 'verification-failed', accountId, reason, ...(kind === undefined ? {} : { kind }) });
   return { ok: false, reason };
+}
+
+/** The summary of a kind that verified without a factor of the account (a fallback email code). */
+function kindSummary(kind: string): FactorSummary {
+  return { id: `fallback-${kind}`, kind, role: 'login', name: factorKind(kind)?.displayName ?? kind };
 }
 
 async function succeed(

@@ -7,6 +7,7 @@ import type { RandomSource } from '../internal/bytes.js';
 import type { BackupCodeKdf } from '../backup-codes/index.js';
 import type { OtpAlgorithm } from '../otp/index.js';
 import type { OobChannel, OobSender } from '../oob/index.js';
+import type { RecoveryMethodKind } from '../factor-kinds.js';
 import type { MfaEventSink } from './events.js';
 import type { MfaKeyRing } from './key-ring.js';
 import type { PolicyHook } from './policy-hook.js';
@@ -231,7 +232,7 @@ export interface WebAuthnServiceSettings {
  * const method: AccountRecoveryMethod = 'ssh-key';
  * ```
  */
-export type AccountRecoveryMethod = 'ssh-key' | 'phone';
+export type AccountRecoveryMethod = RecoveryMethodKind;
 
 /**
  * What the service was told about a completed recovery (input of a custom

@@ -10,7 +10,6 @@ import {
   evaluateMfaDisable,
   evaluateRememberedDevices,
   isPolicyFactorKind,
-  listOwnerNames,
   resolveMfaPolicies,
   type PolicyFactor,
   type PolicyOwner,
@@ -118,7 +117,7 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
             allowed: false,
             code: 'MFA_REQUIRED_BY_POLICY',
             owners: ownersOf(decision.owners),
-            message: `MFA is required by ${listOwnerNames(decision.owners)}; enrol a factor they allow to log in`,
+            message: decision.message,
           };
         }
         case 'disable': {

@@ -13,58 +13,45 @@ import { MfaError } from '../errors.js';
 import { assertNonEmptyString as assertId, assertSafeInteger, assertTime } from '../internal/assert.js';
 import type { ActivateEnrolmentInput, MfaStore } from './contract.js';
 import { checkAttemptName, checkAttemptRule } from './attempts.js';
-import {
-  assertRecordVersion,
-  type MfaAccountRecord,
-  type MfaBackupCodeRecord,
-  type MfaChallengeRecord,
-  type MfaEnrolmentRecord,
-  type MfaFactorRecord,
-} from './records.js';
+import { assertRecordVersion, type MfaBackupCodeRecord } from './records.js';
 
-function checkAccount(record: MfaAccountRecord): void {
-  assertRecordVersion(record, 'account');
-  assertId(record.id, 'record.id');
-  assertSafeInteger(record.createdAt, 'record.createdAt');
-  assertSafeInteger(record.updatedAt, 'record.updatedAt');
-  assertSafeInteger(record.revision, 'record.revision');
+/** How one argument, or one field of a record argument, is checked: its value and its name. */
+type Check = (value: unknown, name: string) => void;
+
+const id: Check = assertId;
+const integer: Check = assertSafeInteger;
+const time: Check = assertTime;
+const attemptName: Check = (value) => checkAttemptName(value);
+/** `null` (and, for `nullish`, `undefined`) passes; anything else must pass `check`. */
+const orNull = (check: Check): Check => (value, name) => value === null || check(value, name);
+const nullish = (check: Check): Check => (value, name) => value == null || check(value, name);
+
+type RecordKind = Parameters<typeof assertRecordVersion>[1];
+
+/** A record of this schema version (checked first), then its fields in the listed order, named `<prefix>.<field>`. */
+function checkRecord(record: unknown, kind: RecordKind, fields: Readonly<Record<string, Check>>, prefix = 'record'): void {
+  assertRecordVersion(record, kind);
+  for (const [field, check] of Object.entries(fields)) check((record as Record<string, unknown>)[field], `${prefix}.${field}`);
 }
 
-function checkFactor(record: MfaFactorRecord): void {
-  assertRecordVersion(record, 'factor');
-  assertId(record.id, 'record.id');
-  assertId(record.accountId, 'record.accountId');
-  assertSafeInteger(record.createdAt, 'record.createdAt');
-  assertSafeInteger(record.lastStep, 'record.lastStep');
-  assertSafeInteger(record.revision, 'record.revision');
-  if (record.lastUsedAt !== null) assertSafeInteger(record.lastUsedAt, 'record.lastUsedAt');
+/** A method's positional arguments, each checked under its name, in order. */
+function positional(checks: Readonly<Record<string, Check>>): (...args: unknown[]) => void {
+  const entries = Object.entries(checks);
+  return (...args) => entries.forEach(([name, check], index) => check(args[index], name));
 }
 
-function checkEnrolment(record: MfaEnrolmentRecord): void {
-  assertRecordVersion(record, 'enrolment');
-  assertId(record.accountId, 'record.accountId');
-  assertId(record.id, 'record.id');
-  assertSafeInteger(record.createdAt, 'record.createdAt');
-  assertSafeInteger(record.expiresAt, 'record.expiresAt');
-}
-
-function checkChallenge(record: MfaChallengeRecord): void {
-  assertRecordVersion(record, 'challenge');
-  assertId(record.id, 'record.id');
-  assertId(record.purpose, 'record.purpose');
-  if (record.accountId !== null) assertId(record.accountId, 'record.accountId');
-  assertSafeInteger(record.createdAt, 'record.createdAt');
-  assertSafeInteger(record.expiresAt, 'record.expiresAt');
-  assertSafeInteger(record.revision, 'record.revision');
-}
+const ACCOUNT = { id, createdAt: integer, updatedAt: integer, revision: integer };
+const FACTOR = { id, accountId: id, createdAt: integer, lastStep: integer, revision: integer, lastUsedAt: orNull(integer) };
+const ENROLMENT = { accountId: id, id, createdAt: integer, expiresAt: integer };
+const CHALLENGE = { id, purpose: id, accountId: orNull(id), createdAt: integer, expiresAt: integer, revision: integer };
+const BACKUP_CODE = { id, createdAt: integer };
 
 function checkCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): void {
   if (!Array.isArray(codes)) throw new MfaError('INVALID_ARGUMENT', 'codes must be an array');
   for (const code of codes) {
     assertRecordVersion(code, 'backup-code');
     if (code.accountId !== accountId) throw new MfaError('INVALID_ARGUMENT', 'backup codes must belong to the account');
-    assertId(code.id, 'code.id');
-    assertSafeInteger(code.createdAt, 'code.createdAt');
+    checkRecord(code, 'backup-code', BACKUP_CODE, 'code');
   }
 }
 
@@ -72,55 +59,56 @@ function checkActivation(input: ActivateEnrolmentInput): void {
   if (input === null || typeof input !== 'object') throw new MfaError('INVALID_ARGUMENT', 'input must be an object');
   assertId(input.accountId, 'accountId');
   assertId(input.enrolmentId, 'enrolmentId');
-  checkFactor(input.factor);
+  checkRecord(input.factor, 'factor', FACTOR);
   assertTime(input.now, 'now');
   if (input.factor.id !== input.enrolmentId || input.factor.accountId !== input.accountId) {
     throw new MfaError('INVALID_ARGUMENT', 'the factor must carry the enrolment id and account id');
   }
   if (input.backupCodes !== undefined) checkCodes(input.accountId, input.backupCodes);
-  if (input.replacesFactorId != null) assertId(input.replacesFactorId, 'replacesFactorId');
+  nullish(id)(input.replacesFactorId, 'replacesFactorId');
+}
+
+function checkAttemptNames(names: readonly string[]): void {
+  if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
+  for (const name of names) checkAttemptName(name);
 }
 
 /** One check per contract method, taking that method's arguments. A new method needs its entry here. */
 type ArgumentChecks = { readonly [K in keyof MfaStore]-?: (...args: Parameters<MfaStore[K]>) => void };
 
+const byAccount = positional({ accountId: id });
+const byFactor = positional({ accountId: id, factorId: id });
+const byEnrolment = positional({ accountId: id, enrolmentId: id });
+const byBackupCode = positional({ accountId: id, codeId: id });
+const stepArguments = positional({ accountId: id, factorId: id, step: integer, usedAt: time });
+const revisionAndTime = positional({ expectedRevision: integer, now: time });
+
 const CHECKS: ArgumentChecks = {
-  getAccount: (accountId) => assertId(accountId, 'accountId'),
-  createAccount: (record) => checkAccount(record),
+  getAccount: byAccount,
+  createAccount: (record) => checkRecord(record, 'account', ACCOUNT),
   compareAndSetAccount: (record, expectedRevision) => {
-    assertRecordVersion(record, 'account');
-    assertId(record.id, 'record.id');
-    assertSafeInteger(record.updatedAt, 'record.updatedAt');
+    checkRecord(record, 'account', { id, updatedAt: integer });
     assertSafeInteger(expectedRevision, 'expectedRevision');
   },
-  deleteAccount: (accountId) => assertId(accountId, 'accountId'),
+  deleteAccount: byAccount,
 
-  listFactors: (accountId) => assertId(accountId, 'accountId'),
-  getFactor: (accountId, factorId) => {
-    assertId(accountId, 'accountId');
-    assertId(factorId, 'factorId');
-  },
-  insertFactor: (record) => checkFactor(record),
+  listFactors: byAccount,
+  getFactor: byFactor,
+  insertFactor: (record) => checkRecord(record, 'factor', FACTOR),
   compareAndSetFactor: (record, expectedRevision) => {
-    assertRecordVersion(record, 'factor');
-    assertId(record.accountId, 'record.accountId');
-    assertId(record.id, 'record.id');
+    checkRecord(record, 'factor', { accountId: id, id });
     assertSafeInteger(expectedRevision, 'expectedRevision');
   },
   advanceFactorStep: (accountId, factorId, step, usedAt, options) => {
-    assertId(accountId, 'accountId');
-    assertId(factorId, 'factorId');
-    assertSafeInteger(step, 'step');
-    assertTime(usedAt, 'usedAt');
+    stepArguments(accountId, factorId, step, usedAt);
     if (options?.clearAttempts !== undefined) checkAttemptNames(options.clearAttempts);
   },
   deleteFactor: (accountId, factorId, options) => {
-    assertId(accountId, 'accountId');
-    assertId(factorId, 'factorId');
+    byFactor(accountId, factorId);
     const minimum = options?.minRemainingLoginFactors;
     if (minimum !== undefined) assertSafeInteger(minimum, 'minRemainingLoginFactors');
   },
-  deleteLoginFactors: (accountId) => assertId(accountId, 'accountId'),
+  deleteLoginFactors: byAccount,
   removeLoginFactors: (input) => {
     if (input === null || typeof input !== 'object') throw new MfaError('INVALID_ARGUMENT', 'input must be an object');
     assertId(input.accountId, 'accountId');
@@ -135,57 +123,32 @@ const CHECKS: ArgumentChecks = {
     }
   },
 
-  putEnrolment: (record) => checkEnrolment(record),
-  getEnrolment: (accountId, enrolmentId) => {
-    assertId(accountId, 'accountId');
-    assertId(enrolmentId, 'enrolmentId');
-  },
-  deleteEnrolment: (accountId, enrolmentId) => {
-    assertId(accountId, 'accountId');
-    assertId(enrolmentId, 'enrolmentId');
-  },
+  putEnrolment: (record) => checkRecord(record, 'enrolment', ENROLMENT),
+  getEnrolment: byEnrolment,
+  deleteEnrolment: byEnrolment,
   activateEnrolment: (input) => checkActivation(input),
 
   replaceBackupCodes: (accountId, codes) => {
     assertId(accountId, 'accountId');
     checkCodes(accountId, codes);
   },
-  getBackupCode: (accountId, codeId) => {
-    assertId(accountId, 'accountId');
-    assertId(codeId, 'codeId');
-  },
-  consumeBackupCode: (accountId, codeId) => {
-    assertId(accountId, 'accountId');
-    assertId(codeId, 'codeId');
-  },
-  countBackupCodes: (accountId) => assertId(accountId, 'accountId'),
+  getBackupCode: byBackupCode,
+  consumeBackupCode: byBackupCode,
+  countBackupCodes: byAccount,
 
-  putChallenge: (record) => checkChallenge(record),
-  getChallenge: (challengeId, now) => {
-    assertId(challengeId, 'challengeId');
-    assertTime(now, 'now');
-  },
+  putChallenge: (record) => checkRecord(record, 'challenge', CHALLENGE),
+  getChallenge: positional({ challengeId: id, now: time }),
   consumeChallenge: (challengeId, options) => {
     assertId(challengeId, 'challengeId');
     assertId(options?.purpose, 'purpose');
     assertTime(options.now, 'now');
   },
   compareAndSetChallenge: (record, expectedRevision, now) => {
-    assertRecordVersion(record, 'challenge');
-    assertId(record.id, 'record.id');
-    assertSafeInteger(record.expiresAt, 'record.expiresAt');
-    assertSafeInteger(expectedRevision, 'expectedRevision');
-    assertTime(now, 'now');
+    checkRecord(record, 'challenge', { id, expiresAt: integer });
+    revisionAndTime(expectedRevision, now);
   },
-  deleteChallenges: (accountId, purpose) => {
-    assertId(accountId, 'accountId');
-    assertId(purpose, 'purpose');
-  },
-  listChallenges: (accountId, purpose, now) => {
-    assertId(accountId, 'accountId');
-    assertId(purpose, 'purpose');
-    assertTime(now, 'now');
-  },
+  deleteChallenges: positional({ accountId: id, purpose: id }),
+  listChallenges: positional({ accountId: id, purpose: id, now: time }),
 
   incrementCounter: (key, options) => {
     assertId(key, 'key');
@@ -194,10 +157,7 @@ const CHECKS: ArgumentChecks = {
       throw new MfaError('INVALID_ARGUMENT', 'ttlMs must be a positive number of milliseconds');
     }
   },
-  getCounter: (key, now) => {
-    assertId(key, 'key');
-    assertTime(now, 'now');
-  },
+  getCounter: positional({ key: id, now: time }),
 
   chargeAttempts: (accountId, charges, options) => {
     assertId(accountId, 'accountId');
@@ -209,21 +169,12 @@ const CHECKS: ArgumentChecks = {
       checkAttemptRule(charge.rule);
     }
   },
-  getAttempts: (accountId, name, now) => {
-    assertId(accountId, 'accountId');
-    checkAttemptName(name);
-    assertTime(now, 'now');
-  },
+  getAttempts: positional({ accountId: id, name: attemptName, now: time }),
   clearAttempts: (accountId, names) => {
     assertId(accountId, 'accountId');
     if (names !== undefined) checkAttemptNames(names);
   },
 };
-
-function checkAttemptNames(names: readonly string[]): void {
-  if (!Array.isArray(names)) throw new MfaError('INVALID_ARGUMENT', 'attempt record names must be an array');
-  for (const name of names) checkAttemptName(name);
-}
 
 const CHECKED: unique symbol = Symbol('mfakit.checkedStore');
 

@@ -139,10 +139,63 @@ export function storedRole(value: unknown, kind: StoredKind): 'login' | 'recover
   return value;
 }
 
-/** Field values of an account, raw as stored. */
-export interface StoredAccountFields {
-  v: unknown; id: unknown; createdAt: unknown; updatedAt: unknown; revision: unknown; data: unknown;
+/**
+ * How one field is read: a decoder taking the raw value, the record kind and the field's name.
+ * A record's schema lists one per field, in the contract's key order.
+ */
+type FieldDecoder<T> = (value: unknown, kind: StoredKind, field: string) => T;
+
+/** One decoder per field of record `R`, in the key order the record is assembled in. */
+type RecordSchema<R> = { readonly [K in keyof R]-?: FieldDecoder<R[K]> };
+
+/** The raw stored value of every field of record `R`. */
+type StoredFields<R> = { [K in keyof R]: unknown };
+
+const version: FieldDecoder<1> = (value, kind) => storedVersion(value, kind as Exclude<StoredKind, 'counter'>);
+const text: FieldDecoder<string> = (value, kind, field) => storedString(value, kind, field);
+const textOrEmpty: FieldDecoder<string> = (value, kind, field) => storedString(value, kind, field, { allowEmpty: true });
+const role: FieldDecoder<'login' | 'recovery'> = (value, kind) => storedRole(value, kind);
+const integer: FieldDecoder<number> = storedInteger;
+const json: FieldDecoder<MfaJsonObject> = storedJsonObject;
+
+/**
+ * Builds a record from raw stored fields, field by field in the schema's order: the version first
+ * (so a newer record is `STORE_SCHEMA_VERSION`, not a guess), then the first bad field is the one
+ * `STORE_CORRUPT` names, and the record's keys come out in the contract's order.
+ */
+function decodeRecord<R>(kind: StoredKind, schema: RecordSchema<R>, fields: StoredFields<R>): R {
+  const record: Partial<Record<keyof R, unknown>> = {};
+  for (const field of Object.keys(schema) as (keyof R & string)[]) {
+    record[field] = schema[field](fields[field], kind, field);
+  }
+  return record as R;
 }
+
+const ACCOUNT: RecordSchema<MfaAccountRecord> = {
+  v: version, id: text, createdAt: integer, updatedAt: integer, revision: integer, data: json,
+};
+
+const FACTOR: RecordSchema<MfaFactorRecord> = {
+  v: version, id: text, accountId: text, kind: text, role, name: textOrEmpty,
+  createdAt: integer, lastUsedAt: storedIntegerOrNull, lastStep: integer, revision: integer, data: json,
+};
+
+const ENROLMENT: RecordSchema<MfaEnrolmentRecord> = {
+  v: version, id: text, accountId: text, kind: text, role, name: textOrEmpty,
+  createdAt: integer, expiresAt: integer, replacesFactorId: storedStringOrNull, data: json,
+};
+
+const BACKUP_CODE: RecordSchema<MfaBackupCodeRecord> = {
+  v: version, accountId: text, setId: text, id: text, hash: text, createdAt: integer,
+};
+
+const CHALLENGE: RecordSchema<MfaChallengeRecord> = {
+  v: version, id: text, accountId: storedStringOrNull, purpose: text, data: json,
+  createdAt: integer, expiresAt: integer, revision: integer,
+};
+
+/** Field values of an account, raw as stored. */
+export type StoredAccountFields = StoredFields<MfaAccountRecord>;
 
 /**
  * Builds an account record (fixed key order) from raw stored fields.
@@ -153,22 +206,11 @@ export interface StoredAccountFields {
  * ```
  */
 export function decodeAccount(f: StoredAccountFields): MfaAccountRecord {
-  const k = 'account';
-  return {
-    v: storedVersion(f.v, k),
-    id: storedString(f.id, k, 'id'),
-    createdAt: storedInteger(f.createdAt, k, 'createdAt'),
-    updatedAt: storedInteger(f.updatedAt, k, 'updatedAt'),
-    revision: storedInteger(f.revision, k, 'revision'),
-    data: storedJsonObject(f.data, k, 'data'),
-  };
+  return decodeRecord('account', ACCOUNT, f);
 }
 
 /** Field values of a factor, raw as stored. */
-export interface StoredFactorFields {
-  v: unknown; id: unknown; accountId: unknown; kind: unknown; role: unknown; name: unknown;
-  createdAt: unknown; lastUsedAt: unknown; lastStep: unknown; revision: unknown; data: unknown;
-}
+export type StoredFactorFields = StoredFields<MfaFactorRecord>;
 
 /**
  * Builds a factor record (fixed key order) from raw stored fields.
@@ -179,27 +221,11 @@ export interface StoredFactorFields {
  * ```
  */
 export function decodeFactor(f: StoredFactorFields): MfaFactorRecord {
-  const k = 'factor';
-  return {
-    v: storedVersion(f.v, k),
-    id: storedString(f.id, k, 'id'),
-    accountId: storedString(f.accountId, k, 'accountId'),
-    kind: storedString(f.kind, k, 'kind'),
-    role: storedRole(f.role, k),
-    name: storedString(f.name, k, 'name', { allowEmpty: true }),
-    createdAt: storedInteger(f.createdAt, k, 'createdAt'),
-    lastUsedAt: storedIntegerOrNull(f.lastUsedAt, k, 'lastUsedAt'),
-    lastStep: storedInteger(f.lastStep, k, 'lastStep'),
-    revision: storedInteger(f.revision, k, 'revision'),
-    data: storedJsonObject(f.data, k, 'data'),
-  };
+  return decodeRecord('factor', FACTOR, f);
 }
 
 /** Field values of a pending enrolment, raw as stored. */
-export interface StoredEnrolmentFields {
-  v: unknown; id: unknown; accountId: unknown; kind: unknown; role: unknown; name: unknown;
-  createdAt: unknown; expiresAt: unknown; replacesFactorId: unknown; data: unknown;
-}
+export type StoredEnrolmentFields = StoredFields<MfaEnrolmentRecord>;
 
 /**
  * Builds a pending-enrolment record (fixed key order) from raw stored fields.
@@ -210,25 +236,11 @@ export interface StoredEnrolmentFields {
  * ```
  */
 export function decodeEnrolment(f: StoredEnrolmentFields): MfaEnrolmentRecord {
-  const k = 'enrolment';
-  return {
-    v: storedVersion(f.v, k),
-    id: storedString(f.id, k, 'id'),
-    accountId: storedString(f.accountId, k, 'accountId'),
-    kind: storedString(f.kind, k, 'kind'),
-    role: storedRole(f.role, k),
-    name: storedString(f.name, k, 'name', { allowEmpty: true }),
-    createdAt: storedInteger(f.createdAt, k, 'createdAt'),
-    expiresAt: storedInteger(f.expiresAt, k, 'expiresAt'),
-    replacesFactorId: storedStringOrNull(f.replacesFactorId, k, 'replacesFactorId'),
-    data: storedJsonObject(f.data, k, 'data'),
-  };
+  return decodeRecord('enrolment', ENROLMENT, f);
 }
 
 /** Field values of a backup code, raw as stored. */
-export interface StoredBackupCodeFields {
-  v: unknown; accountId: unknown; setId: unknown; id: unknown; hash: unknown; createdAt: unknown;
-}
+export type StoredBackupCodeFields = StoredFields<MfaBackupCodeRecord>;
 
 /**
  * Builds a backup-code record (fixed key order) from raw stored fields.
@@ -239,22 +251,11 @@ export interface StoredBackupCodeFields {
  * ```
  */
 export function decodeBackupCode(f: StoredBackupCodeFields): MfaBackupCodeRecord {
-  const k = 'backup-code';
-  return {
-    v: storedVersion(f.v, k),
-    accountId: storedString(f.accountId, k, 'accountId'),
-    setId: storedString(f.setId, k, 'setId'),
-    id: storedString(f.id, k, 'id'),
-    hash: storedString(f.hash, k, 'hash'),
-    createdAt: storedInteger(f.createdAt, k, 'createdAt'),
-  };
+  return decodeRecord('backup-code', BACKUP_CODE, f);
 }
 
 /** Field values of a challenge, raw as stored. */
-export interface StoredChallengeFields {
-  v: unknown; id: unknown; accountId: unknown; purpose: unknown; data: unknown;
-  createdAt: unknown; expiresAt: unknown; revision: unknown;
-}
+export type StoredChallengeFields = StoredFields<MfaChallengeRecord>;
 
 /**
  * Builds a challenge record (fixed key order) from raw stored fields.
@@ -265,15 +266,5 @@ export interface StoredChallengeFields {
  * ```
  */
 export function decodeChallenge(f: StoredChallengeFields): MfaChallengeRecord {
-  const k = 'challenge';
-  return {
-    v: storedVersion(f.v, k),
-    id: storedString(f.id, k, 'id'),
-    accountId: storedStringOrNull(f.accountId, k, 'accountId'),
-    purpose: storedString(f.purpose, k, 'purpose'),
-    data: storedJsonObject(f.data, k, 'data'),
-    createdAt: storedInteger(f.createdAt, k, 'createdAt'),
-    expiresAt: storedInteger(f.expiresAt, k, 'expiresAt'),
-    revision: storedInteger(f.revision, k, 'revision'),
-  };
+  return decodeRecord('challenge', CHALLENGE, f);
 }

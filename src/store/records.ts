@@ -5,6 +5,7 @@
  * @module
  */
 import { MfaError } from '../errors.js';
+import type { LoginFactorKind, RecoveryMethodKind } from '../factor-kinds.js';
 
 /**
  * The schema version of every record this mfakit version writes. A store that reads a record with
@@ -39,7 +40,7 @@ export type MfaJsonValue = null | boolean | number | string | MfaJsonValue[] | {
 export type MfaJsonObject = { [key: string]: MfaJsonValue };
 
 /**
- * Factor and recovery-method kinds. Login factors: `totp`, `hotp`, `email`, `sms`, `webauthn`
+ * Factor and recovery-method kinds. Login factors: `totp`, `email`, `sms`, `webauthn`
  * (`backup-codes` are stored as their own records, but report as this kind). Recovery methods, which
  * never satisfy a login: `ssh-key`, `phone`. The union is open so later modules can add kinds
  * without changing the contract.
@@ -49,16 +50,7 @@ export type MfaJsonObject = { [key: string]: MfaJsonValue };
  * const kind: MfaFactorKind = 'totp';
  * ```
  */
-export type MfaFactorKind =
-  | 'totp'
-  | 'hotp'
-  | 'backup-codes'
-  | 'email'
-  | 'sms'
-  | 'webauthn'
-  | 'ssh-key'
-  | 'phone'
-  | (string & {});
+export type MfaFactorKind = LoginFactorKind | RecoveryMethodKind | (string & {});
 
 /**
  * Whether a factor can satisfy a login (`login`) or only recover an account (`recovery`).
@@ -91,7 +83,7 @@ export interface MfaAccountRecord {
 
 /**
  * An active factor or recovery method. `lastStep` is only moved by
- * {@link MfaStore.advanceFactorStep} (TOTP time step, HOTP counter, WebAuthn sign counter; `-1`
+ * {@link MfaStore.advanceFactorStep} (TOTP time step, WebAuthn sign counter; `-1`
  * before first use). `revision` grows on every {@link MfaStore.compareAndSetFactor}, which never
  * changes `lastStep` or `lastUsedAt`.
  *

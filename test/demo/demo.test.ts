@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectPage } from './inspect.js';
 import { ARTEFACTS, AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, readQr, sh, startDemoProcess, type DemoProcess } from './helpers.js';
 import { requirementsGate } from '../support/requirements.js';
+import { addVirtualAuthenticator } from '../support/virtual-authenticator.js';
 
 const runnable = requirementsGate('demo e2e', demoRequirementsMissing());
 
@@ -339,11 +340,8 @@ describe.skipIf(!runnable)('the demo, as a person uses it', { timeout: 120_000 }
   });
 
   it('adds a security key (virtual authenticator) and logs in with it', async () => {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    // A classic security key (no resident credentials): the login page's passkey autofill finds nothing on it.
+    await addVirtualAuthenticator(page, { transport: 'usb', hasResidentKey: false });
     await page.click('#add-webauthn');
     await page.waitForURL(/\/security\/webauthn$/);
     await page.fill('#name', 'YubiKey');
@@ -546,11 +544,7 @@ describe.skipIf(!runnable)('passkeys, and forged requests', { timeout: 120_000 }
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     bob = await ctx.newPage();
     bob.setDefaultTimeout(30_000);
-    const cdp = await ctx.newCDPSession(bob);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    const authenticator = await addVirtualAuthenticator(bob);
     await bob.goto(`${demo.url}/signup`);
     await bob.fill('#email', 'bob@example.com');
     await bob.fill('#password', PASSWORD);
@@ -569,19 +563,28 @@ describe.skipIf(!runnable)('passkeys, and forged requests', { timeout: 120_000 }
     await bob.waitForURL(/\/security$/);
     expect(await bob.locator('#devices tr', { hasText: 'This laptop' }).locator('td.kind').textContent()).toBe('Security key / passkey');
 
+    // The login page offers the passkey in the email field's autofill at once: with presence
+    // simulated the virtual authenticator would pick it. Off, it waits for a touch, as for a person.
+    await authenticator.setPresence(false);
     await bob.click('#logout');
     await bob.waitForURL(/\/login$/);
     await bob.fill('#email', 'bob@example.com');
     await bob.fill('#password', PASSWORD);
     await bob.click('#login');
     await bob.waitForURL(/\/login\/mfa$/);
+    await authenticator.setPresence(true);
     await bob.click('#use-security-key');
     await bob.waitForURL(/\/security$/);
     expect(await flashText(bob)).toMatch(/Signed in with This laptop/);
 
-    // A passkey alone signs in, without the email address or password.
+    // A passkey alone signs in, without the email address or password (the button; autofill has its own test).
+    await authenticator.setPresence(false);
     await bob.click('#logout');
     await bob.waitForURL(/\/login$/);
+    // Once the autofill request waits for the user, the button takes over from it.
+    await bob.waitForSelector('#email[data-passkey-autofill="pending"]', { state: 'attached' });
+    await bob.waitForTimeout(300);
+    await authenticator.setPresence(true);
     await bob.click('#passkey-login');
     await bob.waitForURL(/\/security$/);
     expect(await flashText(bob)).toMatch(/Signed in with your passkey “This laptop”/);

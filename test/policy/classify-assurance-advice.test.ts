@@ -16,7 +16,8 @@ describe('factor kinds', () => {
   it.each([
     ['webauthn', 'phishing-resistant', true],
     ['totp', 'multi-factor', true],
-    ['hotp', 'multi-factor', true],
+    // HOTP is no service factor (dropped in 0.x): a stored 'hotp' factor is an unknown kind.
+    ['hotp', 'low', false],
     ['backup-codes', 'multi-factor', false],
     ['sms', 'low', true],
     ['email', 'low', true],
@@ -24,10 +25,10 @@ describe('factor kinds', () => {
     ['phone', 'low', false],
   ] as const)('%s: %s, counts %s', (kind, level, counts) => {
     expect(factorKindAssurance(kind)).toMatchObject({ level, countsAsFactor: counts });
-    expect(isPolicyFactorKind(kind)).toBe(kind !== 'ssh-key' && kind !== 'phone');
+    expect(isPolicyFactorKind(kind)).toBe(kind !== 'ssh-key' && kind !== 'phone' && kind !== 'hotp');
   });
-  it('lists six kinds and does not treat prototype keys as kinds', () => {
-    expect(POLICY_FACTOR_KINDS).toHaveLength(6);
+  it('lists five kinds and does not treat prototype keys as kinds', () => {
+    expect(POLICY_FACTOR_KINDS).toEqual(['webauthn', 'totp', 'backup-codes', 'sms', 'email']);
     expect(isPolicyFactorKind('toString')).toBe(false);
     expect(isPolicyFactorKind('__proto__')).toBe(false);
   });
@@ -50,7 +51,7 @@ describe('classifyFactorsForPolicies', () => {
       factors: [sms, totp, hotp],
       satisfying: ['app'],
       counting: ['app'],
-      reasons: { phone: ['low-assurance-excluded'], token: ['kind-not-allowed'] },
+      reasons: { phone: ['low-assurance-excluded'], token: ['unknown-kind', 'kind-not-allowed', 'low-assurance-excluded'] },
     },
     { name: 'unknown kind', policies: [], factors: [sshKey], satisfying: [], counting: [], reasons: { ssh: ['unknown-kind'] } },
     {

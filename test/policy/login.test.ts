@@ -33,7 +33,7 @@ const rows: Row[] = [
   { name: 'sms allowed when not excluded', policies: [requireAll(acme)], factors: [sms], outcome: 'mfa-required', owners: ['Acme'], accepted: ['phone'] },
   { name: 'phishing-resistant only: totp does not comply', policies: [requireAll(acme, { allowedKinds: ['webauthn', 'backup-codes'] })], factors: [totp, codes], outcome: 'blocked', owners: ['Acme'], accepted: ['codes'] },
   { name: 'phishing-resistant only: key complies, other factors not accepted', policies: [requireAll(acme, { allowedKinds: ['webauthn'] })], factors: [totp, webauthn], outcome: 'mfa-required', owners: ['Acme'], accepted: ['key'] },
-  { name: 'a non-requiring restriction narrows a requiring policy', policies: [requireAll(acme), { owner: payroll, requireMfa: false, allowedKinds: ['webauthn'] }], factors: [totp], outcome: 'blocked', owners: ['Acme'], accepted: [] },
+  { name: 'a non-requiring restriction narrows a requiring policy', policies: [requireAll(acme), { owner: payroll, requireMfa: false, allowedKinds: ['webauthn'] }], factors: [totp], outcome: 'blocked', owners: ['Acme', 'Payroll'], accepted: [] },
   { name: 'minFactors 2 with one factor', policies: [requireAll(acme, { minFactors: 2, grace: grace(30) })], factors: [webauthn], outcome: 'enrolment-required', owners: ['Acme'], missing: 1, accepted: ['key'] },
   { name: 'minFactors 2: backup codes do not count', policies: [requireAll(acme, { minFactors: 2 })], factors: [webauthn, codes], outcome: 'blocked', owners: ['Acme'], missing: 1 },
   { name: 'minFactors 2 met', policies: [requireAll(acme, { minFactors: 2 })], factors: [webauthn, key2], outcome: 'mfa-required', owners: ['Acme'] },

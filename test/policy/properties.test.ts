@@ -115,10 +115,14 @@ describe('policy properties', () => {
         const s = snapshot(policies, factors, now);
         const requiring = keys(policies.filter((p) => p.requireMfa).map((p) => p.owner));
         const restricting = keys(policies.filter((p) => p.allowedKinds || p.excludeLowAssurance).map((p) => p.owner));
+        // A refusal names requiring owners, and owners whose kind restrictions stand in the way.
+        const causing = [...requiring, ...restricting];
         for (const d of s.removal) {
           if (d.allowed) continue;
           expect(d.owners.length).toBeGreaterThan(0);
-          expect(subset(keys(d.owners), requiring)).toBe(true);
+          expect(subset(keys(d.owners), causing)).toBe(true);
+          expect(subset(keys(d.restrictedByOwners), restricting)).toBe(true);
+          for (const owner of keys(d.owners)) expect(requiring.includes(owner) || keys(d.restrictedByOwners).includes(owner)).toBe(true);
           expectSortedDistinct(d.owners);
         }
         for (const d of s.enrol) {
@@ -126,7 +130,8 @@ describe('policy properties', () => {
           expect(subset(keys(d.owners), restricting)).toBe(true);
           expectSortedDistinct(d.owners);
         }
-        expect(subset(keys(s.login.owners), requiring)).toBe(true);
+        expect(subset(keys(s.login.owners), causing)).toBe(true);
+        if (!s.login.satisfied) expect(subset(keys(s.login.restrictedByOwners), restricting)).toBe(true);
         expectSortedDistinct(s.login.owners);
       }),
     );

@@ -178,6 +178,18 @@ describe('createPolicyHook with the MFA service', () => {
     expect(await s.service.listFactors('u3')).toEqual([]);
   });
 
+  it("a login blocked by a non-requiring organisation's allowedKinds names that organisation", async () => {
+    const s = setup();
+    await enrolApp(s, 'u1');
+    s.policies.set('u1', [
+      { owner: acme, requireMfa: true },
+      { owner: globex, requireMfa: false, allowedKinds: ['webauthn', 'backup-codes'] },
+    ]);
+    const need = await s.service.loginRequirement('u1');
+    expect(need.blocked).toMatchObject({ code: 'MFA_REQUIRED_BY_POLICY', owners: [{ id: 'org_1', name: 'Acme' }, { id: 'org_2', name: 'Globex' }] });
+    expect(need.blocked?.message).toContain('Globex');
+  });
+
   it('fails closed when the resolver fails or returns a malformed policy', async () => {
     const s = setup();
     const app = await enrolApp(s, 'u1');
@@ -204,6 +216,26 @@ describe('createPolicyHook on its own', () => {
     expect(await hook.check({ type: 'enrol', kind: 'webauthn' }, context([]))).toEqual({ allowed: true });
     expect(await hook.check({ type: 'remove-factor', factorId: 'a' }, context([summary('a', 'totp'), summary('b', 'webauthn')]))).toEqual({ allowed: true });
     expect(await hook.check({ type: 'remove-factor', factorId: 'b' }, context([summary('a', 'sms'), summary('b', 'webauthn')]))).toMatchObject({ allowed: false, code: 'MFA_REQUIRED_BY_POLICY' });
+  });
+
+  it('names the organisation whose restriction blocks: a login, a removal, an unsatisfiable combination', async () => {
+    const restricted = createPolicyHook(() => [
+      { owner: acme, requireMfa: true },
+      { owner: globex, requireMfa: false, allowedKinds: ['webauthn'] },
+    ]);
+    const both = [{ id: 'org_1', name: 'Acme', type: 'organization' }, { id: 'org_2', name: 'Globex', type: 'organization' }];
+    const login = await restricted.check({ type: 'login' }, context([summary('a', 'totp')]));
+    expect(login).toMatchObject({ allowed: false, owners: both });
+    expect(login.allowed ? '' : login.message).toContain('Globex');
+    const removal = await restricted.check({ type: 'remove-factor', factorId: 'b' }, context([summary('a', 'totp'), summary('b', 'webauthn')]));
+    expect(removal).toMatchObject({ allowed: false, code: 'MFA_REQUIRED_BY_POLICY', owners: both });
+    const conflicting = createPolicyHook(() => [
+      { owner: acme, requireMfa: true, allowedKinds: ['webauthn'] },
+      { owner: globex, requireMfa: false, allowedKinds: ['totp'] },
+    ]);
+    const none = await conflicting.check({ type: 'login' }, context([]));
+    expect(none).toMatchObject({ allowed: false, owners: both });
+    expect(none.allowed ? '' : none.message).toMatch(/no factor kind/);
   });
 
   it('leaves recovery methods out of policy decisions', async () => {

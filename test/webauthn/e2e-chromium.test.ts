@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticationResponse, hex, registrationResponse } from './helpers/build.js';
 import { w3cAttestationRoot, w3cExamples } from './helpers/vectors.js';
 import { CHROMIUM, hasChromium, requirementsGate } from '../support/requirements.js';
+import { addVirtualAuthenticator } from '../support/virtual-authenticator.js';
 import {
   createWebAuthnAuthenticationOptions,
   createWebAuthnRegistrationOptions,
@@ -91,11 +92,7 @@ interface Authenticator {
 async function openPage(authenticator: Authenticator, url = `${origin}/`): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
   const page = await browser.newPage();
   await page.goto(url);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', automaticPresenceSimulation: true, ...authenticator },
-  });
+  const { cdp, authenticatorId } = await addVirtualAuthenticator(page, authenticator);
   return { page, cdp, authenticatorId };
 }
 

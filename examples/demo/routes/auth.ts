@@ -3,6 +3,7 @@ import type { Hono } from 'hono';
 import { html } from '../html.js';
 import { csrfField } from '../layout.js';
 import { enforcingOrganisationNames } from '../organisations.js';
+import { deviceToken } from '../remembered-browser.js';
 import { checkPassword } from '../users.js';
 import { currentUser, flash, form, redirect, render, requireUser, safeNext, type DemoEnv } from '../web.js';
 
@@ -58,10 +59,10 @@ export function authRoutes(app: Hono<DemoEnv>): void {
       c,
       'Log in',
       html`<h1>Log in</h1><div class="card"><form method="post" action="/login${next ? `?next=${encodeURIComponent(safeNext(next))}` : ''}">${csrfField(c.get('session').csrf)}
-  <label for="email">Email address</label><input type="email" id="email" name="email" required autocomplete="username">
+  <label for="email">Email address</label><input type="email" id="email" name="email" required autocomplete="username webauthn">
   <label for="password">Password</label><input type="password" id="password" name="password" required autocomplete="current-password">
   <button type="submit" id="login">Log in</button></form></div>
-<div class="card"><h2>Or use a passkey</h2><p class="muted small">A passkey saved on this device signs you in without a password.</p>
+<div class="card"><h2>Or use a passkey</h2><p class="muted small">A passkey saved on this device signs you in without a password: pick it in the email field's suggestions, or use the button.</p>
   <button type="button" class="secondary" id="passkey-login" data-webauthn="login" data-mode="passkey">Sign in with a passkey</button>
   <p id="webauthn-status" class="small muted" role="status"></p></div>
 <p class="small"><a href="/signup">No account yet? Sign up.</a> · <a href="/recover">Locked out? Recover with your SSH key.</a></p>`,
@@ -75,8 +76,10 @@ export function authRoutes(app: Hono<DemoEnv>): void {
     const user = await demo.users.authenticate(email, password);
     if (user === undefined) return redirect(c, '/login', { kind: 'error', text: 'Wrong email address or password.' });
     const session = c.get('session');
-    const requirement = await demo.service.loginRequirement(user.id);
-    if (requirement.retryAt !== undefined) {
+    // A browser remembered at an earlier login ("Remember this browser") skips the second step.
+    const token = deviceToken(c);
+    const requirement = await demo.service.loginRequirement(user.id, token === undefined ? {} : { deviceToken: token });
+    if (requirement.mfaRequired && requirement.retryAt !== undefined) {
       return redirect(c, '/login', { kind: 'error', text: `Too many wrong codes: try again after ${new Date(requirement.retryAt).toISOString().slice(11, 16)} UTC.` });
     }
     demo.sessions.rotate(session);
@@ -87,6 +90,14 @@ export function authRoutes(app: Hono<DemoEnv>): void {
       return redirect(c, '/login/mfa');
     }
     session.userId = user.id;
+    if (requirement.rememberedDevice !== undefined) {
+      const device = requirement.rememberedDevice;
+      demo.events.note(user.id, `Signed in with password on the remembered browser ${device.name}`);
+      return redirect(c, safeNext(session.afterLogin), {
+        kind: 'ok',
+        text: `Signed in. No code needed: this browser (${device.name}) is remembered until ${new Date(device.expiresAt).toISOString().slice(0, 10)}.`,
+      });
+    }
     demo.events.note(user.id, 'Signed in with password');
     // A recovered account: the security page's banner asks for a new second factor.
     if (requirement.blocked !== undefined) flash(c, 'error', `${requirement.blocked.message}.`);

@@ -78,7 +78,7 @@ ${messages.length === 0
       html`<h1>Organisations</h1>
 ${ORGANISATIONS.map((org) => {
   const member = user.organisations.has(org.id);
-  return html`<div class="card" data-org="${org.id}"><h2>${org.name} ${org.enforcesMfa ? html`<span class="pill">enforces MFA</span>` : ''} ${member ? html`<span class="pill on">member</span>` : ''}</h2>
+  return html`<div class="card" data-org="${org.id}"><h2>${org.name} ${org.enforcesMfa ? html`<span class="pill">enforces MFA</span>` : ''}${org.forbidsRememberedDevices ? html`<span class="pill">no remembered browsers</span>` : ''} ${member ? html`<span class="pill on">member</span>` : ''}</h2>
   <p class="muted">${org.description}</p>
   <form method="post" action="/organisations/${org.id}/${member ? 'leave' : 'join'}">${csrf}
   <button type="submit" class="${member ? 'secondary' : ''}" id="${member ? 'leave' : 'join'}-${org.id}">${member ? 'Leave' : 'Join'} ${org.name}</button></form></div>`;
@@ -97,7 +97,12 @@ ${ORGANISATIONS.map((org) => {
       await demo.users.save(user);
       demo.events.note(user.id, `Joined ${org.name}`);
       const { mfaRequired } = await demo.service.loginRequirement(user.id);
-      const note = org.enforcesMfa ? (mfaRequired ? ' It enforces MFA: you cannot disable it while you are a member.' : ' It enforces MFA: set it up within 14 days.') : '';
+      let note = org.enforcesMfa ? (mfaRequired ? ' It enforces MFA: you cannot disable it while you are a member.' : ' It enforces MFA: set it up within 14 days.') : '';
+      if (org.forbidsRememberedDevices) {
+        // The service would refuse the remembered browsers at the next login anyway; forgetting them now keeps the list honest.
+        const forgotten = await demo.service.forgetAllRememberedDevices(user.id);
+        note += ` It asks for a second factor at every login${forgotten > 0 ? `: ${forgotten === 1 ? 'your remembered browser was' : `your ${forgotten} remembered browsers were`} forgotten` : ''}.`;
+      }
       return redirect(c, '/organisations', { kind: 'ok', text: `You joined ${org.name}.${note}` });
     }
     user.organisations.delete(org.id);

@@ -5,6 +5,8 @@ import { isMfaError } from 'mfakit';
 import type { WebAuthnAuthenticationResponseJSON } from 'mfakit/webauthn';
 import { html, raw, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
+import { rememberingForbiddenBy } from '../organisations.js';
+import { rememberThisBrowser } from '../remembered-browser.js';
 import type { DemoUser } from '../users.js';
 import { describeError, describeFailure, flash, form, redirect, render, requireUser, safeNext, type C, type DemoEnv } from '../web.js';
 
@@ -17,8 +19,16 @@ function verifyingUser(c: C, mode: Mode): DemoUser | undefined {
   return id === undefined ? undefined : c.get('demo').users.get(id);
 }
 
-/** After a successful second factor. */
-function completeVerification(c: C, mode: Mode, user: DemoUser, via: string, stepUpToken: string, stepUpNext: string | undefined, backupCodesRemaining?: number): string {
+/** After a successful second factor; `remember`: the login's "Remember this browser" box was ticked. */
+async function completeVerification(
+  c: C,
+  mode: Mode,
+  user: DemoUser,
+  verified: { via: string; stepUpToken: string; remember: boolean },
+  stepUpNext: string | undefined,
+  backupCodesRemaining?: number,
+): Promise<string> {
+  const { via, stepUpToken } = verified;
   const demo = c.get('demo');
   const session = c.get('session');
   session.stepUpToken = stepUpToken;
@@ -35,6 +45,7 @@ function completeVerification(c: C, mode: Mode, user: DemoUser, via: string, ste
     session.userId = user.id;
     demo.events.note(user.id, `Signed in with password and ${via}`);
     flash(c, 'ok', `Signed in with ${via}.`);
+    if (verified.remember) await rememberThisBrowser(c, user, stepUpToken);
     return next;
   }
   demo.events.note(user.id, `Confirmed it is you with ${via}`);
@@ -137,6 +148,7 @@ async function verifyPage(c: C, mode: Mode): Promise<Response> {
     ${csrfField(session.csrf)}
     <label for="code">Code</label>
     <input class="code" type="text" id="code" name="code" inputmode="text" autocomplete="one-time-code" autofocus required maxlength="40">
+    ${mode === 'login' ? rememberBox(c, user) : ''}
     <div class="row"><button type="submit" id="verify"${retryAt !== undefined ? raw(' disabled') : ''}>Verify</button>${mode === 'step-up' ? html`<a href="/security" id="cancel-step-up">Cancel</a>` : ''}</div>
   </form>
 </div>
@@ -158,10 +170,24 @@ ${mode === 'login' ? html`<p class="small"><a href="/recover" id="recover-link">
   return render(c, mode === 'login' ? 'Two-factor authentication' : 'Confirm it is you', body, { webauthn: kinds.has('webauthn') });
 }
 
+/**
+ * The "Remember this browser" box of a login (it applies to a code and to a security key alike:
+ * the page script sends its state with the WebAuthn answer). Not offered when an organisation the
+ * user belongs to wants a second factor at every login.
+ */
+function rememberBox(c: C, user: DemoUser): Html {
+  const forbiddenBy = rememberingForbiddenBy(user);
+  if (forbiddenBy.length > 0) {
+    return html`<p class="small muted" id="remember-forbidden">${forbiddenBy.join(' and ')} ${forbiddenBy.length > 1 ? 'ask' : 'asks'} for a second factor at every login: this browser cannot be remembered.</p>`;
+  }
+  const days = Math.round(c.get('demo').rememberedDeviceDays);
+  return html`<label class="check" for="remember"><input type="checkbox" id="remember" name="remember"> Remember this browser for ${days} days (no code at the next logins here)</label>`;
+}
+
 async function verifyCode(c: C, mode: Mode): Promise<Response> {
   const user = verifyingUser(c, mode);
   if (user === undefined) return redirect(c, '/login');
-  const { code = '' } = await form(c);
+  const { code = '', remember } = await form(c);
   const back = mode === 'login' ? '/login/mfa' : `/step-up?next=${encodeURIComponent(safeNext(c.req.query('next')))}`;
   try {
     const result = await c.get('demo').service.verify(user.id, code);
@@ -174,7 +200,8 @@ async function verifyCode(c: C, mode: Mode): Promise<Response> {
       return redirect(c, back, { kind: 'error', text: describeFailure(result.reason, result.retryAt) });
     }
     const via = result.kind === 'backup-codes' ? 'a backup code' : result.kind === 'email' ? 'an emailed code' : result.kind === 'sms' ? 'a texted code' : `${result.factor.name}`;
-    return redirect(c, completeVerification(c, mode, user, via, result.stepUp.token, c.req.query('next'), result.backupCodesRemaining));
+    const verified = { via, stepUpToken: result.stepUp.token, remember: mode === 'login' && remember === 'on' };
+    return redirect(c, await completeVerification(c, mode, user, verified, c.req.query('next'), result.backupCodesRemaining));
   } catch (error) {
     if (!isMfaError(error)) throw error;
     return redirect(c, back, { kind: 'error', text: describeError(error) });
@@ -224,7 +251,7 @@ export function secondFactorRoutes(app: Hono<DemoEnv>): void {
   });
 
   app.post('/webauthn/login/finish', async (c) => {
-    const body = (await c.req.json()) as { mode?: Mode | 'passkey'; next?: string; response?: WebAuthnAuthenticationResponseJSON };
+    const body = (await c.req.json()) as { mode?: Mode | 'passkey'; next?: string; remember?: boolean; response?: WebAuthnAuthenticationResponseJSON };
     if (body.mode === 'passkey') return passkeySignIn(c, body.response);
     const mode: Mode = body.mode === 'step-up' ? 'step-up' : 'login';
     const user = verifyingUser(c, mode);
@@ -233,6 +260,7 @@ export function secondFactorRoutes(app: Hono<DemoEnv>): void {
     if (!result.ok) return c.json({ error: `The security key was not accepted (${result.reason}).` }, 400);
     // For a step-up, the page passes its own "?next=…" along.
     const stepUpNext = new URLSearchParams(body.next ?? '').get('next') ?? undefined;
-    return c.json({ redirect: completeVerification(c, mode, user, result.factor.name, result.stepUp.token, stepUpNext) });
+    const verified = { via: result.factor.name, stepUpToken: result.stepUp.token, remember: mode === 'login' && body.remember === true };
+    return c.json({ redirect: await completeVerification(c, mode, user, verified, stepUpNext) });
   });
 }

@@ -2,11 +2,12 @@
 // recent activity), removing a device, and disabling MFA with the typed confirmation.
 import type { Hono } from 'hono';
 import { isMfaError } from 'mfakit';
-import type { FactorSummary } from 'mfakit/service';
+import type { FactorSummary, RememberedDevice } from 'mfakit/service';
 import type { ActivityLine } from '../event-log.js';
 import { ago, dateTime, html, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
 import { enforcingOrganisationNames, organisation } from '../organisations.js';
+import { forgetThisBrowser, thisBrowserDeviceId } from '../remembered-browser.js';
 import type { DemoUser } from '../users.js';
 import { describeError, form, redirect, render, requireRecentAuth, requireUser, type C, type DemoEnv } from '../web.js';
 
@@ -49,6 +50,25 @@ function activityTable(lines: readonly ActivityLine[]): Html {
   )}</table>`;
 }
 
+/** The browsers that skip the second step ("Remember this browser"), each with a button to forget it. */
+function rememberedCard(c: C, devices: readonly RememberedDevice[], thisBrowser: string | undefined): Html {
+  const csrf = csrfField(c.get('session').csrf);
+  return html`<div class="card" id="remembered">
+  <h2>Remembered browsers</h2>
+  ${devices.length === 0
+    ? html`<p class="muted">None. Tick “Remember this browser” at the second step of a login to skip it on that browser for ${c.get('demo').rememberedDeviceDays} days.</p>`
+    : html`<p class="muted small">These browsers sign in with your password alone until the date shown. Forget one you no longer use or do not recognise.</p>
+  <table id="remembered-devices"><thead><tr><th>Browser</th><th class="wide-only">Remembered</th><th>Last used</th><th class="wide-only">Until</th><th><span class="wide-only">Actions</span></th></tr></thead><tbody>
+${devices.map(
+  (d) => html`<tr data-device="${d.id}"><td><strong>${d.name}</strong>${d.id === thisBrowser ? html` <span class="pill on this-browser">this browser</span>` : ''}</td>
+<td class="wide-only created">${ago(d.createdAt)}</td><td class="last-used">${d.lastUsedAt === null ? 'not yet' : ago(d.lastUsedAt)}</td><td class="wide-only">${new Date(d.expiresAt).toISOString().slice(0, 10)}</td>
+<td><form method="post" action="/security/remembered/${encodeURIComponent(d.id)}/forget">${csrf}<button type="submit" class="secondary small-button forget" aria-label="Forget ${d.name}">Forget</button></form></td></tr>`,
+)}
+</tbody></table>
+  <form method="post" action="/security/remembered/forget-all">${csrf}<button type="submit" class="secondary" id="forget-all-browsers">Forget all browsers</button></form>`}
+</div>`;
+}
+
 async function securityPage(c: C, user: DemoUser): Promise<Response> {
   const demo = c.get('demo');
   const all = await demo.service.listFactors(user.id).catch((error: unknown) => {
@@ -69,6 +89,8 @@ async function securityPage(c: C, user: DemoUser): Promise<Response> {
   const pages = Math.max(1, Math.ceil(lines.length / ACTIVITY_PAGE));
   const pageNo = Math.min(pages, Math.max(1, Number.parseInt(c.req.query('activity') ?? '1', 10) || 1));
   const shown = lines.slice((pageNo - 1) * ACTIVITY_PAGE, pageNo * ACTIVITY_PAGE);
+  const remembered = await demo.service.listRememberedDevices(user.id);
+  const thisBrowser = thisBrowserDeviceId(c);
 
   const devices = login.length === 0
     ? html`<p class="muted">No second factor yet. Anyone with your password can sign in.</p>`
@@ -104,6 +126,7 @@ ${on || backup
   <a class="button secondary" href="/security/backup-codes/new" id="regenerate-backup-codes">Generate new backup codes</a>
 </div>`
     : ''}
+${on || remembered.length > 0 ? rememberedCard(c, remembered, thisBrowser) : ''}
 <div class="card" id="recovery">
   <h2>Account recovery with an SSH key</h2>
   ${sshKeys.length === 0
@@ -157,6 +180,28 @@ ${on
 }
 
 export function securityRoutes(app: Hono<DemoEnv>): void {
+  // Forgetting a remembered browser makes logins stronger, never weaker: no step-up is asked.
+  app.post('/security/remembered/forget-all', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const count = await c.get('demo').service.forgetAllRememberedDevices(user.id);
+    forgetThisBrowser(c);
+    return redirect(c, '/security#remembered', { kind: 'ok', text: count === 0 ? 'No browser was remembered.' : `Forgot ${count === 1 ? 'the remembered browser' : `${count} remembered browsers`}: the next login on ${count === 1 ? 'it' : 'each'} asks for a second factor.` });
+  });
+
+  app.post('/security/remembered/:id/forget', async (c) => {
+    const user = requireUser(c);
+    if (user instanceof Response) return user;
+    const id = c.req.param('id');
+    const demo = c.get('demo');
+    const device = (await demo.service.listRememberedDevices(user.id)).find((d) => d.id === id);
+    if (device === undefined || !(await demo.service.forgetRememberedDevice(user.id, id))) {
+      return redirect(c, '/security#remembered', { kind: 'error', text: 'No such remembered browser.' });
+    }
+    if (thisBrowserDeviceId(c) === id) forgetThisBrowser(c);
+    return redirect(c, '/security#remembered', { kind: 'ok', text: `Forgot ${device.name}: the next login there asks for a second factor.` });
+  });
+
   app.get('/security', async (c) => {
     const user = requireUser(c);
     if (user instanceof Response) return user;
