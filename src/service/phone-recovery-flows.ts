@@ -17,7 +17,6 @@ import {
   PHONE_RECOVERY_PURPOSE,
   recoveryFailed,
   type AccountRecoveryResult,
-  type ResolvedRecoverySettings,
 } from './recovery-flows.js';
 import { checkCode, couldBeCode, destinationOf, recoverySmsChallengeId, requireOob, sendSmsCode, storedCode } from './recovery-sms.js';
 import type { MfaFactorRecord } from '../store/records.js';
@@ -60,7 +59,6 @@ function phonesOf(factors: readonly MfaFactorRecord[]): MfaFactorRecord[] {
 /** Sends a recovery code to the phone on file. @internal */
 export async function startPhoneRecovery(
   ctx: ServiceContext,
-  settings: ResolvedRecoverySettings,
   accountId: string,
   options: StartPhoneRecoveryOptions = {},
 ): Promise<PhoneRecoveryStart> {
@@ -69,7 +67,7 @@ export async function startPhoneRecovery(
   const phones = phonesOf(await loadFactors(ctx, accountId));
   const phone = options.phoneId === undefined ? phones[0] : phones.find((p) => p.id === options.phoneId);
   if (phone === undefined) throw new MfaError('FACTOR_NOT_FOUND', 'the account has no phone on file for recovery', { details: { accountId } });
-  await chargeRecoveryStart(ctx, settings, accountId);
+  await chargeRecoveryStart(ctx, accountId);
   const destination = destinationOf(phone);
   // One pending recovery code per account: a resend (to this or another phone) replaces it.
   const expiresAt = await sendSmsCode(ctx, { accountId, codePurpose: 'recovery', recordPurpose: PHONE_RECOVERY_PURPOSE, destination, id: recoverySmsChallengeId(['recovery', accountId]), factorId: phone.id });
@@ -81,7 +79,6 @@ export async function startPhoneRecovery(
 /** Completes a phone recovery with the code the user received. @internal */
 export async function completePhoneRecovery(
   ctx: ServiceContext,
-  settings: ResolvedRecoverySettings,
   accountId: string,
   code: string,
   options: { readonly requester?: string } = {},
@@ -105,5 +102,5 @@ export async function completePhoneRecovery(
   if (phone === null) return recoveryFailed(ctx, accountId, 'phone', 'expired', { factorId });
   const now = ctx.now();
   await ctx.store.advanceFactorStep(accountId, phone.id, Math.max(phone.lastStep + 1, 0), now);
-  return performRecovery(ctx, settings, 'phone', phone, summariseUsedFactor(phone, now), { destination: maskDestination(destinationOf(phone)) });
+  return performRecovery(ctx, 'phone', phone, summariseUsedFactor(phone, now), { destination: maskDestination(destinationOf(phone)) });
 }

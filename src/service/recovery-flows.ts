@@ -9,7 +9,6 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { assertSshNamespace, SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
 import type { SshVerificationFailureReason } from '../ssh/index.js';
 import { USED_BACKUP_CODE_PURPOSE } from './backup-code-flows.js';
 import type { ServiceContext } from './context.js';
@@ -17,38 +16,9 @@ import type { FactorSummary } from './factor-summary.js';
 import { STEP_UP_PURPOSE } from './step-up.js';
 import type { MfaAccountRecord, MfaFactorRecord, MfaJsonObject } from '../store/records.js';
 import { clearAllAttempts } from './throttle.js';
-import type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings } from './options.js';
+import type { AccountRecoveryMethod } from './options.js';
 
 export type { AccountRecoveryAction, AccountRecoveryMethod, AccountRecoverySettings, RecoveredAccount } from './options.js';
-
-
-
-
-
-/** Resolved settings. @internal */
-export interface ResolvedRecoverySettings {
-  readonly sshNamespace: string | undefined;
-  readonly sshChallengeTtlSeconds: number;
-  readonly maxStartsPerHour: number;
-  readonly action: AccountRecoveryAction;
-}
-
-/**
- * Validates the `recovery` option (`MfaError('INVALID_OPTION')`); every field has a default.
- * @internal
- */
-export function resolveRecoverySettings(settings: AccountRecoverySettings | undefined): ResolvedRecoverySettings {
-  const s = settings ?? {};
-  if (typeof s !== 'object' || s === null) throw new MfaError('INVALID_OPTION', 'recovery must be an object');
-  if (s.sshNamespace !== undefined) assertSshNamespace(s.sshNamespace);
-  const ttl = s.sshChallengeTtlSeconds ?? SSH_CHALLENGE_DEFAULT_TTL_SECONDS;
-  if (!Number.isSafeInteger(ttl) || ttl < 30 || ttl > 3600) throw new MfaError('INVALID_OPTION', 'recovery.sshChallengeTtlSeconds must be an integer from 30 to 3600');
-  const starts = s.maxStartsPerHour ?? 10;
-  if (!Number.isSafeInteger(starts) || starts < 1 || starts > 1000) throw new MfaError('INVALID_OPTION', 'recovery.maxStartsPerHour must be an integer from 1 to 1000');
-  const action = s.action ?? 'reset-factors';
-  if (action !== 'reset-factors' && typeof action !== 'function') throw new MfaError('INVALID_OPTION', 'recovery.action must be "reset-factors" or a function');
-  return { sshNamespace: s.sshNamespace, sshChallengeTtlSeconds: ttl, maxStartsPerHour: starts, action };
-}
 
 /**
  * Why a recovery attempt failed. Nothing changed (the challenge stays usable until it expires),
@@ -174,7 +144,6 @@ export async function pendingReenrolment(
  */
 export async function performRecovery(
   ctx: ServiceContext,
-  settings: ResolvedRecoverySettings,
   method: AccountRecoveryMethod,
   proof: MfaFactorRecord,
   recoveredWith: FactorSummary,
@@ -183,9 +152,9 @@ export async function performRecovery(
   const accountId = proof.accountId;
   const at = ctx.now();
   await clearAllAttempts(ctx, accountId);
-  if (typeof settings.action === 'function') {
+  if (typeof ctx.recovery.action === 'function') {
     try {
-      await settings.action({ accountId, method, factorId: proof.id, at });
+      await ctx.recovery.action({ accountId, method, factorId: proof.id, at });
     } catch (cause) {
       throw new MfaError('INTERNAL', 'the recovery action failed (the recovery challenge was spent)', { cause });
     }
@@ -245,9 +214,9 @@ export async function recoveryFailed(
  * is refused with `MfaError('THROTTLED')`.
  * @internal
  */
-export async function chargeRecoveryStart(ctx: ServiceContext, settings: ResolvedRecoverySettings, accountId: string): Promise<void> {
+export async function chargeRecoveryStart(ctx: ServiceContext, accountId: string): Promise<void> {
   const state = await ctx.store.incrementCounter(`recovery-starts:${accountId}`, { ttlMs: 3_600_000, now: ctx.now() });
-  if (state.count > settings.maxStartsPerHour) {
+  if (state.count > ctx.recovery.maxStartsPerHour) {
     throw new MfaError('THROTTLED', 'too many recovery attempts started for this account; try again later', { details: { retryAt: state.expiresAt } });
   }
 }

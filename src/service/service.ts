@@ -42,10 +42,9 @@ import {
   type WebAuthnLoginStart,
   type WebAuthnRegistrationFinish,
   type WebAuthnRegistrationStart,
-  type WebAuthnServiceSettings,
 } from './webauthn-flows.js';
 import type { WebAuthnAuthenticationResponseJSON, WebAuthnRegistrationResponseJSON } from '../webauthn/index.js';
-import { resolveRecoverySettings, type AccountRecoveryResult, type ResolvedRecoverySettings } from './recovery-flows.js';
+import type { AccountRecoveryResult } from './recovery-flows.js';
 import { listSshKeys, registerSshKey, removeSshKey, type RegisterSshKeyOptions, type RegisteredSshKey, type RemoveSshKeyOptions } from './ssh-key-flows.js';
 import { completeSshRecovery, startSshRecovery, type SshRecoveryStart, type StartSshRecoveryOptions } from './ssh-recovery-flows.js';
 import { completePhoneRecovery, startPhoneRecovery, type PhoneRecoveryStart, type StartPhoneRecoveryOptions } from './phone-recovery-flows.js';
@@ -70,13 +69,9 @@ import {
 export class MfaService {
   /** The resolved context the flows run on (for flow modules added later). */
   readonly context: ServiceContext;
-  private readonly webauthn: WebAuthnServiceSettings | undefined;
-  private readonly recovery: ResolvedRecoverySettings;
 
   constructor(options: MfaServiceOptions) {
     this.context = createServiceContext(options);
-    this.webauthn = options.webauthn;
-    this.recovery = resolveRecoverySettings(options.recovery);
   }
 
   // --- enrolment ------------------------------------------------------------------------------
@@ -141,22 +136,22 @@ export class MfaService {
 
   /** Starts registering a security key or platform authenticator; pass `options` to the browser. Step-up needed once MFA is on. */
   startWebAuthnRegistration(accountId: string, options?: StartWebAuthnRegistrationOptions): Promise<WebAuthnRegistrationStart> {
-    return startWebAuthnRegistrationFlow(this.context, this.webauthn, accountId, options);
+    return startWebAuthnRegistrationFlow(this.context, accountId, options);
   }
 
   /** Completes a WebAuthn registration with the browser's response; returns the first backup codes once. */
   finishWebAuthnRegistration(accountId: string, enrolmentId: string, response: WebAuthnRegistrationResponseJSON): Promise<WebAuthnRegistrationFinish> {
-    return finishWebAuthnRegistrationFlow(this.context, this.webauthn, accountId, enrolmentId, response);
+    return finishWebAuthnRegistrationFlow(this.context, accountId, enrolmentId, response);
   }
 
   /** Starts a WebAuthn login for the account, or with `null` a usernameless passkey login. */
   startWebAuthnLogin(accountId: string | null, options?: StartWebAuthnLoginOptions): Promise<WebAuthnLoginStart> {
-    return startWebAuthnLoginFlow(this.context, this.webauthn, accountId, options);
+    return startWebAuthnLoginFlow(this.context, accountId, options);
   }
 
   /** Completes a WebAuthn login (challenge spent once); without `accountId` the account comes from the passkey's user handle. */
   finishWebAuthnLogin(response: WebAuthnAuthenticationResponseJSON, options?: { readonly accountId?: string; readonly requester?: string }): Promise<WebAuthnLoginFinish> {
-    return finishWebAuthnLoginFlow(this.context, this.webauthn, response, options);
+    return finishWebAuthnLoginFlow(this.context, response, options);
   }
 
   // --- login and step-up ----------------------------------------------------------------------
@@ -265,12 +260,12 @@ export class MfaService {
 
   /** Issues an SSH recovery challenge: the text, the `ssh-keygen -Y sign` command, the namespace and expiry. */
   startSshRecovery(accountId: string, options?: StartSshRecoveryOptions): Promise<SshRecoveryStart> {
-    return startSshRecovery(this.context, this.recovery, accountId, options);
+    return startSshRecovery(this.context, accountId, options);
   }
 
   /** Completes an SSH recovery with the pasted signature (armored, or raw openssl base64 for RSA/ECDSA keys). */
   completeSshRecovery(accountId: string, challengeId: string, signature: string, options?: { readonly requester?: string }): Promise<AccountRecoveryResult> {
-    return completeSshRecovery(this.context, this.recovery, accountId, challengeId, signature, options);
+    return completeSshRecovery(this.context, accountId, challengeId, signature, options);
   }
 
   /** Adds (or, with `replacesPhoneId`, changes) a recovery phone: step-up, then a code to the number. */
@@ -285,12 +280,12 @@ export class MfaService {
 
   /** Sends a recovery code by SMS to the phone on file (a recovery phone, else an SMS factor). */
   startPhoneRecovery(accountId: string, options?: StartPhoneRecoveryOptions): Promise<PhoneRecoveryStart> {
-    return startPhoneRecovery(this.context, this.recovery, accountId, options);
+    return startPhoneRecovery(this.context, accountId, options);
   }
 
   /** Completes a phone recovery with the code the user received. */
   completePhoneRecovery(accountId: string, code: string, options?: { readonly requester?: string }): Promise<AccountRecoveryResult> {
-    return completePhoneRecovery(this.context, this.recovery, accountId, code, options);
+    return completePhoneRecovery(this.context, accountId, code, options);
   }
 
   /** Forgets everything about an account (the app deleted the user). */

@@ -29,7 +29,6 @@ import {
   recoveryFailed,
   SSH_RECOVERY_PURPOSE,
   type AccountRecoveryResult,
-  type ResolvedRecoverySettings,
 } from './recovery-flows.js';
 import { loadSshKeys, type StoredSshKey } from './ssh-key-flows.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../store/records.js';
@@ -74,7 +73,7 @@ export interface SshRecoveryStart {
   readonly keys: readonly { readonly fingerprint: string; readonly keyType: SshKeyType }[];
 }
 
-function requireNamespace(settings: ResolvedRecoverySettings): string {
+function requireNamespace(settings: ServiceContext['recovery']): string {
   if (settings.sshNamespace === undefined) {
     throw new MfaError('INVALID_OPTION', 'SSH recovery needs the service option recovery: { sshNamespace: "recovery@your-domain" }');
   }
@@ -86,15 +85,14 @@ const RAW_CAPABLE = (key: StoredSshKey) => key.keyType === 'ssh-rsa' || key.keyT
 /** Issues an SSH recovery challenge. @internal */
 export async function startSshRecovery(
   ctx: ServiceContext,
-  settings: ResolvedRecoverySettings,
   accountId: string,
   options: StartSshRecoveryOptions = {},
 ): Promise<SshRecoveryStart> {
-  const namespace = requireNamespace(settings);
+  const namespace = requireNamespace(ctx.recovery);
   await requireAccount(ctx, accountId);
   const keys = await loadSshKeys(ctx, accountId);
   if (keys.length === 0) throw new MfaError('FACTOR_NOT_FOUND', 'the account has no SSH key registered for recovery', { details: { accountId } });
-  await chargeRecoveryStart(ctx, settings, accountId);
+  await chargeRecoveryStart(ctx, accountId);
   const types = new Set(keys.map((k) => k.keyType));
   const challenge = createSshChallenge({
     service: ctx.issuer,
@@ -102,7 +100,7 @@ export async function startSshRecovery(
     namespace,
     now: ctx.now,
     random: ctx.random,
-    ttlSeconds: settings.sshChallengeTtlSeconds,
+    ttlSeconds: ctx.recovery.sshChallengeTtlSeconds,
     ...(types.size === 1 ? { keyType: keys[0]!.keyType } : {}),
     ...(options.keyPath === undefined ? {} : { keyPath: options.keyPath }),
   });
@@ -194,7 +192,6 @@ async function verifyWith(challenge: SshChallenge, response: string, key: Stored
 /** Completes an SSH recovery with the pasted signature. @internal */
 export async function completeSshRecovery(
   ctx: ServiceContext,
-  settings: ResolvedRecoverySettings,
   accountId: string,
   challengeId: string,
   signature: string,
@@ -235,7 +232,7 @@ export async function completeSshRecovery(
     if (consumed === null || consumed.accountId !== accountId) return recoveryFailed(ctx, accountId, 'ssh-key', 'expired', { factorId: key.record.id });
     const now = ctx.now();
     await ctx.store.advanceFactorStep(accountId, key.record.id, Math.max(key.record.lastStep + 1, 0), now);
-    return performRecovery(ctx, settings, 'ssh-key', key.record, summariseUsedFactor(key.record, now), {
+    return performRecovery(ctx, 'ssh-key', key.record, summariseUsedFactor(key.record, now), {
       fingerprint: result.fingerprint,
       format: result.format,
       signatureAlgorithm: result.signatureAlgorithm,

@@ -26,7 +26,7 @@ import { summariseUsedFactor, type FactorSummary } from './factor-summary.js';
 import { issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 import { charge, codeRecords, requesterKey } from './throttle.js';
-import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, counterOffsetOf, requireSettings, storedSignCount, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { acceptedRpIds, ceremonyRpId, counterOffsetOf, requireSettings, storedSignCount, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /** Challenge purpose of WebAuthn login challenges. */
 const LOGIN_PURPOSE = 'webauthn-login';
@@ -81,11 +81,10 @@ export interface WebAuthnLoginStart {
  */
 export async function startWebAuthnLoginFlow(
   ctx: ServiceContext,
-  settingsOption: WebAuthnServiceSettings | undefined,
   accountId: string | null,
   options: StartWebAuthnLoginOptions = {},
 ): Promise<WebAuthnLoginStart> {
-  const settings = requireSettings(settingsOption);
+  const settings = requireSettings(ctx.webauthn);
   const timeout = timeoutOf(settings);
   let allowCredentials: { id: string; transports: string[] }[] = [];
   if (accountId !== null) {
@@ -155,11 +154,10 @@ export type WebAuthnLoginFinish =
  */
 export async function finishWebAuthnLoginFlow(
   ctx: ServiceContext,
-  settingsOption: WebAuthnServiceSettings | undefined,
   response: WebAuthnAuthenticationResponseJSON,
   options: { readonly accountId?: string; readonly requester?: string } = {},
 ): Promise<WebAuthnLoginFinish> {
-  const settings = requireSettings(settingsOption);
+  const settings = requireSettings(ctx.webauthn);
   const requester = requesterKey(options.requester);
   if (typeof response !== 'object' || response === null || typeof response.id !== 'string') {
     throw new MfaError('INVALID_CREDENTIAL', 'response must be a WebAuthn authentication response');

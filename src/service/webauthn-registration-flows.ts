@@ -20,7 +20,7 @@ import { requireBinding } from './enrolment-binding.js';
 import { guardEnrolment } from './enrolment-guard.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import { MFA_RECORD_VERSION, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
-import { type WebAuthnServiceSettings, acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
+import { acceptedRpIds, ceremonyRpId, requireSettings, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
 
 /**
  * Options of `startWebAuthnRegistration`.
@@ -69,11 +69,10 @@ export interface WebAuthnRegistrationStart {
 /** Starts registering a security key or platform authenticator. @internal */
 export async function startWebAuthnRegistrationFlow(
   ctx: ServiceContext,
-  settingsOption: WebAuthnServiceSettings | undefined,
   accountId: string,
   options: StartWebAuthnRegistrationOptions = {},
 ): Promise<WebAuthnRegistrationStart> {
-  const settings = requireSettings(settingsOption);
+  const settings = requireSettings(ctx.webauthn);
   assertId(accountId, 'accountId');
   const rpId = ceremonyRpId(settings, options.rpId);
   const userHandle = webAuthnUserHandle(accountId);
@@ -133,12 +132,11 @@ export type WebAuthnRegistrationFinish =
 /** Completes a registration with the browser's response. @internal */
 export async function finishWebAuthnRegistrationFlow(
   ctx: ServiceContext,
-  settingsOption: WebAuthnServiceSettings | undefined,
   accountId: string,
   enrolmentId: string,
   response: WebAuthnRegistrationResponseJSON,
 ): Promise<WebAuthnRegistrationFinish> {
-  const settings = requireSettings(settingsOption);
+  const settings = requireSettings(ctx.webauthn);
   assertId(accountId, 'accountId');
   assertId(enrolmentId, 'enrolmentId');
   const pending = await ctx.store.getEnrolment(accountId, enrolmentId);
