@@ -7,8 +7,8 @@
 // A server that does not answer is reported and skipped (benches do not fail for that).
 //
 // One verification = one successful TOTP login: charge the account's attempt record and read its
-// factors (one operation), then advance the factor's step (the replay guard) and clear the attempt
-// record (one operation) beside the read of the account's step-up generation. The calls are recorded from the service with their
+// factors and its step-up generation (one operation), then advance the factor's step (the replay
+// guard) and clear the attempt record (one operation). The calls are recorded from the service with their
 // arguments and with which of them it issues together (in flight at once), and printed; the floor
 // replays exactly that: the same counter keys and TTLs, the same calls side by side, the same
 // driver options (PostgreSQL rows as text, as the adapter asks for them). Each worker owns one
@@ -324,12 +324,15 @@ function verdict(label, met) {
         wire.end();
         return result;
       };
-      const chargeStatement = (charges, withFactors) => sql[`chargeAttempts${charges.length}${withFactors ? 'F' : ''}`];
+      const loginReads = (options) => options.withChallenges !== undefined || options.withBackupCode !== undefined;
+      const chargeStatement = (charges, options) =>
+        sql[`chargeAttempts${charges.length}${loginReads(options) ? 'FL' : options.withFactors === true ? 'F' : ''}`];
       const met = await compare('PostgreSQL store (floor: the same statements through pool.query)', store, {
         listFactors: (w) => query(sql.listFactors, [w.accountId]),
         chargeAttempts: (w, t, step, [, charges, options]) =>
-          query(chargeStatement(charges, options.withFactors === true), [
+          query(chargeStatement(charges, options), [
             w.accountId, t, ...charges.flatMap(({ name, rule }) => [name, rule.limit, rule.freeAttempts, rule.baseDelayMs, rule.maxDelayMs, rule.memoryMs]),
+            ...(loginReads(options) ? [options.withChallenges ?? [], options.withBackupCode ?? null] : []),
           ]),
         clearAttempts: (w, t, step, [, names]) => query(sql.clearAttempts, [w.accountId, names]),
         advanceFactorStep: (w, t, step, [, , , , options]) =>
@@ -384,8 +387,12 @@ function verdict(label, met) {
       const met = await compare('Redis store (floor: the same commands and EVALSHA calls on one client)', store, {
         listFactors: (w) => redis.hgetall(`${tag(w)}:factors`),
         chargeAttempts: (w, t, step, [, charges, options]) =>
-          redis.evalsha(sha.chargeAttempts, 2, `${tag(w)}:attempts`, `${tag(w)}:factors`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
-            ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)])),
+          Promise.all([
+            redis.evalsha(sha.chargeAttempts, 3, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
+              ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)]),
+              options.withBackupCode ?? ''),
+            ...(options.withChallenges ?? []).map((id) => redis.hgetall(`${keyPrefix}{c:${escape(id)}}:challenge`)),
+          ]),
         clearAttempts: (w, t, step, [, names]) => redis.evalsha(sha.clearAttempts, 1, `${tag(w)}:attempts`, ...names),
         advanceFactorStep: (w, t, step, [, , , , options]) =>
           options?.clearAttempts === undefined

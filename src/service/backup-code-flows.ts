@@ -35,13 +35,13 @@ export const USED_BACKUP_CODE_PURPOSE = 'backup-code-used';
 /** How long a tombstone is kept: longer than most sets live; an older reuse reads as wrong. */
 const TOMBSTONE_TTL_MS = 400 * 86_400_000;
 
-function tombstoneId(accountId: string, codeId: string): string {
+/** The id of the tombstone of the account's used code `codeId` (read at login beside the charge). @internal */
+export function tombstoneId(accountId: string, codeId: string): string {
   return `${USED_BACKUP_CODE_PURPOSE}:${accountId}:${codeId}`;
 }
 
 /** The used code `codeId` of the account, from its tombstone, or `undefined`. */
-async function usedBackupCode(ctx: ServiceContext, accountId: string, codeId: string): Promise<{ id: string; hash: string; usedAt: number } | undefined> {
-  const tombstone = await ctx.store.getChallenge(tombstoneId(accountId, codeId), ctx.now());
+function usedBackupCode(tombstone: MfaChallengeRecord | null, accountId: string, codeId: string): { id: string; hash: string; usedAt: number } | undefined {
   if (tombstone === null || tombstone.purpose !== USED_BACKUP_CODE_PURPOSE || tombstone.accountId !== accountId) return undefined;
   const hash = tombstone.data['hash'];
   return typeof hash === 'string' ? { id: codeId, hash, usedAt: tombstone.createdAt } : undefined;
@@ -112,13 +112,34 @@ export async function regenerateBackupCodes(
 /** Outcome of checking a backup code at login. @internal */
 export type BackupCodeCheck = { ok: true; remaining: number } | { ok: false; reason: 'mismatch' | 'replayed' };
 
-/** Checks and consumes one backup code. The throttle was charged by the caller. @internal */
-export async function checkBackupCode(ctx: ServiceContext, accountId: string, input: string, id: string): Promise<BackupCodeCheck> {
-  const record = await ctx.store.getBackupCode(accountId, id);
+/**
+ * What a login read about a typed backup code beside its charge (one round trip): the live code of
+ * its id (or `null`), the account's count of unused codes, and the code's tombstone (or `null`). @internal
+ */
+export interface BackupCodeRead {
+  readonly record: MfaBackupCodeRecord | null;
+  readonly count: number;
+  readonly tombstone: MfaChallengeRecord | null;
+}
+
+/**
+ * Checks one backup code against what the login read, and consumes it: the consume also clears
+ * the attempt records `clearAttempts` and stores the tombstone (one round trip). The throttle was
+ * charged by the caller. @internal
+ */
+export async function checkBackupCode(
+  ctx: ServiceContext,
+  accountId: string,
+  input: string,
+  id: string,
+  read: BackupCodeRead,
+  clearAttempts: readonly string[],
+): Promise<BackupCodeCheck> {
+  const { record } = read;
   if (record !== null) assertRecordVersion(record, 'backup-code');
-  // No live code with this id: perhaps a used one. Read for every miss, so a used id and an
-  // unknown one cost the same.
-  const stored = record !== null ? { id: record.id, hash: record.hash } : await usedBackupCode(ctx, accountId, id);
+  // No live code with this id: perhaps a used one. Read for every miss (with the charge), so a
+  // used id and an unknown one cost the same.
+  const stored = record !== null ? { id: record.id, hash: record.hash } : usedBackupCode(read.tombstone, accountId, id);
   const { pepper, kdf } = ctx.backupCodes;
   // Runs the KDF even for an unknown id, so a miss takes as long as a wrong code.
   const result = await verifyBackupCode(input, stored, {
@@ -127,12 +148,12 @@ export async function checkBackupCode(ctx: ServiceContext, accountId: string, in
   });
   if (!result.ok) return { ok: false, reason: result.reason === 'replayed' ? 'replayed' : 'mismatch' };
   if (record === null) return { ok: false, reason: 'replayed' };
-  // The code is right. Its tombstone is written before the consume, so a parallel use that reads
-  // after the consume finds it and is told `replayed`, never `mismatch`. It is only a label for
-  // later reuse: a store failing to write it must not turn this login into an error (a live code
-  // is checked against its record, never its tombstone).
-  await ctx.store.putChallenge(tombstoneOf(record, ctx.now())).catch(() => undefined);
-  // Only the one request whose consume succeeds may log in.
-  if (!(await ctx.store.consumeBackupCode(accountId, id))) return { ok: false, reason: 'replayed' };
-  return { ok: true, remaining: await ctx.store.countBackupCodes(accountId) };
+  // The code is right. Only the one request whose consume succeeds may log in; that consume also
+  // stores the tombstone (so a later or losing use reads `replayed`, never `mismatch`) and clears
+  // the attempt records, in the same step where the store keeps them together.
+  if (!(await ctx.store.consumeBackupCode(accountId, record.id, { clearAttempts, tombstone: tombstoneOf(record, ctx.now()) }))) {
+    return { ok: false, reason: 'replayed' };
+  }
+  // The count read with the charge, less this code (concurrent uses of other codes may make it high by a few).
+  return { ok: true, remaining: Math.max(0, read.count - 1) };
 }

@@ -11,12 +11,13 @@ import { normaliseOtpCode } from '../otp/index.js';
 import { loadFactors, requireAccount } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import type { FactorSummary } from './factor-summary.js';
-import type { CodeAttempt, CodeLogin, FactorKindDefinition, GatheredCodes } from './kinds/kind.js';
+import type { CodeAttempt, CodeLogin, FactorKindDefinition, GatheredCodes, LoginReads } from './kinds/kind.js';
 import { CODE_FACTOR_KINDS, FACTOR_KINDS, factorKind, type CodeFactorKind } from './kinds/registry.js';
-import type { StepUpGrant } from './step-up.js';
+import { generationId, prepareStepUp, stepUpFrom, type StepUpGrant } from './step-up.js';
 import { codeCharges, codeRecords, decide, requesterKey } from './throttle.js';
 import { assertRecordVersion, type MfaFactorRecord } from '../store/records.js';
 import type { MfaAttemptCharge } from '../store/attempts.js';
+import type { ChargeAttemptsResult } from '../store/contract.js';
 
 /**
  * Options of `verify`: restrict the check to one kind or one factor (for example a "use a backup
@@ -116,6 +117,7 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
     else kinds.add(definition.kind);
   }
   const digits = digitsOf(code);
+  let read: LoginReads = notRead(ctx, accountId);
   const attemptOf = (login: CodeLogin, factors: readonly MfaFactorRecord[]): CodeAttempt => ({
     ctx,
     accountId,
@@ -124,19 +126,37 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
     kinds: checks.get(login)!,
     factorId: options.factorId,
     factors,
+    read,
   });
   // Whether the input has the shape of any code at all. Such an input is charged in the same
   // round trip that reads the factors (one statement on PostgreSQL, one script on Redis); any
   // other input is refused as malformed without charging anything.
-  const codeShaped = [...checks.keys()].some((login) => login.shaped(attemptOf(login, [])));
+  const shaped = [...checks.keys()].filter((login) => login.shaped(attemptOf(login, [])));
+  const codeShaped = shaped.length > 0;
   const charges = codeCharges(ctx, requester);
   let all: MfaFactorRecord[];
   let results: readonly (MfaAttemptCharge | null)[] = [];
   if (codeShaped) {
-    const charged = await ctx.store.chargeAttempts(accountId, charges, { now: ctx.now(), withFactors: true });
+    // Read with the charge: the step-up generation a success needs, and what the checks ask for
+    // (a backup code, its count and its tombstone), so a login needs no other read.
+    const challengeIds = [generationId(accountId)];
+    let backupCode: string | undefined;
+    for (const login of shaped) {
+      const wanted = login.reads?.(attemptOf(login, []));
+      if (wanted === undefined) continue;
+      for (const id of wanted.challenges ?? []) if (!challengeIds.includes(id)) challengeIds.push(id);
+      backupCode ??= wanted.backupCode;
+    }
+    const charged = await ctx.store.chargeAttempts(accountId, charges, {
+      now: ctx.now(),
+      withFactors: true,
+      withChallenges: challengeIds,
+      ...(backupCode === undefined ? {} : { withBackupCode: backupCode }),
+    });
     all = charged.factors ?? [];
     for (const f of all) assertRecordVersion(f, 'factor');
     results = charged.charges;
+    read = readsOf(ctx, accountId, challengeIds, charged);
   } else {
     all = await loadFactors(ctx, accountId);
   }
@@ -186,6 +206,30 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   const reason = replayed ? 'replayed' : 'mismatch';
   await ctx.emit({ type: replayed ? 'replay-refused' : 'verification-failed', accountId, reason, ...(kind === undefined ? {} : { kind }) });
   return { ok: false, reason };
+}
+
+/** Nothing read (before the charge, or a malformed input): every read is `undefined`. */
+function notRead(ctx: ServiceContext, accountId: string): LoginReads {
+  return { challenge: () => undefined, stepUp: () => prepareStepUp(ctx, accountId) };
+}
+
+/**
+ * What the charge read. A store that does not implement the reads returns neither field: every
+ * read is then `undefined` and the checks read apart.
+ */
+function readsOf(ctx: ServiceContext, accountId: string, ids: readonly string[], charged: ChargeAttemptsResult): LoginReads {
+  const found = charged.challenges;
+  if (found === undefined) return { ...notRead(ctx, accountId), ...(charged.backupCode === undefined ? {} : { backupCode: charged.backupCode }) };
+  const challenge = (id: string) => {
+    const at = ids.indexOf(id);
+    return at < 0 ? undefined : (found[at] ?? null);
+  };
+  const generation = challenge(generationId(accountId));
+  return {
+    challenge,
+    ...(charged.backupCode === undefined ? {} : { backupCode: charged.backupCode }),
+    stepUp: () => stepUpFrom(ctx, accountId, generation),
+  };
 }
 
 /** The summary of a kind that verified without a factor of the account (a fallback email code). */

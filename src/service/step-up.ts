@@ -41,7 +41,8 @@ const PREFIX = 'su2';
 /** The generation record lives long; a new one is made when it is missing (revoked) or expired. */
 const GENERATION_TTL_MS = 400 * 86_400_000;
 
-function generationId(accountId: string): string {
+/** The id of the account's step-up generation record (a challenge; a login reads it with its charge). @internal */
+export function generationId(accountId: string): string {
   return `stepup:${accountId}`;
 }
 
@@ -109,9 +110,18 @@ export async function currentGeneration(ctx: ServiceContext, accountId: string):
  * a grant minted later is the grant of this verification (revoked by a disable meanwhile). @internal
  */
 export async function prepareStepUp(ctx: ServiceContext, accountId: string): Promise<() => StepUpGrant> {
+  return stepUpFrom(ctx, accountId, await ctx.store.getChallenge(generationId(accountId), ctx.now()));
+}
+
+/**
+ * {@link prepareStepUp} from the generation record the caller read already (a login reads it with
+ * its charge, `null` when there is none; `undefined`: not read, read it now): no store call in the
+ * usual case. @internal
+ */
+export async function stepUpFrom(ctx: ServiceContext, accountId: string, record: MfaChallengeRecord | null | undefined): Promise<() => StepUpGrant> {
+  if (record === undefined) return prepareStepUp(ctx, accountId);
   const now = ctx.now();
-  // The usual case (a generation exists) is one store read and no further await.
-  const stored = generationOf(await ctx.store.getChallenge(generationId(accountId), now), accountId);
+  const stored = generationOf(record, accountId);
   const generation = stored ?? (await firstGeneration(ctx, accountId, now));
   const expiresAt = now + ctx.stepUpWindowMs;
   const { kid, key } = ctx.sealer.macKey(MAC_KEY_PURPOSE)!;

@@ -133,7 +133,11 @@ const CHECKS: ArgumentChecks = {
     checkCodes(accountId, codes);
   },
   getBackupCode: byBackupCode,
-  consumeBackupCode: byBackupCode,
+  consumeBackupCode: (accountId, codeId, options) => {
+    byBackupCode(accountId, codeId);
+    if (options?.clearAttempts !== undefined) checkAttemptNames(options.clearAttempts);
+    if (options?.tombstone !== undefined) checkRecord(options.tombstone, 'challenge', CHALLENGE, 'tombstone');
+  },
   countBackupCodes: byAccount,
 
   putChallenge: (record) => checkRecord(record, 'challenge', CHALLENGE),
@@ -168,6 +172,12 @@ const CHECKS: ArgumentChecks = {
       checkAttemptName(charge.name);
       checkAttemptRule(charge.rule);
     }
+    const ids = options.withChallenges;
+    if (ids !== undefined) {
+      if (!Array.isArray(ids) || ids.length > 4) throw new MfaError('INVALID_ARGUMENT', 'withChallenges must be an array of at most 4 challenge ids');
+      for (const challengeId of ids) assertId(challengeId, 'withChallenges[]');
+    }
+    if (options.withBackupCode !== undefined) assertId(options.withBackupCode, 'withBackupCode');
   },
   getAttempts: positional({ accountId: id, name: attemptName, now: time }),
   clearAttempts: (accountId, names) => {

@@ -135,6 +135,57 @@ export type DeleteFactorOutcome = 'deleted' | 'not-found' | 'too-few-remaining';
 export interface ChargeAttemptsResult {
   readonly factors: MfaFactorRecord[] | null;
   readonly charges: readonly (MfaAttemptCharge | null)[];
+  /**
+   * With `withChallenges`: each asked challenge as {@link MfaStore.getChallenge} would return it
+   * (`null` when absent or expired), in the order asked. Absent otherwise.
+   */
+  readonly challenges?: readonly (MfaChallengeRecord | null)[];
+  /**
+   * With `withBackupCode`: the unused backup code of that id (`null` when there is none) and how
+   * many unused codes the account has (as {@link MfaStore.countBackupCodes}). Absent otherwise.
+   */
+  readonly backupCode?: { readonly record: MfaBackupCodeRecord | null; readonly count: number };
+}
+
+/**
+ * Options of {@link MfaStore.chargeAttempts}: the time, and what to read in the same round trip.
+ *
+ * @example
+ * ```ts
+ * const options: ChargeAttemptsOptions = { now: Date.now(), withFactors: true, withChallenges: [`stepup:${accountId}`] };
+ * ```
+ */
+export interface ChargeAttemptsOptions {
+  readonly now: number;
+  /** Also return the account's factors, and charge nothing when none has role `login`. */
+  readonly withFactors?: boolean;
+  /**
+   * Also read these challenges by id (at most 4), as `getChallenge(id, now)` would: a login reads
+   * the account's step-up generation (and a used backup code's tombstone) in its first round trip.
+   */
+  readonly withChallenges?: readonly string[];
+  /** Also read the account's unused backup code of this id, and count the account's unused codes. */
+  readonly withBackupCode?: string;
+}
+
+/**
+ * Options of {@link MfaStore.consumeBackupCode}: what the call that uses the code also does.
+ *
+ * @example
+ * ```ts
+ * const used = await store.consumeBackupCode(accountId, codeId, { clearAttempts: ['code'], tombstone });
+ * ```
+ */
+export interface ConsumeBackupCodeOptions {
+  /** Attempt records of the account cleared (as {@link MfaStore.clearAttempts}) when this call used the code. */
+  readonly clearAttempts?: readonly string[];
+  /**
+   * A challenge stored (as {@link MfaStore.putChallenge}) when this call uses the code, so a later
+   * use of the same code can be told apart from a wrong one. In the same atomic step where the store
+   * keeps challenges beside the codes; otherwise stored just before the consume, whatever its
+   * outcome (a failure of that write is ignored: the mark is a label, never what lets a code in).
+   */
+  readonly tombstone?: MfaChallengeRecord;
 }
 
 /**
@@ -260,9 +311,11 @@ export interface MfaStore {
   getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null>;
   /**
    * Uses a backup code up (deletes it). Returns whether this call used it: of concurrent calls for
-   * one code exactly one returns `true`. Atomic (`DELETE … RETURNING`).
+   * one code exactly one returns `true`. Atomic (`DELETE … RETURNING`). With `clearAttempts`, the
+   * call that used the code also clears those attempt records in the same step (a successful
+   * backup-code login's last round trip); with `tombstone`, it also stores that challenge.
    */
-  consumeBackupCode(accountId: string, codeId: string): Promise<boolean>;
+  consumeBackupCode(accountId: string, codeId: string, options?: ConsumeBackupCodeOptions): Promise<boolean>;
   /** How many unused backup codes the account has. */
   countBackupCodes(accountId: string): Promise<number>;
 
@@ -305,13 +358,11 @@ export interface MfaStore {
    *
    * With `withFactors: true` it also returns the account's factors (as `listFactors`), and
    * charges nothing when none of them has role `login` (an unknown account, or one without MFA,
-   * gets no record): a login's first round trip. Records are forgotten `rule.memoryMs` after their last counted attempt.
+   * gets no record): a login's first round trip. With `withChallenges` and `withBackupCode` it
+   * also reads those records (whatever the charges' outcome), so a login needs no other read.
+   * Records are forgotten `rule.memoryMs` after their last counted attempt.
    */
-  chargeAttempts(
-    accountId: string,
-    charges: readonly MfaAttemptChargeInput[],
-    options: { readonly now: number; readonly withFactors?: boolean },
-  ): Promise<ChargeAttemptsResult>;
+  chargeAttempts(accountId: string, charges: readonly MfaAttemptChargeInput[], options: ChargeAttemptsOptions): Promise<ChargeAttemptsResult>;
   /** The attempt record's state, or `null` when it is absent or forgotten (`expiresAt <= now`). */
   getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null>;
   /**

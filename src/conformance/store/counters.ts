@@ -102,6 +102,42 @@ export function countersCases(add: AddStoreCase): void {
     checkJsonEqual(charged.charges, [{ allowed: true, count: 1, lastAt: now, expiresAt: now + 10_000 }], 'charged');
   });
 
+  add('attempts: a login\'s charge also reads challenges by id and one backup code with the count, whatever the charge decides', async (store, ctx) => {
+    const a = uniqueId('acct');
+    const now = ctx.T0;
+    const f = ctx.factor(a);
+    await store.insertFactor(f);
+    const codes = ctx.backupCodes(a, 3);
+    await store.replaceBackupCodes(a, codes);
+    const live = ctx.challenge(a, { purpose: 'step-up' });
+    const expired = ctx.challenge(a, { purpose: 'backup-code-used', expiresAt: now });
+    for (const c of [live, expired]) await store.putChallenge(c);
+    const missing = uniqueId('challenge');
+    const strict: MfaAttemptRule = { ...RULE, limit: 1, freeAttempts: 1 };
+    const read = await store.chargeAttempts(a, [{ name: 'code', rule: strict }], {
+      now,
+      withFactors: true,
+      withChallenges: [missing, live.id, expired.id],
+      withBackupCode: codes[1]!.id,
+    });
+    checkJsonEqual(read.factors, [f], 'factors');
+    check(read.charges[0]?.allowed === true, 'charged');
+    checkJsonEqual(read.challenges, [null, live, null], 'challenges in the order asked: absent and expired read as null');
+    checkJsonEqual(read.backupCode, { record: codes[1], count: 3 }, 'the backup code and the count');
+    const refused = await store.chargeAttempts(a, [{ name: 'code', rule: strict }], { now, withFactors: true, withChallenges: [live.id], withBackupCode: 'no-such-code' });
+    check(refused.charges[0]?.allowed === false, 'refused');
+    checkJsonEqual(refused.challenges, [live], 'read even when the charge is refused');
+    checkJsonEqual(refused.backupCode, { record: null, count: 3 }, 'an unknown code: null, still counted');
+    const plain = await store.chargeAttempts(a, [], { now, withChallenges: [live.id] });
+    checkJsonEqual(plain.challenges, [live], 'read with no charge at all');
+    const asked = await store.chargeAttempts(a, [{ name: 'other', rule: RULE }], { now });
+    check(asked.challenges === undefined && asked.backupCode === undefined, 'nothing read unless asked');
+    const b = uniqueId('acct');
+    const empty = await store.chargeAttempts(b, [{ name: 'code', rule: RULE }], { now, withFactors: true, withChallenges: [live.id], withBackupCode: codes[0]!.id });
+    checkJsonEqual([empty.factors, empty.charges, empty.challenges], [[], [null], [live]], 'another account: no factors, nothing charged, the challenge read');
+    checkJsonEqual(empty.backupCode, { record: null, count: 0 }, 'another account: its own (no) codes');
+  });
+
   add('attempts: advanceFactorStep with clearAttempts clears only when it advanced; deleteAccount forgets the records', async (store, ctx) => {
     const a = uniqueId('acct');
     const now = ctx.T0;

@@ -4,9 +4,8 @@
  * @module
  */
 import { MIN_BACKUP_CODE_LENGTH } from '../../backup-codes/index.js';
-import { backupCodeLookupId, checkBackupCode } from '../backup-code-flows.js';
+import { backupCodeLookupId, checkBackupCode, tombstoneId, type BackupCodeRead } from '../backup-code-flows.js';
 import { summariseBackupCodes } from '../factor-summary.js';
-import { prepareStepUp } from '../step-up.js';
 import type { CodeAttempt, FactorKindDefinition, GatheredCodes } from './kind.js';
 
 /** The code's lookup id, or `null` when the input cannot be a backup code (or `verify` names a factor). */
@@ -18,21 +17,44 @@ function lookupId(attempt: CodeAttempt): string | null {
   return backupCodeLookupId(attempt.code);
 }
 
+/** The typed code's record, the account's count and the code's tombstone: read with the charge, or apart (a store without these reads). */
+async function backupCodeRead(attempt: CodeAttempt, id: string): Promise<BackupCodeRead> {
+  const { ctx, accountId, read } = attempt;
+  const tombstone = read.challenge(tombstoneId(accountId, id));
+  if (read.backupCode !== undefined && tombstone !== undefined) {
+    // A miss (no live code, no tombstone) reads the tombstone again, after: the two reads may have
+    // gone to different servers (Redis Cluster, a composed store), and a use that raced this one
+    // writes the tombstone before it consumes, so only a read issued after the code read is sure
+    // to see it. Every miss pays it, so a used id and an unknown one still cost the same.
+    if (read.backupCode.record === null && tombstone === null) {
+      return { ...read.backupCode, tombstone: await ctx.store.getChallenge(tombstoneId(accountId, id), ctx.now()) };
+    }
+    return { ...read.backupCode, tombstone };
+  }
+  const [record, count, stored] = await Promise.all([
+    ctx.store.getBackupCode(accountId, id),
+    ctx.store.countBackupCodes(accountId),
+    ctx.store.getChallenge(tombstoneId(accountId, id), ctx.now()),
+  ]);
+  return { record, count, tombstone: stored };
+}
+
 async function gather(attempt: CodeAttempt): Promise<GatheredCodes> {
   const { ctx, accountId, code } = attempt;
   if (attempt.factorId !== undefined) return { available: false };
   const id = lookupId(attempt);
   // Counted only when the input can be a backup code, or (lazily) when nothing else could verify it.
   if (id === null) return { available: async () => (await ctx.store.countBackupCodes(accountId)) > 0 };
-  const count = await ctx.store.countBackupCodes(accountId);
-  if (count === 0) return { available: false };
+  const read = await backupCodeRead(attempt, id);
+  if (read.count === 0) return { available: false };
   return {
     available: true,
     async check(clear) {
-      const result = await checkBackupCode(ctx, accountId, code, id);
+      // The consume also clears the attempt records (the login's second and last round trip).
+      const result = await checkBackupCode(ctx, accountId, code, id, read, clear);
       if (!result.ok) return { ok: false, replayed: result.reason === 'replayed' };
       await ctx.emit({ type: 'backup-code-used', accountId, kind: 'backup-codes', details: { remaining: result.remaining } });
-      const [, mintStepUp] = await Promise.all([ctx.store.clearAttempts(accountId, clear), prepareStepUp(ctx, accountId)]);
+      const mintStepUp = await attempt.read.stepUp();
       return { ok: true, kind: 'backup-codes', factor: summariseBackupCodes(result.remaining), mintStepUp, backupCodesRemaining: result.remaining };
     },
   };
@@ -49,5 +71,13 @@ async function gather(attempt: CodeAttempt): Promise<GatheredCodes> {
 export const backupCodesKind = {
   kind: 'backup-codes',
   displayName: 'Backup codes',
-  codeLogin: { shaped: (attempt) => lookupId(attempt) !== null, gather },
+  codeLogin: {
+    shaped: (attempt) => lookupId(attempt) !== null,
+    // Read with the charge: the code of the typed id, the account's count and the code's tombstone.
+    reads: (attempt) => {
+      const id = lookupId(attempt);
+      return id === null ? {} : { challenges: [tombstoneId(attempt.accountId, id)], backupCode: id };
+    },
+    gather,
+  },
 } satisfies FactorKindDefinition<'backup-codes'>;

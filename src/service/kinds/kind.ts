@@ -8,7 +8,38 @@ import type { ConfirmEnrolmentResult } from '../activation.js';
 import type { ServiceContext } from '../context.js';
 import type { FactorSummary } from '../factor-summary.js';
 import type { StepUpGrant } from '../step-up.js';
-import type { MfaEnrolmentRecord, MfaFactorRecord } from '../../store/records.js';
+import type { MfaBackupCodeRecord, MfaChallengeRecord, MfaEnrolmentRecord, MfaFactorRecord } from '../../store/records.js';
+
+/**
+ * What `verify` read with the attempt's charge (one round trip): the challenges the checks asked
+ * for by id, the backup code one asked for, and the account's step-up generation.
+ *
+ * @example
+ * ```ts
+ * const tombstone = attempt.read.challenge(tombstoneId(accountId, codeId)); // undefined: not read
+ * ```
+ */
+export interface LoginReads {
+  /** A challenge read with the charge (`null`: absent or expired), or `undefined` when it was not read (a store without these reads). */
+  challenge(id: string): MfaChallengeRecord | null | undefined;
+  /** The backup code asked for and the account's count of codes, when read. */
+  readonly backupCode?: { readonly record: MfaBackupCodeRecord | null; readonly count: number };
+  /** After a success: the step-up grant's minting function, from the generation read with the charge. */
+  stepUp(): Promise<() => StepUpGrant>;
+}
+
+/**
+ * What a code check asks `verify` to read with the charge (before anything is checked).
+ *
+ * @example
+ * ```ts
+ * const wanted: LoginReadRequest = { challenges: [tombstoneId(accountId, codeId)], backupCode: codeId };
+ * ```
+ */
+export interface LoginReadRequest {
+  readonly challenges?: readonly string[];
+  readonly backupCode?: string;
+}
 
 /**
  * One verification attempt, as `verify` hands it to a kind's code check.
@@ -31,6 +62,8 @@ export interface CodeAttempt {
   readonly factorId: string | undefined;
   /** The factors to consider: the account's, or only the one named. */
   readonly factors: readonly MfaFactorRecord[];
+  /** What was read with the charge (nothing yet when `shaped` and `reads` are asked). */
+  readonly read: LoginReads;
 }
 
 /**
@@ -81,6 +114,8 @@ export interface GatheredCodes {
 export interface CodeLogin {
   /** Whether the input is shaped like a code of this check; pure (decides whether the attempt is charged). */
   shaped(attempt: CodeAttempt): boolean;
+  /** What to read with the charge for a shaped input (so `gather` and `check` need no other read); pure. */
+  reads?(attempt: CodeAttempt): LoginReadRequest;
   /** What there is to check against, read after the attempt was charged. */
   gather(attempt: CodeAttempt): Promise<GatheredCodes>;
 }

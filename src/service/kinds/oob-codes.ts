@@ -6,7 +6,6 @@
 import type { OobChannel } from '../../oob/index.js';
 import { summariseFactor } from '../factor-summary.js';
 import { checkLoginCode, pendingLoginCodes } from '../oob-flows.js';
-import { prepareStepUp } from '../step-up.js';
 import type { CodeAttempt, CodeLogin, GatheredCodes } from './kind.js';
 
 const CHANNELS: readonly OobChannel[] = ['email', 'sms'];
@@ -32,8 +31,10 @@ async function gather(attempt: CodeAttempt): Promise<GatheredCodes> {
       const [, mintStepUp] = await Promise.all([
         factor === undefined
           ? ctx.store.clearAttempts(accountId, clear)
-          : ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now()).then(() => ctx.store.clearAttempts(accountId, clear)),
-        prepareStepUp(ctx, accountId),
+          : ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now(), { clearAttempts: clear }).then(
+              (advanced) => (advanced ? undefined : ctx.store.clearAttempts(accountId, clear)),
+            ),
+        attempt.read.stepUp(),
       ]);
       // Without a factor (a fallback destination) verify reports the kind's own summary.
       return { ok: true, kind: result.channel, factor: factor === undefined ? null : summariseFactor(factor), mintStepUp };

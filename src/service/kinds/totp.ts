@@ -5,7 +5,6 @@
  */
 import { cachedTotpVerifier, confirmTotpEnrolment, openTotpVerifier, resealTotpFactor, totpData } from '../authenticator-flows.js';
 import { summariseUsedFactor } from '../factor-summary.js';
-import { prepareStepUp } from '../step-up.js';
 import type { MfaFactorRecord } from '../../store/records.js';
 import type { CodeAttempt, FactorKindDefinition, GatheredCodes } from './kind.js';
 
@@ -30,13 +29,10 @@ async function gather(attempt: CodeAttempt): Promise<GatheredCodes> {
         const result = verifier.verify(code, { now: ctx.now, afterStep: factor.lastStep });
         if (result.ok) {
           // Exactly one of any number of concurrent requests with this code wins the advance; the
-          // winner's advance clears the attempt records in the same round trip, and the step-up
-          // generation is read beside it.
-          const [advanced, mintStepUp] = await Promise.all([
-            ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now(), { clearAttempts: clear }),
-            prepareStepUp(ctx, accountId),
-          ]);
-          if (advanced) {
+          // winner's advance clears the attempt records in the same round trip (the login's second
+          // and last: the step-up generation came with the charge).
+          if (await ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now(), { clearAttempts: clear })) {
+            const mintStepUp = await attempt.read.stepUp();
             if (stale) await resealTotpFactor(ctx, factor);
             return { ok: true, kind: 'totp', factor: summariseUsedFactor(factor, ctx.now()), mintStepUp };
           }

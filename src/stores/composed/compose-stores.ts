@@ -10,7 +10,8 @@
  * @module
  */
 import { MfaError } from '../../errors.js';
-import type { MfaStore } from '../../store/contract.js';
+import type { ChargeAttemptsResult, MfaStore } from '../../store/contract.js';
+import type { MfaChallengeRecord } from '../../store/records.js';
 import { withArgumentChecks } from '../../store/arguments.js';
 
 /**
@@ -114,7 +115,18 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
 
     replaceBackupCodes: (accountId, codes) => durable.replaceBackupCodes(accountId, codes),
     getBackupCode: (accountId, codeId) => durable.getBackupCode(accountId, codeId),
-    consumeBackupCode: (accountId, codeId) => durable.consumeBackupCode(accountId, codeId),
+    consumeBackupCode: async (accountId, codeId, options = {}) => {
+      const { tombstone, clearAttempts } = options;
+      const own = {
+        ...(tombstone !== undefined && challenges === durable ? { tombstone } : {}),
+        ...(clearAttempts !== undefined && attempts === durable ? { clearAttempts } : {}),
+      };
+      // A tombstone kept in the challenge store goes just before, best effort (only a label).
+      if (tombstone !== undefined && challenges !== durable) await challenges.putChallenge(tombstone).catch(() => undefined);
+      const used = await durable.consumeBackupCode(accountId, codeId, own);
+      if (used && clearAttempts !== undefined && attempts !== durable) await attempts.clearAttempts(accountId, clearAttempts);
+      return used;
+    },
     countBackupCodes: (accountId) => durable.countBackupCodes(accountId),
 
     putChallenge: (record) => challenges.putChallenge(record),
@@ -125,10 +137,31 @@ export function composeStores(parts: ComposedStoreParts): MfaStore {
     deleteChallenges: (accountId, purpose) => challenges.deleteChallenges(accountId, purpose),
 
     chargeAttempts: async (accountId, charges, options) => {
-      if (attempts === durable || options.withFactors !== true) return attempts.chargeAttempts(accountId, charges, options);
-      const factors = await durable.listFactors(accountId);
-      if (!factors.some((f) => f.role === 'login')) return { factors, charges: charges.map(() => null) };
-      return { factors, charges: (await attempts.chargeAttempts(accountId, charges, { now: options.now })).charges };
+      const { withChallenges, withBackupCode, ...rest } = options;
+      if (attempts === durable && challenges === durable) return durable.chargeAttempts(accountId, charges, options);
+      // The challenges from their own store, read beside the charge (in parallel).
+      const challengeRead = withChallenges === undefined ? undefined : Promise.all(withChallenges.map((id) => challenges.getChallenge(id, options.now)));
+      const withReads = (result: ChargeAttemptsResult, read: (MfaChallengeRecord | null)[] | undefined): ChargeAttemptsResult =>
+        read === undefined ? result : { ...result, challenges: read };
+      if (attempts === durable) {
+        const [result, read] = await Promise.all([
+          durable.chargeAttempts(accountId, charges, { ...rest, ...(withBackupCode === undefined ? {} : { withBackupCode }) }),
+          challengeRead,
+        ]);
+        return withReads(result, read);
+      }
+      // Attempt records elsewhere: the durable reads first (a charge needs to know whether the
+      // account has a login factor), then the charge.
+      const [factors, code, count, read] = await Promise.all([
+        rest.withFactors === true ? durable.listFactors(accountId) : null,
+        withBackupCode === undefined ? undefined : durable.getBackupCode(accountId, withBackupCode),
+        withBackupCode === undefined ? undefined : durable.countBackupCodes(accountId),
+        challengeRead,
+      ]);
+      const backupCode = code === undefined ? {} : { backupCode: { record: code, count: count ?? 0 } };
+      if (factors !== null && !factors.some((f) => f.role === 'login')) return withReads({ factors, charges: charges.map(() => null), ...backupCode }, read);
+      const { charges: outcomes } = await attempts.chargeAttempts(accountId, charges, { now: options.now });
+      return withReads({ factors, charges: outcomes, ...backupCode }, read);
     },
     getAttempts: (accountId, name, now) => attempts.getAttempts(accountId, name, now),
     clearAttempts: (accountId, names) => attempts.clearAttempts(accountId, names),

@@ -12,7 +12,9 @@ import { applyAttemptCharge, type MfaAttemptCharge, type MfaAttemptChargeInput, 
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsOptions,
   ChargeAttemptsResult,
+  ConsumeBackupCodeOptions,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
@@ -326,8 +328,12 @@ export class MemoryStore implements MfaStore {
     return found ?? null;
   }
 
-  async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    return this.backupCodes.delete(accountId, codeId);
+  async consumeBackupCode(accountId: string, codeId: string, options: ConsumeBackupCodeOptions = {}): Promise<boolean> {
+    if (!this.backupCodes.delete(accountId, codeId)) return false;
+    if (options.clearAttempts !== undefined) this.clearAttemptRecords(accountId, options.clearAttempts);
+    // putChallenge writes before its first await: all three happen in one synchronous step.
+    if (options.tombstone !== undefined) await this.putChallenge(options.tombstone);
+    return true;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -397,9 +403,14 @@ export class MemoryStore implements MfaStore {
   async chargeAttempts(
     accountId: string,
     charges: readonly MfaAttemptChargeInput[],
-    options: { readonly now: number; readonly withFactors?: boolean },
+    options: ChargeAttemptsOptions,
   ): Promise<ChargeAttemptsResult> {
     const factors = options.withFactors === true ? this.factors.values(accountId) : null;
+    const reads: { challenges?: (MfaChallengeRecord | null)[]; backupCode?: { record: MfaBackupCodeRecord | null; count: number } } = {};
+    if (options.withChallenges !== undefined) reads.challenges = options.withChallenges.map((id) => this.liveChallenge(id, options.now) ?? null);
+    if (options.withBackupCode !== undefined) {
+      reads.backupCode = { record: this.backupCodes.get(accountId, options.withBackupCode) ?? null, count: this.backupCodes.values(accountId).length };
+    }
     const results: (MfaAttemptCharge | null)[] = [];
     let going = factors === null || factors.some((f) => f.role === 'login');
     for (const { name, rule } of charges) {
@@ -412,7 +423,7 @@ export class MemoryStore implements MfaStore {
       results.push(outcome);
       going = outcome.allowed;
     }
-    return { factors, charges: results };
+    return { factors, charges: results, ...reads };
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {

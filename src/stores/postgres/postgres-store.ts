@@ -15,7 +15,9 @@ import { MfaError } from '../../errors.js';
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsOptions,
   ChargeAttemptsResult,
+  ConsumeBackupCodeOptions,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
@@ -44,6 +46,7 @@ import {
   counterFromRow,
   enrolmentFromRow,
   factorFromRow,
+  loginReadsFromRow,
 } from './rows.js';
 import { postgresStatements, type PostgresStatements } from './statements.js';
 
@@ -280,8 +283,12 @@ export class PostgresStore implements MfaStore {
     return row === undefined ? null : backupCodeFromRow(row);
   }
 
-  async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    return (await run(this.pool, this.sql.consumeBackupCode, [accountId, codeId])).length === 1;
+  async consumeBackupCode(accountId: string, codeId: string, options: ConsumeBackupCodeOptions = {}): Promise<boolean> {
+    const { clearAttempts, tombstone: t } = options;
+    if (clearAttempts === undefined && t === undefined) return (await run(this.pool, this.sql.consumeBackupCode, [accountId, codeId])).length === 1;
+    // One statement: the code, the attempt records and the tombstone change together or not at all.
+    const mark = t === undefined ? [null, null, null, null, null, null, null, null] : [t.v, t.id, t.accountId, t.purpose, json(t.data), t.createdAt, t.expiresAt, t.revision];
+    return (await run(this.pool, this.sql.consumeBackupCodeFully, [accountId, codeId, [...(clearAttempts ?? [])], ...mark])).length === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -329,24 +336,37 @@ export class PostgresStore implements MfaStore {
   async chargeAttempts(
     accountId: string,
     charges: readonly MfaAttemptChargeInput[],
-    options: { readonly now: number; readonly withFactors?: boolean },
+    options: ChargeAttemptsOptions,
   ): Promise<ChargeAttemptsResult> {
     const withFactors = options.withFactors === true;
-    if (charges.length === 0) return { factors: withFactors ? await this.listFactors(accountId) : null, charges: [] };
+    const withReads = options.withChallenges !== undefined || options.withBackupCode !== undefined;
+    if (charges.length === 0) {
+      // Nothing to charge: the reads one by one (no caller of the service does this).
+      const [factors, challenges, code, count] = await Promise.all([
+        withFactors ? this.listFactors(accountId) : null,
+        options.withChallenges === undefined ? undefined : Promise.all(options.withChallenges.map((id) => this.getChallenge(id, options.now))),
+        options.withBackupCode === undefined ? undefined : this.getBackupCode(accountId, options.withBackupCode),
+        options.withBackupCode === undefined ? undefined : this.countBackupCodes(accountId),
+      ]);
+      return { factors, charges: [], ...(challenges === undefined ? {} : { challenges }), ...(code === undefined ? {} : { backupCode: { record: code, count: count! } }) };
+    }
     const values: unknown[] = [accountId, Math.floor(options.now)];
     for (const { name, rule } of charges) values.push(name, rule.limit, rule.freeAttempts, rule.baseDelayMs, rule.maxDelayMs, rule.memoryMs);
+    if (withReads) values.push([...(options.withChallenges ?? [])], options.withBackupCode ?? null);
     const statement = [
-      [this.sql.chargeAttempts1, this.sql.chargeAttempts1F],
-      [this.sql.chargeAttempts2, this.sql.chargeAttempts2F],
-      [this.sql.chargeAttempts3, this.sql.chargeAttempts3F],
-    ][charges.length - 1]?.[withFactors ? 1 : 0];
+      [this.sql.chargeAttempts1, this.sql.chargeAttempts1F, this.sql.chargeAttempts1FL],
+      [this.sql.chargeAttempts2, this.sql.chargeAttempts2F, this.sql.chargeAttempts2FL],
+      [this.sql.chargeAttempts3, this.sql.chargeAttempts3F, this.sql.chargeAttempts3FL],
+    ][charges.length - 1]?.[withReads ? 2 : withFactors ? 1 : 0];
     if (statement === undefined) throw new MfaError('INVALID_ARGUMENT', 'PostgreSQL store: at most 3 attempt records per charge');
     const rows = await run(this.pool, statement, values);
     const first = rows[0];
     if (first === undefined) throw new MfaError('STORE_ERROR', 'PostgreSQL store: chargeAttempts returned no row');
     const results: (MfaAttemptCharge | null)[] = charges.map((_, i) => chargeFromRow(first, `c${i}_`));
+    // The `…FL` statement always lists the factors: dropped when they were not asked for.
     const factors = withFactors ? rows.filter((r) => r['id'] !== null).map(factorFromRow) : null;
-    return { factors, charges: results };
+    if (!withReads) return { factors, charges: results };
+    return { factors, charges: results, ...loginReadsFromRow(first, accountId, options) };
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {

@@ -217,13 +217,36 @@ export function postgresStatements(p: string) {
       'clear_all_attempts',
       `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = false WHERE account_id = $1 AND count > 0`,
     ),
-    // The charge statement for 1 to MAX_ATTEMPT_CHARGES records, with (`…F`) or without the factors.
-    chargeAttempts1: s('charge_attempts_1', chargeAttemptsText(p, 1, false)),
-    chargeAttempts1F: s('charge_attempts_1_f', chargeAttemptsText(p, 1, true)),
-    chargeAttempts2: s('charge_attempts_2', chargeAttemptsText(p, 2, false)),
-    chargeAttempts2F: s('charge_attempts_2_f', chargeAttemptsText(p, 2, true)),
-    chargeAttempts3: s('charge_attempts_3', chargeAttemptsText(p, 3, false)),
-    chargeAttempts3F: s('charge_attempts_3_f', chargeAttemptsText(p, 3, true)),
+    // The charge statement for 1 to MAX_ATTEMPT_CHARGES records: alone, with the factors (`…F`), or
+    // with the factors and a login's other reads (`…FL`: challenges by id and one backup code).
+    chargeAttempts1: s('charge_attempts_1', chargeAttemptsText(p, 1, false, false)),
+    chargeAttempts1F: s('charge_attempts_1_f', chargeAttemptsText(p, 1, true, false)),
+    chargeAttempts1FL: s('charge_attempts_1_fl', chargeAttemptsText(p, 1, true, true)),
+    chargeAttempts2: s('charge_attempts_2', chargeAttemptsText(p, 2, false, false)),
+    chargeAttempts2F: s('charge_attempts_2_f', chargeAttemptsText(p, 2, true, false)),
+    chargeAttempts2FL: s('charge_attempts_2_fl', chargeAttemptsText(p, 2, true, true)),
+    chargeAttempts3: s('charge_attempts_3', chargeAttemptsText(p, 3, false, false)),
+    chargeAttempts3F: s('charge_attempts_3_f', chargeAttemptsText(p, 3, true, false)),
+    chargeAttempts3FL: s('charge_attempts_3_fl', chargeAttemptsText(p, 3, true, true)),
+    // A backup-code login's last round trip: the code used up and, only by the call that used it,
+    // the attempt records cleared ($3, may be empty) and the tombstone stored ($4…$11, $4 null = none).
+    consumeBackupCodeFully: s(
+      'consume_code_fully',
+      `WITH used AS (DELETE FROM ${p}backup_codes WHERE account_id = $1 AND id = $2 RETURNING 1),
+            clr AS (
+              UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = false
+              WHERE account_id = $1 AND name = ANY ($3::text[]) AND count > 0 AND EXISTS (SELECT 1 FROM used)
+            ),
+            mark AS (
+              INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS})
+              SELECT $4::integer, $5::text, $6::text, $7::text, $8::text, $9::bigint, $10::bigint, $11::integer
+              WHERE $4::integer IS NOT NULL AND EXISTS (SELECT 1 FROM used)
+              ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, account_id = EXCLUDED.account_id, purpose = EXCLUDED.purpose,
+                data = EXCLUDED.data, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+                revision = EXCLUDED.revision
+            )
+       SELECT 1 AS ok FROM used`,
+    ),
     getCounter: s('get_counter', `SELECT count, expires_at, last_at FROM ${p}counters WHERE key = $1 AND expires_at > $2`),
   };
 }
@@ -241,7 +264,7 @@ export const ATTEMPT_CHARGE_PARAMETERS = 6;
  *
  * Rows: one per factor (at least one), each carrying every charge's outcome as `c<i>_*` columns.
  */
-function chargeAttemptsText(p: string, charges: number, withFactors: boolean): string {
+function chargeAttemptsText(p: string, charges: number, withFactors: boolean, withReads: boolean): string {
   const ctes: string[] = [];
   const columns: string[] = [];
   const joins: string[] = [];
@@ -278,9 +301,21 @@ function chargeAttemptsText(p: string, charges: number, withFactors: boolean): s
     joins.push(`LEFT JOIN c${i} ON true`);
   }
   const factors = withFactors ? `, ${FACTOR_COLUMNS.split(', ').map((c) => `f.${c}`).join(', ')}` : '';
+  // A login's other reads, as uncorrelated subqueries (run once, not per factor row): the
+  // challenges of the ids in the array parameter, and the backup code of the id parameter (null:
+  // not asked) with the account's count of codes, each as JSON text of text values.
+  const ids = `$${3 + charges * ATTEMPT_CHARGE_PARAMETERS}::text[]`;
+  const code = `$${4 + charges * ATTEMPT_CHARGE_PARAMETERS}::text`;
+  const reads = withReads
+    ? `, (SELECT json_agg(json_build_array(ch.v::text, ch.id, ch.account_id, ch.purpose, ch.data, ch.created_at::text, ch.expires_at::text, ch.revision::text))
+          FROM ${p}challenges ch WHERE ch.id = ANY (${ids}) AND ch.expires_at > $2::bigint) AS read_challenges,
+       (SELECT json_build_array(bc.v::text, bc.set_id, bc.id, bc.hash, bc.created_at::text)
+          FROM ${p}backup_codes bc WHERE bc.account_id = $1 AND bc.id = ${code}) AS read_code,
+       (SELECT count(*) FROM ${p}backup_codes bc WHERE bc.account_id = $1 AND ${code} IS NOT NULL) AS read_code_count`
+    : '';
   const factorJoin = withFactors ? `LEFT JOIN ${p}factors f ON f.account_id = $1` : '';
   return `WITH ${ctes.join(',\n')}
-    SELECT ${columns.join(', ')}${factors} FROM (SELECT 1) AS one ${joins.join(' ')} ${factorJoin}`;
+    SELECT ${columns.join(', ')}${factors}${reads} FROM (SELECT 1) AS one ${joins.join(' ')} ${factorJoin}`;
 }
 
 /**

@@ -18,7 +18,9 @@ import { MfaError } from '../../errors.js';
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsOptions,
   ChargeAttemptsResult,
+  ConsumeBackupCodeOptions,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
@@ -354,9 +356,16 @@ export class RedisStore implements MfaStore {
     return text === null ? null : backupCodeFromJson(accountId, codeId, text);
   }
 
-  async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    // One script (HDEL and the operation's outcome): of concurrent calls, exactly one removes the field.
-    return (await runScript(this.redis, 'consumeBackupCode', [this.keys.codes(accountId), this.operationKey(accountId)], [codeId])) === 1;
+  async consumeBackupCode(accountId: string, codeId: string, options: ConsumeBackupCodeOptions = {}): Promise<boolean> {
+    // The tombstone lives under its own tag (a challenge): stored just before, best effort (it is
+    // only a label for a later reuse of the code; a live code is never checked against it).
+    if (options.tombstone !== undefined) await this.putChallenge(options.tombstone).catch(() => undefined);
+    // One script (HDEL, the clears and the operation's outcome): of concurrent calls, exactly one removes the field.
+    const k = this.keys;
+    const used = await runScript(this.redis, 'consumeBackupCode', [k.codes(accountId), this.operationKey(accountId), k.attempts(accountId)], [
+      codeId, ...(options.clearAttempts ?? []),
+    ]);
+    return used === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -427,16 +436,25 @@ export class RedisStore implements MfaStore {
   async chargeAttempts(
     accountId: string,
     charges: readonly MfaAttemptChargeInput[],
-    options: { readonly now: number; readonly withFactors?: boolean },
+    options: ChargeAttemptsOptions,
   ): Promise<ChargeAttemptsResult> {
     const now = Math.floor(options.now);
     const withFactors = options.withFactors === true;
+    const codeId = options.withBackupCode;
     const args: string[] = [String(now), withFactors ? '1' : '0', String(charges.length)];
     for (const { name, rule } of charges) {
       args.push(name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(now + rule.memoryMs));
     }
-    const reply = (await runScript(this.redis, 'chargeAttempts', [this.keys.attempts(accountId), this.keys.factors(accountId)], args)) as unknown[];
-    const [flat, ...numbers] = reply;
+    args.push(codeId ?? '');
+    const k = this.keys;
+    // The challenges live under their own tags: read beside the script, sent in the same write to
+    // the socket (one round trip on a single server; on a cluster, in parallel to their nodes).
+    const [reply, challenges] = await Promise.all([
+      runScript(this.redis, 'chargeAttempts', [k.attempts(accountId), k.factors(accountId), k.codes(accountId)], args) as Promise<unknown[]>,
+      options.withChallenges === undefined ? undefined : Promise.all(options.withChallenges.map((id) => this.getChallenge(id, now))),
+    ]);
+    const [flat, ...rest] = reply;
+    const numbers = rest.slice(0, charges.length * 5);
     let factors: MfaFactorRecord[] | null = null;
     if (withFactors) {
       const list = Array.isArray(flat) ? (flat as string[]) : [];
@@ -449,7 +467,16 @@ export class RedisStore implements MfaStore {
       if (state === -1) return null;
       return { allowed: state === 1, count: Number(count), lastAt: hasLast === 1 ? Number(last) : null, expiresAt: Number(expiresAt) };
     });
-    return { factors, charges: results };
+    const reads: { challenges?: (MfaChallengeRecord | null)[]; backupCode?: { record: MfaBackupCodeRecord | null; count: number } } = {};
+    if (challenges !== undefined) reads.challenges = challenges;
+    if (codeId !== undefined) {
+      const [json, count] = rest.slice(charges.length * 5) as [unknown, unknown];
+      reads.backupCode = {
+        record: typeof json === 'string' && json !== '' ? backupCodeFromJson(accountId, codeId, json) : null,
+        count: storedInteger(count, 'backup-code', 'count'),
+      };
+    }
+    return { factors, charges: results, ...reads };
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {

@@ -129,9 +129,14 @@ if number(ARGV[2], 'step') > number(current, 'stored factor lastStep') then
 end
 return 0`,
 
-  /** KEYS: codes, operation. ARGV: code id. Uses the code up; a resend returns its first outcome. */
-  consumeBackupCode: `if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+  /**
+   * KEYS: codes, operation, attempts. ARGV: code id, then the attempt record names to clear when it
+   * used the code. Uses the code up; a resend returns its first outcome.
+   */
+  consumeBackupCode: `${ATTEMPTS}
+if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
+  for i = 2, #ARGV do clearAttempt(KEYS[3], ARGV[i]) end
   redis.call('SET', KEYS[2], '1', 'PX', ${OPERATION_MEMORY_MS})
   return 1
 end
@@ -155,11 +160,12 @@ end
 return 0`,
 
   /**
-   * KEYS: attempts, factors. ARGV: now, '1' to list the factors (and charge nothing when none has
-   * role login), the number of charges, then per charge: name, limit, free attempts, base delay, max
-   * delay, memory, expiry if counted (now + memory). Charges in order, each only if the one before
-   * was allowed. Returns { factors hash as a flat list or 0, then per charge: state (1 counted,
-   * 0 refused, -1 not charged), count, has last (0/1), last, expires }.
+   * KEYS: attempts, factors, codes. ARGV: now, '1' to list the factors (and charge nothing when
+   * none has role login), the number of charges, then per charge: name, limit, free attempts, base
+   * delay, max delay, memory, expiry if counted (now + memory); then a backup-code id to read ('' =
+   * none). Charges in order, each only if the one before was allowed. Returns { factors hash as a
+   * flat list or 0, then per charge: state (1 counted, 0 refused, -1 not charged), count, has last
+   * (0/1), last, expires; then the backup code's JSON ('' when none) and the account's count of codes }.
    */
   chargeAttempts: `${NUMBER}
 local now = number(ARGV[1], 'now')
@@ -203,6 +209,11 @@ for i = 0, number(ARGV[3], 'charges') - 1 do
       for _, v in ipairs({1, n, 1, number(at, 'time'), number(ARGV[b + 6], 'expiry')}) do out[#out + 1] = v end
     end
   end
+end
+local code = ARGV[4 + number(ARGV[3], 'charges') * 7]
+if code and code ~= '' then
+  out[#out + 1] = redis.call('HGET', KEYS[3], code) or ''
+  out[#out + 1] = redis.call('HLEN', KEYS[3])
 end
 return out`,
 
