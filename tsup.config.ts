@@ -21,7 +21,7 @@ const common: Options = {
   platform: 'neutral',
   outDir: 'dist',
   // Drivers are optional peers: never bundled, loaded only by their adapter subpath.
-  external: ['pg', 'ioredis', 'nodemailer', /^node:/],
+  external: ['pg', 'ioredis', 'nodemailer', 'kysely', /^node:/],
   // @noble/hashes and @noble/curves are bundled into the shared chunks (and are devDependencies):
   // each of their files was one more module to resolve and link at every cold start (`mfakit/otp`
   // loaded 25 modules, `mfakit/service` 158, most from node_modules). Like otpauth, which

@@ -48,7 +48,7 @@ const budgets: Record<string, readonly [number, number]> = {
 };
 
 describe('browser bundle size budget (min+gzip)', () => {
-  const nodeOnly = new Set(['./stores/postgres', './stores/redis', './stores/composed', './adapters/smtp', './conformance']);
+  const nodeOnly = new Set(['./stores/postgres', './stores/redis', './stores/composed', './stores/sql', './adapters/smtp', './conformance']);
   test('every core entry point has a budget (adapters and the conformance suite are Node-only)', () => {
     const core = Object.keys(entries).filter((subpath) => !nodeOnly.has(subpath));
     expect(Object.keys(budgets).sort()).toEqual(core.sort());

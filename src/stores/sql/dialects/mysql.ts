@@ -1,0 +1,68 @@
+/**
+ * MySQL and MariaDB (through Kysely's `MysqlDialect` with `mysql2`, InnoDB tables). A batch is one
+ * transaction on one pooled connection. Unlike SQLite, InnoDB runs writers concurrently, so a
+ * batch that names an account first takes that account's lock: an upsert of the account's row in
+ * `<prefix>locks`, whose exclusive row lock is held until COMMIT or ROLLBACK (so a crashed or cut
+ * connection never leaves it behind). Batches of one account therefore run one after the other,
+ * and each guard a batch computes still holds when its later statements run. Single statements
+ * rely on InnoDB's row locks: a conditional `UPDATE … WHERE revision = ?` or `DELETE` re-reads the
+ * newest committed row once it holds the lock. A batch that met a deadlock (InnoDB rolled it back
+ * whole) is run again, up to three times.
+ * @module
+ */
+import { CompiledQuery, type Kysely } from 'kysely';
+import { runOn, type SqlDialect, type SqlResult, type SqlStatement } from './dialect.js';
+
+/** InnoDB's "deadlock found" error: the whole transaction was rolled back, safe to run again. */
+const ER_LOCK_DEADLOCK = 1213;
+/** Duplicate entry for a PRIMARY KEY or UNIQUE index. */
+const ER_DUP_ENTRY = 1062;
+
+function errno(error: unknown): unknown {
+  return (error as { errno?: unknown } | null)?.errno;
+}
+
+/**
+ * The MySQL/MariaDB dialect over the app's Kysely instance.
+ *
+ * @example
+ * ```ts
+ * const dialect = mysqlDialect(db, 'mfakit_');
+ * ```
+ */
+export function mysqlDialect(db: Kysely<unknown>, prefix: string): SqlDialect {
+  const once = (statements: readonly SqlStatement[], lockKey: string | undefined) =>
+    db.connection().execute(async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('START TRANSACTION'));
+      const results: SqlResult[] = [];
+      try {
+        if (lockKey !== undefined) {
+          await runOn(connection, { sql: `INSERT INTO ${prefix}locks (name) VALUES (?) ON DUPLICATE KEY UPDATE name = name`, parameters: [lockKey] });
+        }
+        for (const statement of statements) results.push(await runOn(connection, statement));
+        await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+        return results;
+      } catch (error) {
+        await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
+        throw error;
+      }
+    });
+  return {
+    name: 'mysql',
+    run: (statement) => runOn(db, statement),
+    batch: async (statements, lockKey) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(statements, lockKey);
+        } catch (error) {
+          if (errno(error) !== ER_LOCK_DEADLOCK || attempt >= 3) throw error;
+        }
+      }
+    },
+    isUniqueViolation: (error) => errno(error) === ER_DUP_ENTRY,
+    ignoreDuplicate: (firstColumn) => `ON DUPLICATE KEY UPDATE ${firstColumn} = ${firstColumn}`,
+    upsert: (_keys, columns) => `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`,
+    deleteReturning: false,
+    forUpdate: ' FOR UPDATE',
+  };
+}
