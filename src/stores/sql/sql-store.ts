@@ -22,7 +22,9 @@ import { withArgumentChecks } from '../../store/arguments.js';
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsOptions,
   ChargeAttemptsResult,
+  ConsumeBackupCodeOptions,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
@@ -539,9 +541,38 @@ export class SqlStore implements MfaStore {
     return rows[0] === undefined ? null : backupCodeFromRow(rows[0]);
   }
 
-  async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    const { changes } = await this.run('consumeBackupCode', st(`DELETE FROM ${this.p}backup_codes WHERE account_id = ? AND id = ?`, accountId, codeId));
-    return changes === 1;
+  async consumeBackupCode(accountId: string, codeId: string, options: ConsumeBackupCodeOptions = {}): Promise<boolean> {
+    const p = this.p;
+    const consume = st(`DELETE FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, codeId);
+    const { clearAttempts: clear = [], tombstone: t } = options;
+    if (clear.length === 0 && t === undefined) return (await this.run('consumeBackupCode', consume)).changes === 1;
+    // One batch: the guard (is the code there?) written first, the consume, then the clearing and
+    // the tombstone conditioned on the guard, so only the call that used the code does them.
+    const g = this.guardId();
+    const statements: SqlStatement[] = [
+      this.guardInsert(g, `CASE WHEN EXISTS (SELECT 1 FROM ${p}backup_codes WHERE account_id = ? AND id = ?) THEN 0 ELSE 1 END`, '0', accountId, codeId),
+      consume,
+    ];
+    if (clear.length > 0) {
+      statements.push(
+        st(
+          `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0${this.gate()}`,
+          accountId, ...clear, g,
+        ),
+      );
+    }
+    if (t !== undefined) {
+      const columns = ['v', 'account_id', 'purpose', 'data', 'created_at', 'expires_at', 'revision'];
+      statements.push(
+        st(
+          `INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS}) SELECT ${placeholders(8)} FROM ${p}guards WHERE id = ? AND reason = 0 ${this.dialect.upsert(['id'], columns)}`,
+          t.v, t.id, t.accountId, t.purpose, json(t.data), t.createdAt, t.expiresAt, t.revision, g,
+        ),
+      );
+    }
+    statements.push(this.guardDelete(g));
+    const [, used] = await this.batch('consumeBackupCode', statements, accountId);
+    return used!.changes === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -615,11 +646,21 @@ export class SqlStore implements MfaStore {
   async chargeAttempts(
     accountId: string,
     charges: readonly MfaAttemptChargeInput[],
-    options: { readonly now: number; readonly withFactors?: boolean },
+    options: ChargeAttemptsOptions,
   ): Promise<ChargeAttemptsResult> {
     const p = this.p;
     const withFactors = options.withFactors === true;
-    if (charges.length === 0) return { factors: withFactors ? await this.listFactors(accountId) : null, charges: [] };
+    const ids = options.withChallenges;
+    const codeId = options.withBackupCode;
+    if (charges.length === 0) {
+      const [factors, challenges, record, count] = await Promise.all([
+        withFactors ? this.listFactors(accountId) : null,
+        ids === undefined ? undefined : Promise.all(ids.map((id) => this.getChallenge(id, options.now))),
+        codeId === undefined ? undefined : this.getBackupCode(accountId, codeId),
+        codeId === undefined ? undefined : this.countBackupCodes(accountId),
+      ]);
+      return { factors, charges: [], ...(challenges === undefined ? {} : { challenges }), ...(record === undefined ? {} : { backupCode: { record, count: count! } }) };
+    }
     const now = int(Math.floor(options.now));
     const g = this.guardId();
     const statements: SqlStatement[] = [
@@ -663,8 +704,30 @@ export class SqlStore implements MfaStore {
       st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names),
     );
     if (withFactors) statements.push(st(`SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`, accountId));
+    // A login's other reads, in the same batch (one round trip).
+    const readsAt = statements.length;
+    if (ids !== undefined && ids.length > 0) {
+      statements.push(st(`SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(ids.length)}) AND expires_at > ?`, ...ids, Math.floor(options.now)));
+    }
+    if (codeId !== undefined) {
+      statements.push(
+        st(`SELECT ${CODE_COLUMNS} FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, codeId),
+        st(`SELECT COUNT(*) AS n FROM ${p}backup_codes WHERE account_id = ?`, accountId),
+      );
+    }
     statements.push(this.guardDelete(g));
     const results = await this.batch('chargeAttempts', statements, accountId);
+    const reads: { challenges?: (MfaChallengeRecord | null)[]; backupCode?: { record: MfaBackupCodeRecord | null; count: number } } = {};
+    let at = readsAt;
+    if (ids !== undefined) {
+      const found = new Map<string, MfaChallengeRecord>();
+      if (ids.length > 0) for (const row of results[at++]!.rows) found.set(String(row['id']), challengeFromRow(row));
+      reads.challenges = ids.map((id) => found.get(id) ?? null);
+    }
+    if (codeId !== undefined) {
+      const row = results[at]!.rows[0];
+      reads.backupCode = { record: row === undefined ? null : backupCodeFromRow(row), count: integerFrom(results[at + 1]!.rows, 'n') };
+    }
     const charged = integerFrom(results[read]!.rows, 'charged');
     const byName = new Map<string, Row>(results[read + 1]!.rows.map((r) => [String(r['name']), r]));
     const outcomes = charges.map((c, i): MfaAttemptCharge | null => {
@@ -672,7 +735,7 @@ export class SqlStore implements MfaStore {
       if (i >= charged || row === undefined) return null;
       return { allowed: integerFrom([row], 'refused') === 0, ...attemptFromRow(row) };
     });
-    return { factors: withFactors ? results[read + 2]!.rows.map(factorFromRow) : null, charges: outcomes };
+    return { factors: withFactors ? results[read + 2]!.rows.map(factorFromRow) : null, charges: outcomes, ...reads };
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
