@@ -22,7 +22,9 @@ import { withArgumentChecks } from '../../store/arguments.js';
 import type {
   ActivateEnrolmentInput,
   ActivateEnrolmentResult,
+  ChargeAttemptsOptions,
   ChargeAttemptsResult,
+  ConsumeBackupCodeOptions,
   DeleteFactorOutcome,
   MfaStore,
   RemoveLoginFactorsInput,
@@ -176,6 +178,8 @@ function delayCap(rule: MfaAttemptRule): { capStep: number; capDelay: number } {
 }
 
 const FACTOR_INSERT_COLUMNS = `${FACTOR_COLUMNS}, credential_hash`;
+/** The columns a put replaces on a challenge that exists. */
+const CHALLENGE_UPDATE_COLUMNS = ['v', 'account_id', 'purpose', 'data', 'created_at', 'expires_at', 'revision'];
 
 /**
  * The SQL {@link MfaStore}. Create it with {@link createSqlStore} after running
@@ -539,9 +543,38 @@ export class SqlStore implements MfaStore {
     return rows[0] === undefined ? null : backupCodeFromRow(rows[0]);
   }
 
-  async consumeBackupCode(accountId: string, codeId: string): Promise<boolean> {
-    const { changes } = await this.run('consumeBackupCode', st(`DELETE FROM ${this.p}backup_codes WHERE account_id = ? AND id = ?`, accountId, codeId));
-    return changes === 1;
+  async consumeBackupCode(accountId: string, codeId: string, options: ConsumeBackupCodeOptions = {}): Promise<boolean> {
+    const p = this.p;
+    const consume = st(`DELETE FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, codeId);
+    const clear = options.clearAttempts ?? [];
+    const tombstone = options.tombstone;
+    if (clear.length === 0 && tombstone === undefined) return (await this.run('consumeBackupCode', consume)).changes === 1;
+    // What only the call that used the code does is conditioned on the guard: did the code exist?
+    const g = this.guardId();
+    const statements: SqlStatement[] = [
+      this.guardInsert(g, `CASE WHEN EXISTS (SELECT 1 FROM ${p}backup_codes WHERE account_id = ? AND id = ?) THEN 0 ELSE 1 END`, '0', accountId, codeId),
+      consume,
+    ];
+    if (clear.length > 0) {
+      statements.push(
+        st(
+          `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0${this.gate()}`,
+          accountId, ...clear, g,
+        ),
+      );
+    }
+    if (tombstone !== undefined) {
+      const t = tombstone;
+      statements.push(
+        st(
+          `INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS}) SELECT ${placeholders(8)} FROM ${p}guards WHERE id = ? AND reason = 0 ${this.dialect.upsert(['id'], CHALLENGE_UPDATE_COLUMNS)}`,
+          t.v, t.id, t.accountId, t.purpose, json(t.data), t.createdAt, t.expiresAt, t.revision, g,
+        ),
+      );
+    }
+    statements.push(this.guardDelete(g));
+    const results = await this.batch('consumeBackupCode', statements, accountId);
+    return results[1]!.changes === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -552,11 +585,10 @@ export class SqlStore implements MfaStore {
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    const columns = ['v', 'account_id', 'purpose', 'data', 'created_at', 'expires_at', 'revision'];
     await this.run(
       'putChallenge',
       st(
-        `INSERT INTO ${this.p}challenges (${CHALLENGE_COLUMNS}) VALUES (${placeholders(8)}) ${this.dialect.upsert(['id'], columns)}`,
+        `INSERT INTO ${this.p}challenges (${CHALLENGE_COLUMNS}) VALUES (${placeholders(8)}) ${this.dialect.upsert(['id'], CHALLENGE_UPDATE_COLUMNS)}`,
         record.v, record.id, record.accountId, record.purpose, json(record.data), record.createdAt, record.expiresAt, record.revision,
       ),
     );
@@ -615,11 +647,10 @@ export class SqlStore implements MfaStore {
   async chargeAttempts(
     accountId: string,
     charges: readonly MfaAttemptChargeInput[],
-    options: { readonly now: number; readonly withFactors?: boolean },
+    options: ChargeAttemptsOptions,
   ): Promise<ChargeAttemptsResult> {
     const p = this.p;
     const withFactors = options.withFactors === true;
-    if (charges.length === 0) return { factors: withFactors ? await this.listFactors(accountId) : null, charges: [] };
     const now = int(Math.floor(options.now));
     const g = this.guardId();
     const statements: SqlStatement[] = [
@@ -660,9 +691,29 @@ export class SqlStore implements MfaStore {
     const names = charges.map((c) => c.name);
     statements.push(
       this.guardRead(g),
-      st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names),
+      names.length === 0
+        ? st(`SELECT name FROM ${p}attempts WHERE 1 = 0`)
+        : st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names),
     );
-    if (withFactors) statements.push(st(`SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`, accountId));
+    // The reads a login needs, whatever the charges decide (as getChallenge, getBackupCode, countBackupCodes).
+    const reads: Record<'factors' | 'challenges' | 'code' | 'count', number> = { factors: -1, challenges: -1, code: -1, count: -1 };
+    if (withFactors) {
+      reads.factors = statements.length;
+      statements.push(st(`SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`, accountId));
+    }
+    const challengeIds = options.withChallenges ?? [];
+    if (options.withChallenges !== undefined && challengeIds.length > 0) {
+      reads.challenges = statements.length;
+      statements.push(st(`SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(challengeIds.length)}) AND expires_at > ${now}`, ...challengeIds));
+    }
+    if (options.withBackupCode !== undefined) {
+      reads.code = statements.length;
+      statements.push(
+        st(`SELECT ${CODE_COLUMNS} FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, options.withBackupCode),
+        st(`SELECT COUNT(*) AS n FROM ${p}backup_codes WHERE account_id = ?`, accountId),
+      );
+      reads.count = reads.code + 1;
+    }
     statements.push(this.guardDelete(g));
     const results = await this.batch('chargeAttempts', statements, accountId);
     const charged = integerFrom(results[read]!.rows, 'charged');
@@ -672,7 +723,23 @@ export class SqlStore implements MfaStore {
       if (i >= charged || row === undefined) return null;
       return { allowed: integerFrom([row], 'refused') === 0, ...attemptFromRow(row) };
     });
-    return { factors: withFactors ? results[read + 2]!.rows.map(factorFromRow) : null, charges: outcomes };
+    const result: { -readonly [K in keyof ChargeAttemptsResult]: ChargeAttemptsResult[K] } = {
+      factors: withFactors ? results[reads.factors]!.rows.map(factorFromRow) : null,
+      charges: outcomes,
+    };
+    if (options.withChallenges !== undefined) {
+      const found = new Map<string, MfaChallengeRecord>();
+      for (const row of reads.challenges < 0 ? [] : results[reads.challenges]!.rows) {
+        const record = challengeFromRow(row);
+        found.set(record.id, record);
+      }
+      result.challenges = challengeIds.map((id) => found.get(id) ?? null);
+    }
+    if (options.withBackupCode !== undefined) {
+      const row = results[reads.code]!.rows[0];
+      result.backupCode = { record: row === undefined ? null : backupCodeFromRow(row), count: integerFrom(results[reads.count]!.rows, 'n') };
+    }
+    return result;
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
