@@ -97,6 +97,8 @@ export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord,
   // be lost unseen. A grant the store cannot give now is simply not given (the user verifies later).
   // Only a first factor earns one: a later factor was started with a step-up the caller holds, and
   // confirming it must not yield more than that (enrolment-binding.ts).
-  const stepUp = first ? await issueStepUp(ctx, accountId).catch(() => null) : null;
+  // A first grant writes the account's step-up generation: a failed write is asked once more (on
+  // Redis the record and its index entry are two writes; one failing left no grant).
+  const stepUp = first ? await issueStepUp(ctx, accountId).catch(() => issueStepUp(ctx, accountId)).catch(() => null) : null;
   return { ok: true, factor: summariseFactor(factor), backupCodes: codes, replacedFactorId: pending.replacesFactorId, stepUp };
 }

@@ -22,7 +22,7 @@ export type { MfaServiceOptions, ThrottleLimits, TotpSettings, BackupCodeSetting
 export { createServiceContext, type ServiceContext } from './context.js';
 export type { MfaKeyRing, SealedSecret } from './key-ring.js';
 export { maskDestination, type MfaEvent, type MfaEventSink, type MfaEventType } from './events.js';
-export type { PolicyHook, PolicyAction, PolicyHookDecision } from './policy-hook.js';
+export type { PolicyHook, PolicyAction, PolicyHookDecision, RememberDevicePolicyDecision } from './policy-hook.js';
 export { BACKUP_CODES_FACTOR_ID, type FactorSummary } from './factor-summary.js';
 export type { StepUpGrant } from './step-up.js';
 export type { ConfirmEnrolmentResult } from './activation.js';

@@ -71,7 +71,7 @@ export async function loginRequirement(ctx: ServiceContext, accountId: string, o
   // A remembered device skips the second step only for an account that has one and may log in.
   const device =
     options.deviceToken !== undefined && real.length > 0 && decision.allowed && reenrolment === undefined
-      ? await checkDeviceToken(ctx, accountId, options.deviceToken)
+      ? await checkDeviceToken(ctx, accountId, options.deviceToken, decision.allowed ? decision.rememberDevice : undefined)
       : null;
   return {
     mfaRequired: real.length > 0 && device === null,

@@ -18,7 +18,7 @@ import {
 } from '../policy/index.js';
 import { MfaError } from '../errors.js';
 import type { FactorSummary } from './factor-summary.js';
-import type { PolicyAction, PolicyHook, PolicyHookDecision } from './policy-hook.js';
+import type { PolicyAction, PolicyHook, PolicyHookDecision, RememberDevicePolicyDecision } from './policy-hook.js';
 
 /**
  * Options of {@link createPolicyHook}.
@@ -50,6 +50,12 @@ export const DEFAULT_POLICY_RECOVERY_KINDS: readonly string[] = Object.freeze(['
 
 function ownersOf(owners: readonly PolicyOwner[]): readonly { id: string; name: string; type: string }[] {
   return Object.freeze(owners.map((owner) => Object.freeze({ id: owner.id, name: owner.name, type: owner.type })));
+}
+
+function rememberDeviceDecision(policies: Parameters<typeof evaluateRememberedDevices>[0]): RememberDevicePolicyDecision {
+  const decision = evaluateRememberedDevices(policies);
+  if (decision.allowed) return { allowed: true };
+  return { allowed: false, code: 'REMEMBERED_DEVICES_FORBIDDEN', owners: ownersOf(decision.owners), message: decision.message };
 }
 
 function refuse(refusal: PolicyRefusal): PolicyHookDecision {
@@ -109,9 +115,11 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
       switch (action.type) {
         case 'login': {
           const decision = evaluateLoginPolicy(policies, factors, { now: () => context.now });
-          if (decision.outcome === 'mfa-optional' || decision.outcome === 'mfa-required') return { allowed: true };
+          // The remember-device answer rides along, so a login with a device token asks once.
+          const rememberDevice = rememberDeviceDecision(policies);
+          if (decision.outcome === 'mfa-optional' || decision.outcome === 'mfa-required') return { allowed: true, rememberDevice };
           if (decision.outcome === 'enrolment-required' && decision.deadline !== undefined) {
-            return { allowed: true, enrolmentRequiredBy: decision.deadline };
+            return { allowed: true, enrolmentRequiredBy: decision.deadline, rememberDevice };
           }
           return {
             allowed: false,
@@ -136,11 +144,8 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
           const decision = evaluateFactorEnrolment(policies, action.kind);
           return decision.allowed ? { allowed: true } : refuse(decision);
         }
-        case 'remember-device': {
-          const decision = evaluateRememberedDevices(policies);
-          if (decision.allowed) return { allowed: true };
-          return { allowed: false, code: 'REMEMBERED_DEVICES_FORBIDDEN', owners: ownersOf(decision.owners), message: decision.message };
-        }
+        case 'remember-device':
+          return rememberDeviceDecision(policies);
         default:
           throw new MfaError('INVALID_ARGUMENT', `unknown policy action ${JSON.stringify((action as { type?: unknown }).type)}`);
       }

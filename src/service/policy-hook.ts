@@ -32,13 +32,34 @@ export type PolicyAction =
  * ```
  */
 export type PolicyHookDecision =
-  | { allowed: true; enrolmentRequiredBy?: number }
+  | {
+      allowed: true;
+      enrolmentRequiredBy?: number;
+      /**
+       * Only in the answer to `login`: the answer to `remember-device` as well, so that a login
+       * with a remembered device's token asks the hook once (`createPolicyHook` fills it). Without
+       * it the service asks `remember-device` separately.
+       */
+      rememberDevice?: RememberDevicePolicyDecision;
+    }
   | {
       allowed: false;
       code: 'MFA_REQUIRED_BY_POLICY' | 'FACTOR_NOT_ALLOWED' | 'REMEMBERED_DEVICES_FORBIDDEN';
       owners: readonly { id: string; name: string }[];
       message: string;
     };
+
+/**
+ * The policy's answer to `remember-device` (whether a browser may skip the second factor).
+ *
+ * @example
+ * ```ts
+ * const answer: RememberDevicePolicyDecision = { allowed: false, code: 'REMEMBERED_DEVICES_FORBIDDEN', owners: [{ id: 'org-1', name: 'Acme' }], message: 'Acme asks for a second factor at every login' };
+ * ```
+ */
+export type RememberDevicePolicyDecision =
+  | { allowed: true }
+  | { allowed: false; code: 'REMEMBERED_DEVICES_FORBIDDEN'; owners: readonly { id: string; name: string }[]; message: string };
 
 /**
  * Asked before enrolling, removing a factor, disabling MFA, and by `loginRequirement`.

@@ -20,6 +20,7 @@ import { bytesToBase64Url, timingSafeEqualString, utf8ToBytes } from '../interna
 import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../store/records.js';
 import type { ServiceContext } from './context.js';
 import { askPolicy } from './policy-check.js';
+import type { RememberDevicePolicyDecision } from './policy-hook.js';
 import { currentGeneration, requireStepUp } from './step-up.js';
 import type { RememberedDeviceSettings } from './options.js';
 
@@ -97,8 +98,13 @@ function deviceOf(record: MfaChallengeRecord): RememberedDevice {
   };
 }
 
-async function policyAllows(ctx: ServiceContext, accountId: string): Promise<{ allowed: true } | { allowed: false; code: string; message: string; owners: readonly { id: string; name: string }[] }> {
-  const decision = await askPolicy(ctx, accountId, { type: 'remember-device' }, []);
+async function policyAllows(
+  ctx: ServiceContext,
+  accountId: string,
+  known?: RememberDevicePolicyDecision,
+): Promise<{ allowed: true } | { allowed: false; code: string; message: string; owners: readonly { id: string; name: string }[] }> {
+  // The login decision may carry the answer already (createPolicyHook does): no second question.
+  const decision = known ?? (await askPolicy(ctx, accountId, { type: 'remember-device' }, []));
   return decision.allowed ? { allowed: true } : decision;
 }
 
@@ -120,15 +126,14 @@ export async function rememberDevice(ctx: ServiceContext, accountId: string, opt
   assertNonEmptyString(options.name, 'name');
   const name = options.name.trim();
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) throw new MfaError('INVALID_ARGUMENT', `name must be 1 to ${MAX_NAME_LENGTH} characters`);
-  await requireStepUp(ctx, accountId, options.stepUpToken, 'rememberDevice');
+  // The generation the step-up token was checked against (one read). A disable racing this call
+  // replaces it, so a device bound to it is never honoured (checkDeviceToken compares).
+  const generation = await requireStepUp(ctx, accountId, options.stepUpToken, 'rememberDevice');
   const policy = await policyAllows(ctx, accountId);
   if (!policy.allowed) {
     await ctx.store.deleteChallenges(accountId, REMEMBERED_DEVICE_PURPOSE);
     throw new MfaError('REMEMBERED_DEVICES_FORBIDDEN', policy.message, { details: { owners: policy.owners.map((b) => ({ id: b.id, name: b.name })) } });
   }
-  const generation = await currentGeneration(ctx, accountId);
-  // requireStepUp succeeded, so a generation exists; a disable racing this call makes it null.
-  if (generation === null) throw new MfaError('STEP_UP_REQUIRED', 'rememberDevice needs a recent MFA verification');
   const now = ctx.now();
   const listed = await ctx.store.listChallenges(accountId, REMEMBERED_DEVICE_PURPOSE, now);
   const live = listed.filter((r) => belongs(r, accountId, generation));
@@ -162,7 +167,7 @@ export async function rememberDevice(ctx: ServiceContext, accountId: string, opt
  * Never throws for a malformed or foreign token. Records the use (best effort).
  * @internal
  */
-export async function checkDeviceToken(ctx: ServiceContext, accountId: string, token: unknown): Promise<RememberedDevice | null> {
+export async function checkDeviceToken(ctx: ServiceContext, accountId: string, token: unknown, policyDecision?: RememberDevicePolicyDecision): Promise<RememberedDevice | null> {
   if (typeof token !== 'string' || token.length > 200) return null;
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== PREFIX || !ID.test(parts[1]!) || !SECRET.test(parts[2]!)) return null;
@@ -177,7 +182,7 @@ export async function checkDeviceToken(ctx: ServiceContext, accountId: string, t
     await ctx.store.consumeChallenge(id, { purpose: REMEMBERED_DEVICE_PURPOSE, now });
     return null;
   }
-  const policy = await policyAllows(ctx, accountId);
+  const policy = await policyAllows(ctx, accountId, policyDecision);
   if (!policy.allowed) {
     await ctx.store.deleteChallenges(accountId, REMEMBERED_DEVICE_PURPOSE);
     await ctx.emit({ type: 'remembered-device-revoked', accountId, reason: 'policy', details: { deviceId: id } });

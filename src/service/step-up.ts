@@ -164,32 +164,41 @@ const BASE64URL = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Whether `token` is a live grant of the account. Never throws for a bad token. @internal */
 export async function hasStepUp(ctx: ServiceContext, accountId: string, token: unknown): Promise<boolean> {
-  if (typeof token !== 'string' || token.length > 512) return false;
+  return (await liveStepUpGeneration(ctx, accountId, token)) !== null;
+}
+
+/**
+ * The account's current generation when `token` is a live grant of it (read once, so a caller that
+ * needs the generation too does not read it again); otherwise `null`. Never throws for a bad token.
+ */
+async function liveStepUpGeneration(ctx: ServiceContext, accountId: string, token: unknown): Promise<string | null> {
+  if (typeof token !== 'string' || token.length > 512) return null;
   const parts = token.split('.');
-  if (parts.length !== 5 || parts[0] !== PREFIX) return false;
+  if (parts.length !== 5 || parts[0] !== PREFIX) return null;
   const [, kidText, expiryText, generation, tag] = parts as [string, string, string, string, string];
-  if (!BASE64URL.test(kidText) || !EXPIRY.test(expiryText) || !BASE64URL.test(generation) || !BASE64URL.test(tag)) return false;
+  if (!BASE64URL.test(kidText) || !EXPIRY.test(expiryText) || !BASE64URL.test(generation) || !BASE64URL.test(tag)) return null;
   const expiresAt = parseInt(expiryText, 36);
-  if (!Number.isSafeInteger(expiresAt) || !(expiresAt > ctx.now())) return false;
+  if (!Number.isSafeInteger(expiresAt) || !(expiresAt > ctx.now())) return null;
   let kid: string;
   try {
     kid = bytesToUtf8(base64ToBytes(kidText));
   } catch {
-    return false;
+    return null;
   }
   const derived = ctx.sealer.macKey(MAC_KEY_PURPOSE, kid);
-  if (derived === null) return false;
-  if (!timingSafeEqualString(tagOf(derived.key, kid, ctx.issuer, accountId, expiresAt, generation), tag)) return false;
-  return generation === (await currentGeneration(ctx, accountId));
+  if (derived === null) return null;
+  if (!timingSafeEqualString(tagOf(derived.key, kid, ctx.issuer, accountId, expiresAt, generation), tag)) return null;
+  return generation === (await currentGeneration(ctx, accountId)) ? generation : null;
 }
 
 /**
  * Throws `MfaError('STEP_UP_REQUIRED')` unless `token` is a live grant of the account. Emits
- * `step-up-refused`.
+ * `step-up-refused`. Returns the account's current generation (which the token carries).
  * @internal
  */
-export async function requireStepUp(ctx: ServiceContext, accountId: string, token: unknown, action: string): Promise<void> {
-  if (await hasStepUp(ctx, accountId, token)) return;
+export async function requireStepUp(ctx: ServiceContext, accountId: string, token: unknown, action: string): Promise<string> {
+  const generation = await liveStepUpGeneration(ctx, accountId, token);
+  if (generation !== null) return generation;
   await ctx.emit({ type: 'step-up-refused', accountId, reason: action });
   throw new MfaError('STEP_UP_REQUIRED', `${action} needs a recent MFA verification (pass the stepUpToken of a verification within the last ${Math.round(ctx.stepUpWindowMs / 60000)} minutes)`, {
     details: { action },

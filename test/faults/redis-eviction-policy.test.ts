@@ -74,4 +74,24 @@ describe.runIf(run)('faults: Redis with an allkeys-* eviction policy', () => {
     await redis.config('SET', 'maxmemory-policy', 'noeviction');
     expect(await createRedisStore({ redis, keyPrefix }).countBackupCodes('user-3')).toBe(0);
   });
+
+  test('asked once: after the check passed (at start-up or on first use) no operation asks again', async () => {
+    await redis.config('SET', 'maxmemory-policy', 'noeviction');
+    const asked = { count: 0 };
+    const info = redis.info.bind(redis);
+    redis.info = ((...args: Parameters<Redis['info']>) => {
+      asked.count++;
+      return info(...args);
+    }) as Redis['info'];
+    try {
+      const store = createRedisStore({ redis, keyPrefix });
+      await Promise.all([store.countBackupCodes('user-4'), store.listFactors('user-4'), store.getAccount('user-4')]);
+      expect(asked.count, 'concurrent first uses share one check').toBe(1);
+      await store.checkServer();
+      await store.countBackupCodes('user-4');
+      expect(asked.count, 'not asked again').toBe(1);
+    } finally {
+      delete (redis as Partial<Redis>).info; // the prototype's again
+    }
+  });
 });

@@ -209,7 +209,7 @@ describe('createPolicyHook on its own', () => {
   const context = (factors: FactorSummary[]) => ({ accountId: 'u1', factors, now: T0 });
 
   it('maps each action to its decision', async () => {
-    expect(await hook.check({ type: 'login' }, context([summary('a', 'totp')]))).toEqual({ allowed: true });
+    expect(await hook.check({ type: 'login' }, context([summary('a', 'totp')]))).toEqual({ allowed: true, rememberDevice: { allowed: true } });
     expect(await hook.check({ type: 'login' }, context([]))).toMatchObject({ allowed: false, code: 'MFA_REQUIRED_BY_POLICY', owners: [{ id: 'org_1', name: 'Acme' }] });
     expect(await hook.check({ type: 'disable' }, context([]))).toMatchObject({ allowed: false, code: 'MFA_REQUIRED_BY_POLICY' });
     expect(await hook.check({ type: 'enrol', kind: 'sms' }, context([]))).toMatchObject({ allowed: false, code: 'FACTOR_NOT_ALLOWED' });

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { createPolicyHook, type MfaPolicy } from '../../src/index.js';
 import { enrolApp, harness, stepUp, type Harness } from './helpers.js';
+import { createMemoryStore } from '../../src/stores/memory/index.js';
 
 const DAY = 86_400_000;
 
@@ -155,5 +156,73 @@ describe('remembered devices', () => {
       code: 'REMEMBERED_DEVICES_FORBIDDEN',
       details: { owners: [{ id: 'org-1', name: 'ACME' }] },
     });
+  });
+});
+
+describe('remembered devices: no duplicate work', () => {
+  /** A memory store that records the name of every method called (and the challenge ids read). */
+  function countingHarness(overrides: Parameters<typeof harness>[0] = {}) {
+    const calls: string[] = [];
+    const inner = createMemoryStore();
+    const store = new Proxy(inner, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(key === 'getChallenge' ? `getChallenge ${String(args[0]).split(':')[0]}` : String(key));
+          return value.apply(target, args);
+        };
+      },
+    });
+    return { h: harness({ store, ...overrides }), calls };
+  }
+
+  test('rememberDevice reads the step-up generation once (it checked the token with it)', async () => {
+    const { h, calls } = countingHarness();
+    const { app } = await enrolApp(h, 'user-1');
+    const token = await stepUp(h, 'user-1', app);
+    calls.length = 0;
+    await h.service.rememberDevice('user-1', { stepUpToken: token, name: 'Firefox' });
+    expect(calls.filter((c) => c.startsWith('getChallenge'))).toHaveLength(1);
+  });
+
+  test('loginRequirement with a device token asks the policy once and reads the generation once', async () => {
+    let resolved = 0;
+    const { h, calls } = countingHarness({
+      policy: createPolicyHook(() => {
+        resolved++;
+        return [];
+      }),
+    });
+    const { app } = await enrolApp(h, 'user-1');
+    const stepUpToken = await stepUp(h, 'user-1', app);
+    const { token } = await h.service.rememberDevice('user-1', { stepUpToken, name: 'Firefox' });
+    calls.length = 0;
+    resolved = 0;
+    const need = await h.service.loginRequirement('user-1', { deviceToken: token });
+    expect(need.mfaRequired).toBe(false);
+    expect(resolved).toBe(1);
+    expect(calls.filter((c) => c.startsWith('getChallenge'))).toHaveLength(2); // the device record and the generation
+  });
+
+  test('a hook that does not answer remember-device with the login decision is still asked it', async () => {
+    const asked: string[] = [];
+    const { h } = countingHarness({
+      policy: {
+        check(action) {
+          asked.push(action.type);
+          return action.type === 'remember-device' && asked.filter((a) => a === 'login').length > 1
+            ? { allowed: false, code: 'REMEMBERED_DEVICES_FORBIDDEN', owners: [{ id: 'org-1', name: 'Acme' }], message: 'Acme says no' }
+            : { allowed: true };
+        },
+      },
+    });
+    const { app } = await enrolApp(h, 'user-1');
+    const stepUpToken = await stepUp(h, 'user-1', app);
+    const { token } = await h.service.rememberDevice('user-1', { stepUpToken, name: 'Firefox' });
+    asked.length = 0;
+    expect((await h.service.loginRequirement('user-1', { deviceToken: token })).mfaRequired).toBe(false);
+    expect(asked).toEqual(['login', 'remember-device']);
+    expect((await h.service.loginRequirement('user-1', { deviceToken: token })).mfaRequired).toBe(true);
   });
 });

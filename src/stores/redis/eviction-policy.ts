@@ -36,39 +36,3 @@ export async function checkEvictionPolicy(redis: RedisClientLike): Promise<void>
     { details: { maxmemoryPolicy: unsafe } },
   );
 }
-
-/**
- * Makes every method of `store` wait for the policy check first: once it passed, calls go straight
- * through (no extra await); while it fails, each call asks Redis again and rejects.
- */
-export function gateOnEvictionPolicy(store: object, redis: RedisClientLike): () => Promise<void> {
-  let passed = false;
-  let pending: Promise<void> | undefined;
-  const check = (): Promise<void> => {
-    if (passed) return Promise.resolve();
-    pending ??= checkEvictionPolicy(redis).then(
-      () => {
-        passed = true;
-      },
-      (error: unknown) => {
-        pending = undefined;
-        throw error;
-      },
-    );
-    return pending;
-  };
-  const prototype = Object.getPrototypeOf(store) as Record<string, unknown>;
-  for (const name of Object.getOwnPropertyNames(prototype)) {
-    const method = prototype[name];
-    if (name === 'constructor' || typeof method !== 'function') continue;
-    const own = method as (...args: unknown[]) => Promise<unknown>;
-    Object.defineProperty(store, name, {
-      configurable: true,
-      writable: true,
-      value: function gated(this: unknown, ...args: unknown[]) {
-        return passed ? own.apply(this, args) : check().then(() => own.apply(this, args));
-      },
-    });
-  }
-  return check;
-}

@@ -48,10 +48,11 @@ import {
   factorsFromHash,
   pairsToObject,
 } from './decode.js';
-import { gateOnEvictionPolicy } from './eviction-policy.js';
+import { checkEvictionPolicy } from './eviction-policy.js';
 import { bytesToBase64Url, secureRandom } from '../../internal/bytes.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
+import type { RedisStoreScriptName } from './scripts.js';
 
 /** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
 const CREDENTIAL_CLAIM_PENDING_MS = 300_000;
@@ -116,7 +117,8 @@ export class RedisStore implements MfaStore {
   readonly redis: RedisClientLike;
   private readonly keys: RedisKeys;
   private readonly retentionMs: number;
-  private readonly policyCheck: () => Promise<void>;
+  /** The eviction-policy check: `true` once passed, the check in flight, or `undefined` (not asked yet, or failed). */
+  private serverChecked: true | Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
     if (options === null || typeof options !== 'object' || typeof options.redis?.evalsha !== 'function') {
@@ -130,8 +132,8 @@ export class RedisStore implements MfaStore {
       throw new MfaError('INVALID_OPTION', 'expiredEnrolmentRetentionMs must be a non-negative integer');
     }
     this.retentionMs = retention;
-    // Checked when the store is first used (creation is synchronous), before any operation runs.
-    this.policyCheck = options.allowAllKeysEviction === true ? () => Promise.resolve() : gateOnEvictionPolicy(this, this.redis);
+    // Checked once, when the store is first used (creation is synchronous) or by checkServer().
+    if (options.allowAllKeysEviction === true) this.serverChecked = true;
   }
 
   /**
@@ -147,13 +149,23 @@ export class RedisStore implements MfaStore {
    * ```
    */
   checkServer(): Promise<void> {
-    return this.policyCheck();
+    if (this.serverChecked === true) return Promise.resolve();
+    this.serverChecked ??= checkEvictionPolicy(this.redis).then(
+      () => {
+        this.serverChecked = true;
+      },
+      (error: unknown) => {
+        this.serverChecked = undefined; // asked again by the next call: the operator may fix the server
+        throw error;
+      },
+    );
+    return this.serverChecked;
   }
 
   // --- accounts -------------------------------------------------------------------------------
 
   async getAccount(accountId: string): Promise<MfaAccountRecord | null> {
-    const h = await runCommand('getAccount', () => this.redis.hgetall(this.keys.account(accountId)));
+    const h = await this.command('getAccount', () => this.redis.hgetall(this.keys.account(accountId)));
     if (Object.keys(h).length === 0) return null;
     const record = decodeAccount({ v: h['v'], id: h['id'], createdAt: h['created'], updatedAt: h['updated'], revision: h['rev'], data: h['data'] });
     if (record.id !== accountId) throw storeCorrupt('account', 'id', 'does not match the key it is stored under');
@@ -161,14 +173,14 @@ export class RedisStore implements MfaStore {
   }
 
   async createAccount(record: MfaAccountRecord): Promise<boolean> {
-    const created = await runScript(this.redis, 'createAccount', [this.keys.account(record.id)], [
+    const created = await this.script('createAccount', [this.keys.account(record.id)], [
       String(record.v), record.id, String(record.createdAt), String(record.updatedAt), String(record.revision), JSON.stringify(record.data),
     ]);
     return created === 1;
   }
 
   async compareAndSetAccount(record: MfaAccountRecord, expectedRevision: number): Promise<boolean> {
-    const replaced = await runScript(this.redis, 'compareAndSetAccount', [this.keys.account(record.id)], [
+    const replaced = await this.script('compareAndSetAccount', [this.keys.account(record.id)], [
       String(record.v), String(record.updatedAt), JSON.stringify(record.data), String(expectedRevision), String(expectedRevision + 1),
     ]);
     return replaced === 1;
@@ -176,9 +188,7 @@ export class RedisStore implements MfaStore {
 
   async deleteAccount(accountId: string): Promise<boolean> {
     const k = this.keys;
-    const [existed, challengeIds, factorIds] = (await runScript(
-      this.redis,
-      'deleteAccount',
+    const [existed, challengeIds, factorIds] = (await this.script('deleteAccount',
       [
         k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId),
         k.accountChallenges(accountId), k.attempts(accountId),
@@ -188,7 +198,7 @@ export class RedisStore implements MfaStore {
     // The account's own slot is gone atomically; its challenges and factor-id claims live in
     // other slots and follow right after.
     await Promise.all([
-      ...challengeIds.map((id) => runScript(this.redis, 'deleteChallengeOf', [k.challenge(id)], [accountId, ''])),
+      ...challengeIds.map((id) => this.script('deleteChallengeOf', [k.challenge(id)], [accountId, ''])),
       ...factorIds.map((id) => this.releaseFactorId(accountId, id)),
     ]);
     return existed === 1;
@@ -197,12 +207,12 @@ export class RedisStore implements MfaStore {
   // --- factors --------------------------------------------------------------------------------
 
   async listFactors(accountId: string): Promise<MfaFactorRecord[]> {
-    const hash = await runCommand('listFactors', () => this.redis.hgetall(this.keys.factors(accountId)));
+    const hash = await this.command('listFactors', () => this.redis.hgetall(this.keys.factors(accountId)));
     return factorsFromHash(accountId, hash);
   }
 
   async getFactor(accountId: string, factorId: string): Promise<MfaFactorRecord | null> {
-    const values = await runCommand('getFactor', () =>
+    const values = await this.command('getFactor', () =>
       this.redis.hmget(this.keys.factors(accountId), ...FACTOR_FIELDS.map((f) => `${f}:${factorId}`)),
     );
     if (values.every((v) => v === null)) return null;
@@ -212,13 +222,13 @@ export class RedisStore implements MfaStore {
   async insertFactor(record: MfaFactorRecord): Promise<boolean> {
     if (!(await this.claimFactorId(record.accountId, record.id))) return false;
     if (!(await this.claimCredential(record))) return false;
-    const inserted = await runScript(this.redis, 'insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
+    const inserted = await this.script('insertFactor', [this.keys.factors(record.accountId)], [record.id, ...factorArgs(record)]);
     await this.settleCredential(record, inserted === 1);
     return inserted === 1;
   }
 
   async compareAndSetFactor(record: MfaFactorRecord, expectedRevision: number): Promise<boolean> {
-    const replaced = await runScript(this.redis, 'compareAndSetFactor', [this.keys.factors(record.accountId)], [
+    const replaced = await this.script('compareAndSetFactor', [this.keys.factors(record.accountId)], [
       record.id, record.name, record.role, JSON.stringify(record.data), String(expectedRevision), String(expectedRevision + 1),
     ]);
     return replaced === 1;
@@ -235,10 +245,8 @@ export class RedisStore implements MfaStore {
     const clear = options.clearAttempts;
     const advanced =
       clear === undefined
-        ? await runScript(this.redis, 'advanceFactorStep', [this.keys.factors(accountId), this.operationKey(accountId)], args)
-        : await runScript(
-            this.redis,
-            'advanceFactorStepClearing',
+        ? await this.script('advanceFactorStep', [this.keys.factors(accountId), this.operationKey(accountId)], args)
+        : await this.script('advanceFactorStepClearing',
             [this.keys.factors(accountId), this.keys.attempts(accountId), this.operationKey(accountId)],
             [...args, ...clear],
           );
@@ -251,7 +259,7 @@ export class RedisStore implements MfaStore {
     options: { readonly minRemainingLoginFactors?: number } = {},
   ): Promise<DeleteFactorOutcome> {
     const minimum = options.minRemainingLoginFactors;
-    const outcome = (await runScript(this.redis, 'deleteFactor', [this.keys.factors(accountId)], [
+    const outcome = (await this.script('deleteFactor', [this.keys.factors(accountId)], [
       factorId, minimum === undefined ? '' : String(minimum),
     ])) as DeleteFactorOutcome;
     if (outcome === 'deleted') await this.releaseFactorId(accountId, factorId);
@@ -260,9 +268,7 @@ export class RedisStore implements MfaStore {
 
   async deleteLoginFactors(accountId: string): Promise<number> {
     const k = this.keys;
-    const deleted = (await runScript(
-      this.redis,
-      'deleteLoginFactors',
+    const deleted = (await this.script('deleteLoginFactors',
       [k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId)],
       [],
     )) as string[];
@@ -275,7 +281,7 @@ export class RedisStore implements MfaStore {
     const purposes = [...input.revokeChallengePurposes];
     if (account !== undefined) {
       // A stale revision changes nothing, not even the revocations below.
-      const stored = await runCommand('removeLoginFactors', () => this.redis.hget(this.keys.account(accountId), 'rev'));
+      const stored = await this.command('removeLoginFactors', () => this.redis.hget(this.keys.account(accountId), 'rev'));
       if (stored !== String(account.expectedRevision)) return { removed: false };
     }
     // A challenge lives under its own tag (it is consumed by id alone), so the revocations cannot
@@ -283,9 +289,7 @@ export class RedisStore implements MfaStore {
     // its grants revoked (stronger than asked, never weaker); a retry converges.
     await this.revokeChallenges(accountId, purposes);
     const k = this.keys;
-    const outcome = (await runScript(
-      this.redis,
-      'removeLoginFactors',
+    const outcome = (await this.script('removeLoginFactors',
       [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId)],
       account === undefined
         ? ['', '', '', '']
@@ -307,20 +311,20 @@ export class RedisStore implements MfaStore {
 
   async putEnrolment(record: MfaEnrolmentRecord): Promise<void> {
     const k = this.keys;
-    await runScript(this.redis, 'putEnrolment', [k.enrolments(record.accountId), k.enrolmentExpiry(record.accountId)], [
+    await this.script('putEnrolment', [k.enrolments(record.accountId), k.enrolmentExpiry(record.accountId)], [
       record.id, JSON.stringify(record), String(record.expiresAt), String(record.createdAt - this.retentionMs), String(this.retentionMs),
       String(record.createdAt),
     ]);
   }
 
   async getEnrolment(accountId: string, enrolmentId: string): Promise<MfaEnrolmentRecord | null> {
-    const text = await runCommand('getEnrolment', () => this.redis.hget(this.keys.enrolments(accountId), enrolmentId));
+    const text = await this.command('getEnrolment', () => this.redis.hget(this.keys.enrolments(accountId), enrolmentId));
     return text === null ? null : enrolmentFromJson(accountId, enrolmentId, text);
   }
 
   async deleteEnrolment(accountId: string, enrolmentId: string): Promise<boolean> {
     const k = this.keys;
-    const deleted = await runScript(this.redis, 'deleteEnrolment', [k.enrolments(accountId), k.enrolmentExpiry(accountId)], [enrolmentId]);
+    const deleted = await this.script('deleteEnrolment', [k.enrolments(accountId), k.enrolmentExpiry(accountId)], [enrolmentId]);
     return deleted === 1;
   }
 
@@ -332,9 +336,7 @@ export class RedisStore implements MfaStore {
     if (!(await this.claimFactorId(accountId, enrolmentId))) return { activated: false };
     if (!(await this.claimCredential(factor))) return { activated: false, conflict: 'credential-id' };
     const k = this.keys;
-    const [activated, stored] = (await runScript(
-      this.redis,
-      'activateEnrolment',
+    const [activated, stored] = (await this.script('activateEnrolment',
       [k.enrolments(accountId), k.enrolmentExpiry(accountId), k.factors(accountId), k.codes(accountId), this.operationKey(accountId)],
       [enrolmentId, String(now), replaces ?? '', ...factorArgs(factor), String(codePairs === undefined ? -1 : codePairs.length / 2), ...(codePairs ?? [])],
     )) as [number, number];
@@ -348,11 +350,11 @@ export class RedisStore implements MfaStore {
 
   async replaceBackupCodes(accountId: string, codes: readonly MfaBackupCodeRecord[]): Promise<void> {
     const pairs = backupCodePairs(codes);
-    await runScript(this.redis, 'replaceBackupCodes', [this.keys.codes(accountId)], pairs);
+    await this.script('replaceBackupCodes', [this.keys.codes(accountId)], pairs);
   }
 
   async getBackupCode(accountId: string, codeId: string): Promise<MfaBackupCodeRecord | null> {
-    const text = await runCommand('getBackupCode', () => this.redis.hget(this.keys.codes(accountId), codeId));
+    const text = await this.command('getBackupCode', () => this.redis.hget(this.keys.codes(accountId), codeId));
     return text === null ? null : backupCodeFromJson(accountId, codeId, text);
   }
 
@@ -362,14 +364,14 @@ export class RedisStore implements MfaStore {
     if (options.tombstone !== undefined) await this.putChallenge(options.tombstone).catch(() => undefined);
     // One script (HDEL, the clears and the operation's outcome): of concurrent calls, exactly one removes the field.
     const k = this.keys;
-    const used = await runScript(this.redis, 'consumeBackupCode', [k.codes(accountId), this.operationKey(accountId), k.attempts(accountId)], [
+    const used = await this.script('consumeBackupCode', [k.codes(accountId), this.operationKey(accountId), k.attempts(accountId)], [
       codeId, ...(options.clearAttempts ?? []),
     ]);
     return used === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
-    return runCommand('countBackupCodes', () => this.redis.hlen(this.keys.codes(accountId)));
+    return this.command('countBackupCodes', () => this.redis.hlen(this.keys.codes(accountId)));
   }
 
   // --- challenges -----------------------------------------------------------------------------
@@ -379,7 +381,7 @@ export class RedisStore implements MfaStore {
     // account's grants (deleteChallenges) always finds it. An entry whose record write failed only
     // names a challenge that does not exist.
     if (record.accountId !== null) await this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt);
-    await runScript(this.redis, 'putChallenge', [this.keys.challenge(record.id)], [
+    await this.script('putChallenge', [this.keys.challenge(record.id)], [
       String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
       String(record.createdAt), String(record.expiresAt), String(record.revision),
     ]);
@@ -387,7 +389,7 @@ export class RedisStore implements MfaStore {
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
     const at = Math.floor(now);
-    const hash = await runCommand('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId)));
+    const hash = await this.command('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId)));
     if (Object.keys(hash).length === 0) return null;
     const record = challengeFromHash(hash);
     return record.expiresAt > at ? record : null;
@@ -397,7 +399,7 @@ export class RedisStore implements MfaStore {
     challengeId: string,
     options: { readonly purpose: string; readonly now: number },
   ): Promise<MfaChallengeRecord | null> {
-    const fields = await runScript(this.redis, 'consumeChallenge', [this.keys.challenge(challengeId)], [
+    const fields = await this.script('consumeChallenge', [this.keys.challenge(challengeId)], [
       options.purpose, String(Math.floor(options.now)),
     ]);
     return Array.isArray(fields) ? challengeFromHash(pairsToObject(fields)) : null;
@@ -405,7 +407,7 @@ export class RedisStore implements MfaStore {
 
   async compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean> {
     const at = Math.floor(now);
-    const [replaced, previousExpiry] = (await runScript(this.redis, 'compareAndSetChallenge', [this.keys.challenge(record.id)], [
+    const [replaced, previousExpiry] = (await this.script('compareAndSetChallenge', [this.keys.challenge(record.id)], [
       String(expectedRevision), String(expectedRevision + 1), JSON.stringify(record.data), String(record.expiresAt), String(at),
     ])) as [number, string];
     if (replaced !== 1) return false;
@@ -417,17 +419,17 @@ export class RedisStore implements MfaStore {
   }
 
   async listChallenges(accountId: string, purpose: string, now: number): Promise<MfaChallengeRecord[]> {
-    const ids = await runCommand('listChallenges', () => this.redis.zrange(this.keys.accountChallenges(accountId), '0', '-1'));
+    const ids = await this.command('listChallenges', () => this.redis.zrange(this.keys.accountChallenges(accountId), '0', '-1'));
     const found = await Promise.all(ids.map((id) => this.getChallenge(id, now)));
     return found.filter((c): c is MfaChallengeRecord => c !== null && c.accountId === accountId && c.purpose === purpose);
   }
 
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
     const index = this.keys.accountChallenges(accountId);
-    const ids = await runCommand('deleteChallenges', () => this.redis.zrange(index, '0', '-1'));
-    const outcomes = await Promise.all(ids.map((id) => runScript(this.redis, 'deleteChallengeOf', [this.keys.challenge(id)], [accountId, purpose])));
+    const ids = await this.command('deleteChallenges', () => this.redis.zrange(index, '0', '-1'));
+    const outcomes = await Promise.all(ids.map((id) => this.script('deleteChallengeOf', [this.keys.challenge(id)], [accountId, purpose])));
     const dropped = ids.filter((_, i) => outcomes[i] !== 0);
-    if (dropped.length > 0) await runCommand('deleteChallenges', () => this.redis.zrem(index, ...dropped));
+    if (dropped.length > 0) await this.command('deleteChallenges', () => this.redis.zrem(index, ...dropped));
     return outcomes.filter((o) => o === 1).length;
   }
 
@@ -450,7 +452,7 @@ export class RedisStore implements MfaStore {
     // The challenges live under their own tags: read beside the script, sent in the same write to
     // the socket (one round trip on a single server; on a cluster, in parallel to their nodes).
     const [reply, challenges] = await Promise.all([
-      runScript(this.redis, 'chargeAttempts', [k.attempts(accountId), k.factors(accountId), k.codes(accountId)], args) as Promise<unknown[]>,
+      this.script('chargeAttempts', [k.attempts(accountId), k.factors(accountId), k.codes(accountId)], args) as Promise<unknown[]>,
       options.withChallenges === undefined ? undefined : Promise.all(options.withChallenges.map((id) => this.getChallenge(id, now))),
     ]);
     const [flat, ...rest] = reply;
@@ -481,7 +483,7 @@ export class RedisStore implements MfaStore {
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {
     const at = Math.floor(now);
-    const [count, last, expiresAt] = await runCommand('getAttempts', () => this.redis.hmget(this.keys.attempts(accountId), `c:${name}`, `l:${name}`, `e:${name}`));
+    const [count, last, expiresAt] = await this.command('getAttempts', () => this.redis.hmget(this.keys.attempts(accountId), `c:${name}`, `l:${name}`, `e:${name}`));
     if (count === null || count === undefined || expiresAt === null || expiresAt === undefined) return null;
     const state: MfaAttemptState = {
       count: storedInteger(count, 'counter', 'count'),
@@ -492,14 +494,14 @@ export class RedisStore implements MfaStore {
   }
 
   async clearAttempts(accountId: string, names?: readonly string[]): Promise<void> {
-    await runScript(this.redis, 'clearAttempts', [this.keys.attempts(accountId)], names === undefined ? [] : [...names]);
+    await this.script('clearAttempts', [this.keys.attempts(accountId)], names === undefined ? [] : [...names]);
   }
 
   // --- counters -------------------------------------------------------------------------------
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
     const now = Math.floor(options.now);
-    const [count, expiresAt, previousAt] = (await runScript(this.redis, 'incrementCounter', [this.keys.counter(key)], [
+    const [count, expiresAt, previousAt] = (await this.script('incrementCounter', [this.keys.counter(key)], [
       String(now), String(now + Math.ceil(options.ttlMs)),
     ])) as [unknown, unknown, unknown];
     return counterFrom(count, expiresAt, previousAt);
@@ -507,7 +509,7 @@ export class RedisStore implements MfaStore {
 
   async getCounter(key: string, now: number): Promise<MfaCounterState | null> {
     const at = Math.floor(now);
-    const [count, expiresAt, last] = await runCommand('getCounter', () => this.redis.hmget(this.keys.counter(key), 'count', 'exp', 'last'));
+    const [count, expiresAt, last] = await this.command('getCounter', () => this.redis.hmget(this.keys.counter(key), 'count', 'exp', 'last'));
     if (count === null || count === undefined) return null;
     const state = counterFrom(count, expiresAt, last);
     return state.expiresAt > at ? state : null;
@@ -515,8 +517,20 @@ export class RedisStore implements MfaStore {
 
   // --- helpers --------------------------------------------------------------------------------
 
+  /** Runs a script of the store; before the server check has passed, the check first (once). */
+  private script(name: RedisStoreScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    if (this.serverChecked === true) return runScript(this.redis, name, keys, args);
+    return this.checkServer().then(() => runScript(this.redis, name, keys, args));
+  }
+
+  /** Runs one command (errors become `MfaError`); before the server check has passed, the check first (once). */
+  private command<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    if (this.serverChecked === true) return runCommand(operation, command);
+    return this.checkServer().then(() => runCommand(operation, command));
+  }
+
   private async claimFactorId(accountId: string, factorId: string): Promise<boolean> {
-    return (await runScript(this.redis, 'claimFactorId', [this.keys.factorOwner(factorId)], [accountId])) === 1;
+    return (await this.script('claimFactorId', [this.keys.factorOwner(factorId)], [accountId])) === 1;
   }
 
   /*
@@ -532,7 +546,7 @@ export class RedisStore implements MfaStore {
     const key = this.keys.credentialOwner(credentialId);
     const mine = JSON.stringify([factor.accountId, factor.id]);
     const pending = String(CREDENTIAL_CLAIM_PENDING_MS);
-    const answer = (await runScript(this.redis, 'claimCredential', [key], [mine, pending])) as [number, string?, number?];
+    const answer = (await this.script('claimCredential', [key], [mine, pending])) as [number, string?, number?];
     if (answer[0] === 1) return true;
     const [, owner, ttl] = answer;
     if (typeof owner !== 'string' || ttl !== -1) return false;
@@ -543,7 +557,7 @@ export class RedisStore implements MfaStore {
       holder = null;
     }
     if (!Array.isArray(holder) || typeof holder[0] !== 'string' || typeof holder[1] !== 'string') return false;
-    const [kind, data] = await runCommand('claimCredential', () =>
+    const [kind, data] = await this.command('claimCredential', () =>
       this.redis.hmget(this.keys.factors(holder[0] as string), `kind:${holder[1] as string}`, `data:${holder[1] as string}`),
     );
     if (typeof kind === 'string' && typeof data === 'string') {
@@ -553,7 +567,7 @@ export class RedisStore implements MfaStore {
         return false;
       }
     }
-    return (await runScript(this.redis, 'takeOverCredential', [key], [owner, mine, pending])) === 1;
+    return (await this.script('takeOverCredential', [key], [owner, mine, pending])) === 1;
   }
 
   /** After the write: a stored factor's claim becomes permanent, a refused one's is dropped. */
@@ -561,11 +575,11 @@ export class RedisStore implements MfaStore {
     const credentialId = factorCredentialId(factor);
     if (credentialId === null) return;
     const mine = JSON.stringify([factor.accountId, factor.id]);
-    await runScript(this.redis, stored ? 'confirmCredential' : 'releaseCredential', [this.keys.credentialOwner(credentialId)], [mine]);
+    await this.script(stored ? 'confirmCredential' : 'releaseCredential', [this.keys.credentialOwner(credentialId)], [mine]);
   }
 
   private async releaseFactorId(accountId: string, factorId: string): Promise<void> {
-    await runScript(this.redis, 'releaseFactorId', [this.keys.factorOwner(factorId)], [accountId]);
+    await this.script('releaseFactorId', [this.keys.factorOwner(factorId)], [accountId]);
   }
 
   /**
@@ -581,7 +595,7 @@ export class RedisStore implements MfaStore {
   }
 
   private async indexChallenge(accountId: string, challengeId: string, expiresAt: number, now: number): Promise<void> {
-    await runScript(this.redis, 'indexChallenge', [this.keys.accountChallenges(accountId)], [challengeId, String(expiresAt), String(now)]);
+    await this.script('indexChallenge', [this.keys.accountChallenges(accountId)], [challengeId, String(expiresAt), String(now)]);
   }
 }
 

@@ -1,0 +1,76 @@
+/**
+ * Faults (issue 18, failure 3): on Redis a challenge and its entry in the account's index are two
+ * writes in two hash slots. One failed index write while the first enrolment stored the account's
+ * step-up generation made the confirmation return `stepUp: null`, and left the generation stored
+ * but unlisted: `disable` (which finds the account's grants through the index) never revoked the
+ * tokens minted from it, for the record's 400-day life. Now the index entry is written first (a
+ * record is never stored unlisted) and a grant the first write could not give is asked for once
+ * more. Checked against the real Redis, the failure injected at the client: the index script's
+ * EVALSHA rejected once, as a connection failing at that command would.
+ */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, test } from 'vitest';
+import { decodeBase32Secret, generateTotp } from '../../src/otp/index.js';
+import { createMfaService } from '../../src/service/service.js';
+import { createRedisStore, REDIS_STORE_SCRIPTS } from '../../src/stores/redis/index.js';
+import { deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from '../stores/fixtures/servers.js';
+
+const runRedis = serverGate('Redis', REDIS_URL, await redisReachable());
+const keyPrefix = `mfakit-faults-ix${uniqueSuffix()}:`;
+const INDEX_SHA = createHash('sha1').update(REDIS_STORE_SCRIPTS.indexChallenge).digest('hex');
+
+describe.runIf(runRedis)('faults: Redis, one failed index write while the step-up generation is stored', () => {
+  const redis = new Redis(REDIS_URL);
+  afterAll(async () => {
+    await deleteRedisKeys(redis, keyPrefix);
+    redis.disconnect();
+  });
+
+  test('the confirmation still gives a grant, and disable revokes every grant of the account', async () => {
+    // The client fails the next index write, once.
+    let failNextIndexWrite = false;
+    const evalsha = redis.evalsha.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+    (redis as unknown as { evalsha: (...args: unknown[]) => Promise<unknown> }).evalsha = (...args: unknown[]) => {
+      if (failNextIndexWrite && args[0] === INDEX_SHA) {
+        failNextIndexWrite = false;
+        return Promise.reject(new Error('injected: the index write failed'));
+      }
+      return evalsha(...args);
+    };
+    // The real time (the old design set Redis expiries from the app's clock: failure 4).
+    let t = Date.now();
+    const now = () => t;
+    const service = createMfaService({
+      issuer: 'Faults',
+      store: createRedisStore({ redis, keyPrefix }),
+      now,
+      keyRing: { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(3) } },
+      backupCodes: { kdf: { algorithm: 'pbkdf2-sha256', iterations: 1000 }, count: 4 },
+    });
+    const a = `acct-${uniqueSuffix()}`;
+    const pending = await service.startAuthenticatorEnrolment(a);
+    const secret = decodeBase32Secret(pending.manualKey.replace(/ /g, ''));
+    failNextIndexWrite = true;
+    const confirmed = await service.confirmEnrolment(a, pending.enrolmentId, generateTotp(secret, { now }));
+    expect(failNextIndexWrite, 'the injected failure fired').toBe(false);
+    if (!confirmed.ok) throw new Error('confirmation failed');
+    expect(confirmed.stepUp, 'the first factor earns a grant despite the failed write').not.toBeNull();
+    const fromConfirmation = confirmed.stepUp!.token;
+    t += 30_000;
+    const verified = await service.verify(a, generateTotp(secret, { now }));
+    if (!verified.ok) throw new Error(`login refused: ${verified.reason}`);
+    const fromLogin = verified.stepUp.token;
+    expect(await service.hasRecentStepUp(a, fromLogin)).toBe(true);
+
+    await service.disable(a, { confirmation: 'disable', stepUpToken: fromLogin });
+    expect(await service.hasRecentStepUp(a, fromConfirmation), 'the confirmation grant is revoked').toBe(false);
+    expect(await service.hasRecentStepUp(a, fromLogin), 'the login grant is revoked').toBe(false);
+    // Enabled again: the grants minted before stay dead.
+    const again = await service.startAuthenticatorEnrolment(a);
+    const secret2 = decodeBase32Secret(again.manualKey.replace(/ /g, ''));
+    t += 30_000;
+    expect((await service.confirmEnrolment(a, again.enrolmentId, generateTotp(secret2, { now }))).ok).toBe(true);
+    expect(await service.hasRecentStepUp(a, fromLogin), 'still revoked after enabling again').toBe(false);
+  });
+});
