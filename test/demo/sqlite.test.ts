@@ -28,6 +28,13 @@ afterAll(async () => {
   rmSync(temp, { recursive: true, force: true });
 });
 
+/** Starts the demo, stopping the one before first (a failed test must not leave one running). */
+async function start(env: Record<string, string>): Promise<DemoProcess> {
+  await demo?.stop();
+  demo = await startDemoProcess(env);
+  return demo;
+}
+
 async function newPage(): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(15_000);
@@ -54,7 +61,7 @@ describe.skipIf(!runnable)('the demo on its default SQLite file', { timeout: 120
     const file = join(temp, 'data', 'demo.sqlite');
     // No MFAKIT_DEMO_STORE: the default.
     const env = { MFAKIT_DEMO_STORE: '', MFAKIT_SQLITE_PATH: file, MFAKIT_DEMO_SECRET: '' };
-    demo = await startDemoProcess(env);
+    demo = await start(env);
     expect(demo.output()).toContain(`SQLite store (${file})`);
     expect(existsSync(file)).toBe(true);
     let page = await newPage();
@@ -74,7 +81,7 @@ describe.skipIf(!runnable)('the demo on its default SQLite file', { timeout: 120
     await page.context().close();
 
     await demo.stop();
-    demo = await startDemoProcess(env);
+    demo = await start(env);
     page = await newPage();
     await logIn(page, 'ivy@example.com');
     await page.waitForURL(/\/login\/mfa$/);
@@ -91,13 +98,13 @@ describe.skipIf(!runnable)('the demo on its default SQLite file', { timeout: 120
 
   it('MFAKIT_DEMO_STORE=memory: nothing survives a restart', async () => {
     const env = { MFAKIT_DEMO_STORE: 'memory' };
-    demo = await startDemoProcess(env);
+    demo = await start(env);
     expect(demo.output()).toContain('in-memory store');
     let page = await newPage();
     await signUp(page, 'jo@example.com');
     await page.context().close();
     await demo.stop();
-    demo = await startDemoProcess(env);
+    demo = await start(env);
     page = await newPage();
     await logIn(page, 'jo@example.com');
     await page.waitForURL(/\/login$/);
