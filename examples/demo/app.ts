@@ -23,7 +23,7 @@ import { secondFactorRoutes } from './routes/second-factor.js';
 import { securityRoutes } from './routes/security.js';
 import { webauthnRoutes } from './routes/webauthn.js';
 import { SESSION_COOKIE, SessionStore, cookieHeader, csrfMatches } from './sessions.js';
-import { chooseStore } from './stores.js';
+import { DEFAULT_SQLITE_PATH, chooseStore, demoStoreKind } from './stores.js';
 import { SmsOutbox, channelSender } from './texts.js';
 import { UserDirectory } from './users.js';
 import { render, type Demo, type DemoEnv } from './web.js';
@@ -58,9 +58,12 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-/** Keys for sealing TOTP secrets and hashing email codes: from MFAKIT_DEMO_SECRET, else fresh each run. */
-function demoKeys(env: NodeJS.ProcessEnv): { seal: Uint8Array; oob: Uint8Array; persistent: boolean } {
-  const secret = env['MFAKIT_DEMO_SECRET'];
+/**
+ * Keys for sealing TOTP secrets and hashing email codes: from MFAKIT_DEMO_SECRET, else from the
+ * secret the SQLite file keeps, else fresh each run.
+ */
+function demoKeys(env: NodeJS.ProcessEnv, stored: string | undefined): { seal: Uint8Array; oob: Uint8Array; persistent: boolean } {
+  const secret = env['MFAKIT_DEMO_SECRET'] || stored;
   const master = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
   const derive = (info: string) => new Uint8Array(hkdfSync('sha256', master, 'mfakit-demo', info, 32));
   return { seal: derive('totp-seal'), oob: derive('oob-codes'), persistent: Boolean(secret) };
@@ -72,7 +75,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const progress = options.progress ?? (() => {});
   progress('starting the mail catcher (SMTP on a loopback port)');
   const mailbox = await startMailbox({ appName: APP_NAME, from: `${APP_NAME} <no-reply@demo.mfakit.test>` });
-  progress(env['MFAKIT_PG_URL'] || env['MFAKIT_REDIS_URL'] ? 'connecting to the MFA store' : 'opening the in-memory MFA store');
+  progress(
+    env['MFAKIT_PG_URL'] || env['MFAKIT_REDIS_URL']
+      ? 'connecting to the MFA store'
+      : demoStoreKind(env) === 'memory'
+        ? 'opening the in-memory MFA store'
+        : `opening the SQLite MFA store (${env['MFAKIT_SQLITE_PATH'] || DEFAULT_SQLITE_PATH})`,
+  );
   const chosen = await chooseStore(env).catch(async (error: unknown) => {
     await mailbox.close();
     throw error;
@@ -98,9 +107,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const origin = `http://localhost:${port}`;
 
   try {
-    const keys = demoKeys(env);
-    if (!keys.persistent && chosen.users !== undefined) {
-      console.warn('MFAKIT_DEMO_SECRET is not set: authenticator-app secrets stored in PostgreSQL cannot be opened after a restart.');
+    const keys = demoKeys(env, chosen.secret);
+    if (!keys.persistent && chosen.persistent) {
+      console.warn('MFAKIT_DEMO_SECRET is not set: authenticator-app secrets stored in the database cannot be opened after a restart.');
     }
     const users = new UserDirectory(chosen.users);
     await users.load();
@@ -129,6 +138,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       texts,
       events,
       storeDescription: chosen.description,
+      storePersistent: chosen.users !== undefined,
       rememberedDeviceDays: REMEMBER_DAYS,
       appScript,
       webauthnScript,

@@ -1,6 +1,7 @@
 // Starts the demo web app (`npm run demo` runs start.ts, which builds dist/ first when needed). Options: --port <n> (or PORT, default 3000; 0 picks a
-// free port), --host <address> (or HOST, default 127.0.0.1). MFAKIT_PG_URL / MFAKIT_REDIS_URL
-// switch the MFA store to PostgreSQL / Redis.
+// free port), --host <address> (or HOST, default 127.0.0.1), --store sqlite|memory (or
+// MFAKIT_DEMO_STORE, default sqlite), --data <file> (or MFAKIT_SQLITE_PATH, default
+// .demo-data/demo.sqlite). MFAKIT_PG_URL / MFAKIT_REDIS_URL switch the MFA store to PostgreSQL / Redis.
 import { startDemo } from './app.js';
 
 function option(name: string): string | undefined {
@@ -15,9 +16,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const env = { ...process.env };
+const store = option('store');
+if (store !== undefined) env['MFAKIT_DEMO_STORE'] = store;
+const data = option('data');
+if (data !== undefined) env['MFAKIT_SQLITE_PATH'] = data;
+
 try {
   const demo = await startDemo({
     port,
+    env,
     host: option('host') ?? process.env['HOST'] ?? '127.0.0.1',
     progress: (step) => console.log(`mfakit demo: ${step}…`),
   });

@@ -1,19 +1,33 @@
-// Which MFA store the demo runs on: the in-memory store by default; PostgreSQL when MFAKIT_PG_URL
-// is set, Redis when MFAKIT_REDIS_URL is set, and both together composed (counters and challenges
-// in Redis, everything durable in PostgreSQL). Drivers are imported only when asked for. With
-// PostgreSQL the demo's own users are kept there too, so a restart keeps the accounts (set
-// MFAKIT_DEMO_SECRET as well, or the sealed TOTP secrets cannot be opened after the restart).
+// Which MFA store the demo runs on: a SQLite file by default (mfakit/stores/sql over Kysely and
+// better-sqlite3), so the demo keeps its accounts across restarts; the in-memory store with
+// MFAKIT_DEMO_STORE=memory (the tests' choice); PostgreSQL when MFAKIT_PG_URL is set, Redis when
+// MFAKIT_REDIS_URL is set, and both together composed (counters and challenges in Redis,
+// everything durable in PostgreSQL). Drivers are imported only when asked for. With SQLite or
+// PostgreSQL the demo's own users are kept there too, so a restart keeps the accounts. The sealed
+// TOTP secrets need the same keys after a restart: MFAKIT_DEMO_SECRET gives them; without it the
+// SQLite file keeps a random secret of its own (PostgreSQL does not: set MFAKIT_DEMO_SECRET).
 // MFAKIT_PG_TABLE_PREFIX / MFAKIT_REDIS_KEY_PREFIX change the table and key prefixes.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MfaStore } from 'mfakit/service';
 import { createMemoryStore } from 'mfakit/stores/memory';
 import type { DemoUser, UserPersistence } from './users.js';
+
+/** Where `npm run demo` keeps its SQLite file unless MFAKIT_SQLITE_PATH says otherwise (git-ignored). */
+export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL('../../.demo-data/demo.sqlite', import.meta.url));
 
 export interface ChosenStore {
   readonly store: MfaStore;
   /** Shown on the home page. */
   readonly description: string;
-  /** Set when the users are kept in PostgreSQL. */
+  /** Set when the users are kept in the database (SQLite, PostgreSQL). */
   readonly users?: UserPersistence;
+  /** A secret the database keeps for the demo's sealing keys (SQLite without MFAKIT_DEMO_SECRET). */
+  readonly secret?: string;
+  /** Whether the MFA data outlives the process (everything but the memory store). */
+  readonly persistent: boolean;
   close(): Promise<void>;
 }
 
@@ -54,7 +68,11 @@ function postgresUsers(pool: Queryable, prefix: string): UserPersistence & { mig
 export async function chooseStore(env: NodeJS.ProcessEnv = process.env): Promise<ChosenStore> {
   const pgUrl = env['MFAKIT_PG_URL'];
   const redisUrl = env['MFAKIT_REDIS_URL'];
-  if (!pgUrl && !redisUrl) return { store: createMemoryStore(), description: 'in-memory store', close: async () => {} };
+  if (!pgUrl && !redisUrl) {
+    const kind = demoStoreKind(env);
+    if (kind === 'memory') return { store: createMemoryStore(), description: 'in-memory store', persistent: false, close: async () => {} };
+    return sqliteStore(resolve(env['MFAKIT_SQLITE_PATH'] || DEFAULT_SQLITE_PATH));
+  }
 
   const closers: (() => Promise<unknown>)[] = [];
   let durable: MfaStore | undefined;
@@ -98,9 +116,78 @@ export async function chooseStore(env: NodeJS.ProcessEnv = process.env): Promise
   return {
     store,
     description: parts.length === 2 ? 'PostgreSQL (durable data) + Redis (counters, challenges)' : `${parts[0]} store`,
+    persistent: true,
     ...(users === undefined ? {} : { users }),
     close: async () => {
       await Promise.allSettled(closers.map((c) => c()));
     },
   };
+}
+
+/** `MFAKIT_DEMO_STORE`: `sqlite` (the default) or `memory`. */
+export function demoStoreKind(env: NodeJS.ProcessEnv): 'sqlite' | 'memory' {
+  const kind = (env['MFAKIT_DEMO_STORE'] || 'sqlite').toLowerCase();
+  if (kind !== 'sqlite' && kind !== 'memory') throw new Error(`MFAKIT_DEMO_STORE must be sqlite or memory, not ${kind}`);
+  return kind;
+}
+
+/** The demo's users and its secret in the same SQLite file as the MFA data (tables mfakit_demo_*). */
+function sqliteUsers(sqlite: import('better-sqlite3').Database): UserPersistence & { secret(): string } {
+  sqlite.exec(
+    `CREATE TABLE IF NOT EXISTS mfakit_demo_users (id TEXT PRIMARY KEY, email TEXT UNIQUE NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, organisations TEXT NOT NULL);
+     CREATE TABLE IF NOT EXISTS mfakit_demo_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  );
+  return {
+    async loadAll() {
+      const rows = sqlite.prepare('SELECT id, email, password_hash, created_at, organisations FROM mfakit_demo_users').all() as Record<string, unknown>[];
+      return rows.map(
+        (r): DemoUser => ({
+          id: String(r['id']),
+          email: String(r['email']),
+          passwordHash: String(r['password_hash']),
+          createdAt: Number(r['created_at']),
+          organisations: new Map(Object.entries(JSON.parse(String(r['organisations'])) as Record<string, number>)),
+        }),
+      );
+    },
+    async save(user) {
+      sqlite
+        .prepare(
+          `INSERT INTO mfakit_demo_users (id, email, password_hash, created_at, organisations) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET organisations = excluded.organisations`,
+        )
+        .run(user.id, user.email, user.passwordHash, user.createdAt, JSON.stringify(Object.fromEntries(user.organisations)));
+    },
+    secret() {
+      // Made once, at the first start on this file: the sealing keys then survive restarts.
+      sqlite.prepare('INSERT INTO mfakit_demo_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run('secret', randomBytes(32).toString('base64url'));
+      return String((sqlite.prepare('SELECT value FROM mfakit_demo_settings WHERE name = ?').get('secret') as { value: string }).value);
+    },
+  };
+}
+
+/** The SQL store on a SQLite file (WAL mode), migrated at start-up. */
+async function sqliteStore(path: string): Promise<ChosenStore> {
+  const { default: Database } = await import('better-sqlite3');
+  const { Kysely, SqliteDialect } = await import('kysely');
+  const { createSqlStore, migrateSqlStore } = await import('mfakit/stores/sql');
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    await migrateSqlStore({ db, dialect: 'sqlite' });
+    const users = sqliteUsers(sqlite);
+    return {
+      store: createSqlStore({ db, dialect: 'sqlite' }),
+      description: `SQLite store (${path})`,
+      users,
+      secret: users.secret(),
+      persistent: true,
+      close: () => db.destroy(),
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
 }

@@ -22,6 +22,8 @@ export interface Demo {
   readonly texts: SmsOutbox;
   readonly events: EventLog;
   readonly storeDescription: string;
+  /** Whether the accounts and their MFA data outlive a restart (SQLite, PostgreSQL). */
+  readonly storePersistent: boolean;
   /** How long "Remember this browser" lasts. */
   readonly rememberedDeviceDays: number;
   /** The bundled page scripts: every page's, and the WebAuthn helper. */

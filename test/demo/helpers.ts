@@ -35,7 +35,8 @@ export async function startDemoProcess(env: Record<string, string | undefined> =
   await waitForDist(60_000);
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'examples/demo/main.ts', '--port', '0'], {
     cwd: REPO,
-    env: { ...process.env, MFAKIT_PG_URL: '', MFAKIT_REDIS_URL: '', PORT: '', ...env },
+    // The tests run on the memory store unless they ask for another (npm run demo's default is a SQLite file).
+    env: { ...process.env, MFAKIT_PG_URL: '', MFAKIT_REDIS_URL: '', MFAKIT_DEMO_STORE: 'memory', PORT: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -30,13 +30,14 @@ describe('the demo launcher', () => {
     expect(distIsStale(temp)).toBe('src/otp/totp.ts changed after the last build');
   });
 
-  it('`npm run demo` prints each step while it starts, then the URL', { timeout: 60_000 }, async () => {
+  it('`npm run demo` prints each step while it starts, then the URL; its default store is a SQLite file', { timeout: 60_000 }, async () => {
     // The suites run against a fresh build (npm test builds first): the launcher must find it up to date.
     const stale = distIsStale(REPO);
     if (stale !== null) throw new Error(`dist/ is out of date (${stale}): run npm run build before this test`);
     const child = spawn('npm', ['run', '--silent', 'demo', '--', '--port', '0'], {
       cwd: REPO,
-      env: { ...process.env, MFAKIT_PG_URL: '', MFAKIT_REDIS_URL: '', PORT: '' },
+      // The default store (no MFAKIT_DEMO_STORE): a SQLite file, here in a temporary directory.
+      env: { ...process.env, MFAKIT_PG_URL: '', MFAKIT_REDIS_URL: '', MFAKIT_DEMO_STORE: '', MFAKIT_SQLITE_PATH: join(temp, 'data', 'demo.sqlite'), PORT: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -60,7 +61,7 @@ describe('the demo launcher', () => {
         /checking whether dist\/ is up to date/,
         /dist\/ is up to date: no build needed/,
         /starting the mail catcher/,
-        /opening the in-memory MFA store/,
+        /opening the SQLite MFA store \(.*demo\.sqlite\)/,
         /bundling the page scripts/,
         /starting the web server/,
         /running at http:\/\/localhost:\d+/,

@@ -124,6 +124,7 @@ describe.skipIf(!runnable)('the demo on PostgreSQL and Redis', { timeout: 90_000
         MFAKIT_DEMO_SECRET: SECRET,
       };
       const email = `${config.name.replace(/\W+/g, '-').toLowerCase()}@example.com`;
+      await demo?.stop(); // a failed case before this one must not leave its demo running
       demo = await startDemoProcess(env);
       expect(demo.output()).toContain(config.description);
       let page = await newPage();

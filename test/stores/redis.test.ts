@@ -3,33 +3,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRedisStore, type RedisStore } from '../../src/stores/redis/index.js';
 import { storeConformanceCases } from '../../src/conformance/index.js';
 import { MfaError } from '../../src/errors.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaFactorRecord } from '../../src/store/records.js';
 import { clusterSlot, deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from './fixtures/servers.js';
+import { challenge, factor, rejectsWith } from '../support/store-records.js';
 
 const run = serverGate('Redis', REDIS_URL, await redisReachable());
 const keyPrefix = `mfakit-test-${uniqueSuffix()}:`;
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<MfaError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MfaError);
-  expect((error as MfaError).code).toBe(code);
-  return error as MfaError;
-}
-
-function factor(accountId: string, overrides: Partial<MfaFactorRecord> = {}): MfaFactorRecord {
-  return {
-    v: MFA_RECORD_VERSION, id: `f-${uniqueSuffix()}`, accountId, kind: 'totp', role: 'login', name: 'Phone',
-    createdAt: Date.now(), lastUsedAt: null, lastStep: -1, revision: 0, data: { digits: 6 }, ...overrides,
-  };
-}
-
-function challenge(overrides: Partial<MfaChallengeRecord> = {}): MfaChallengeRecord {
-  const now = Date.now();
-  return { v: MFA_RECORD_VERSION, id: `c-${uniqueSuffix()}`, accountId: null, purpose: 'p', data: {}, createdAt: now, expiresAt: now + 60_000, revision: 0, ...overrides };
-}
 
 describe.runIf(run)('stores/redis', () => {
   const redis = new Redis(REDIS_URL);

@@ -21,7 +21,7 @@ export function authRoutes(app: Hono<DemoEnv>): void {
   organisations that enforce MFA.</p>
   <div class="row"><a class="button" href="/signup">Create an account</a><a class="button secondary" href="/login">Log in</a></div>
 </div>
-<p class="small muted">Storage: ${demo.storeDescription}. Everything in memory is lost when the demo stops.</p>`,
+<p class="small muted" id="storage">Storage: ${demo.storeDescription}. ${demo.storePersistent ? 'Accounts and their factors survive a restart; sessions, mail and texts are in memory.' : 'Everything is in memory and lost when the demo stops.'}</p>`,
     );
   });
 

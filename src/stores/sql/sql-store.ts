@@ -178,6 +178,8 @@ function delayCap(rule: MfaAttemptRule): { capStep: number; capDelay: number } {
 }
 
 const FACTOR_INSERT_COLUMNS = `${FACTOR_COLUMNS}, credential_hash`;
+/** The columns a put replaces on a challenge that exists. */
+const CHALLENGE_UPDATE_COLUMNS = ['v', 'account_id', 'purpose', 'data', 'created_at', 'expires_at', 'revision'];
 
 /**
  * The SQL {@link MfaStore}. Create it with {@link createSqlStore} after running
@@ -544,10 +546,10 @@ export class SqlStore implements MfaStore {
   async consumeBackupCode(accountId: string, codeId: string, options: ConsumeBackupCodeOptions = {}): Promise<boolean> {
     const p = this.p;
     const consume = st(`DELETE FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, codeId);
-    const { clearAttempts: clear = [], tombstone: t } = options;
-    if (clear.length === 0 && t === undefined) return (await this.run('consumeBackupCode', consume)).changes === 1;
-    // One batch: the guard (is the code there?) written first, the consume, then the clearing and
-    // the tombstone conditioned on the guard, so only the call that used the code does them.
+    const clear = options.clearAttempts ?? [];
+    const tombstone = options.tombstone;
+    if (clear.length === 0 && tombstone === undefined) return (await this.run('consumeBackupCode', consume)).changes === 1;
+    // What only the call that used the code does is conditioned on the guard: did the code exist?
     const g = this.guardId();
     const statements: SqlStatement[] = [
       this.guardInsert(g, `CASE WHEN EXISTS (SELECT 1 FROM ${p}backup_codes WHERE account_id = ? AND id = ?) THEN 0 ELSE 1 END`, '0', accountId, codeId),
@@ -561,18 +563,18 @@ export class SqlStore implements MfaStore {
         ),
       );
     }
-    if (t !== undefined) {
-      const columns = ['v', 'account_id', 'purpose', 'data', 'created_at', 'expires_at', 'revision'];
+    if (tombstone !== undefined) {
+      const t = tombstone;
       statements.push(
         st(
-          `INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS}) SELECT ${placeholders(8)} FROM ${p}guards WHERE id = ? AND reason = 0 ${this.dialect.upsert(['id'], columns)}`,
+          `INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS}) SELECT ${placeholders(8)} FROM ${p}guards WHERE id = ? AND reason = 0 ${this.dialect.upsert(['id'], CHALLENGE_UPDATE_COLUMNS)}`,
           t.v, t.id, t.accountId, t.purpose, json(t.data), t.createdAt, t.expiresAt, t.revision, g,
         ),
       );
     }
     statements.push(this.guardDelete(g));
-    const [, used] = await this.batch('consumeBackupCode', statements, accountId);
-    return used!.changes === 1;
+    const results = await this.batch('consumeBackupCode', statements, accountId);
+    return results[1]!.changes === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -583,11 +585,10 @@ export class SqlStore implements MfaStore {
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    const columns = ['v', 'account_id', 'purpose', 'data', 'created_at', 'expires_at', 'revision'];
     await this.run(
       'putChallenge',
       st(
-        `INSERT INTO ${this.p}challenges (${CHALLENGE_COLUMNS}) VALUES (${placeholders(8)}) ${this.dialect.upsert(['id'], columns)}`,
+        `INSERT INTO ${this.p}challenges (${CHALLENGE_COLUMNS}) VALUES (${placeholders(8)}) ${this.dialect.upsert(['id'], CHALLENGE_UPDATE_COLUMNS)}`,
         record.v, record.id, record.accountId, record.purpose, json(record.data), record.createdAt, record.expiresAt, record.revision,
       ),
     );
@@ -650,17 +651,6 @@ export class SqlStore implements MfaStore {
   ): Promise<ChargeAttemptsResult> {
     const p = this.p;
     const withFactors = options.withFactors === true;
-    const ids = options.withChallenges;
-    const codeId = options.withBackupCode;
-    if (charges.length === 0) {
-      const [factors, challenges, record, count] = await Promise.all([
-        withFactors ? this.listFactors(accountId) : null,
-        ids === undefined ? undefined : Promise.all(ids.map((id) => this.getChallenge(id, options.now))),
-        codeId === undefined ? undefined : this.getBackupCode(accountId, codeId),
-        codeId === undefined ? undefined : this.countBackupCodes(accountId),
-      ]);
-      return { factors, charges: [], ...(challenges === undefined ? {} : { challenges }), ...(record === undefined ? {} : { backupCode: { record, count: count! } }) };
-    }
     const now = int(Math.floor(options.now));
     const g = this.guardId();
     const statements: SqlStatement[] = [
@@ -701,33 +691,31 @@ export class SqlStore implements MfaStore {
     const names = charges.map((c) => c.name);
     statements.push(
       this.guardRead(g),
-      st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names),
+      names.length === 0
+        ? st(`SELECT name FROM ${p}attempts WHERE 1 = 0`)
+        : st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names),
     );
-    if (withFactors) statements.push(st(`SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`, accountId));
-    // A login's other reads, in the same batch (one round trip).
-    const readsAt = statements.length;
-    if (ids !== undefined && ids.length > 0) {
-      statements.push(st(`SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(ids.length)}) AND expires_at > ?`, ...ids, Math.floor(options.now)));
+    // The reads a login needs, whatever the charges decide (as getChallenge, getBackupCode, countBackupCodes).
+    const reads: Record<'factors' | 'challenges' | 'code' | 'count', number> = { factors: -1, challenges: -1, code: -1, count: -1 };
+    if (withFactors) {
+      reads.factors = statements.length;
+      statements.push(st(`SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`, accountId));
     }
-    if (codeId !== undefined) {
+    const challengeIds = options.withChallenges ?? [];
+    if (options.withChallenges !== undefined && challengeIds.length > 0) {
+      reads.challenges = statements.length;
+      statements.push(st(`SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(challengeIds.length)}) AND expires_at > ${now}`, ...challengeIds));
+    }
+    if (options.withBackupCode !== undefined) {
+      reads.code = statements.length;
       statements.push(
-        st(`SELECT ${CODE_COLUMNS} FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, codeId),
+        st(`SELECT ${CODE_COLUMNS} FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, options.withBackupCode),
         st(`SELECT COUNT(*) AS n FROM ${p}backup_codes WHERE account_id = ?`, accountId),
       );
+      reads.count = reads.code + 1;
     }
     statements.push(this.guardDelete(g));
     const results = await this.batch('chargeAttempts', statements, accountId);
-    const reads: { challenges?: (MfaChallengeRecord | null)[]; backupCode?: { record: MfaBackupCodeRecord | null; count: number } } = {};
-    let at = readsAt;
-    if (ids !== undefined) {
-      const found = new Map<string, MfaChallengeRecord>();
-      if (ids.length > 0) for (const row of results[at++]!.rows) found.set(String(row['id']), challengeFromRow(row));
-      reads.challenges = ids.map((id) => found.get(id) ?? null);
-    }
-    if (codeId !== undefined) {
-      const row = results[at]!.rows[0];
-      reads.backupCode = { record: row === undefined ? null : backupCodeFromRow(row), count: integerFrom(results[at + 1]!.rows, 'n') };
-    }
     const charged = integerFrom(results[read]!.rows, 'charged');
     const byName = new Map<string, Row>(results[read + 1]!.rows.map((r) => [String(r['name']), r]));
     const outcomes = charges.map((c, i): MfaAttemptCharge | null => {
@@ -735,7 +723,23 @@ export class SqlStore implements MfaStore {
       if (i >= charged || row === undefined) return null;
       return { allowed: integerFrom([row], 'refused') === 0, ...attemptFromRow(row) };
     });
-    return { factors: withFactors ? results[read + 2]!.rows.map(factorFromRow) : null, charges: outcomes, ...reads };
+    const result: { -readonly [K in keyof ChargeAttemptsResult]: ChargeAttemptsResult[K] } = {
+      factors: withFactors ? results[reads.factors]!.rows.map(factorFromRow) : null,
+      charges: outcomes,
+    };
+    if (options.withChallenges !== undefined) {
+      const found = new Map<string, MfaChallengeRecord>();
+      for (const row of reads.challenges < 0 ? [] : results[reads.challenges]!.rows) {
+        const record = challengeFromRow(row);
+        found.set(record.id, record);
+      }
+      result.challenges = challengeIds.map((id) => found.get(id) ?? null);
+    }
+    if (options.withBackupCode !== undefined) {
+      const row = results[reads.code]!.rows[0];
+      result.backupCode = { record: row === undefined ? null : backupCodeFromRow(row), count: integerFrom(results[reads.count]!.rows, 'n') };
+    }
+    return result;
   }
 
   async getAttempts(accountId: string, name: string, now: number): Promise<MfaAttemptState | null> {

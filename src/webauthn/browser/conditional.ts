@@ -167,8 +167,10 @@ export interface PasskeyUpgradeOptions {
  * Conditional create: right after a sign-in with a password the browser's password manager
  * filled, asks the browser to create a passkey for the same account without a modal prompt
  * (`mediation: 'conditional'` on `navigator.credentials.create`). The promise stays pending until
- * the browser decides (it may never), so pass a `signal` and do not block the page on it. Rejects
- * with `WEBAUTHN_UNSUPPORTED` when the browser has no conditional create. The server must not
+ * the browser decides: Chromium hands the request to its password manager and, when that declines
+ * (no synced account, no recent password fill), rejects with `WEBAUTHN_CANCELLED` only when the
+ * options' `timeout` runs out. Pass a `signal` and do not block the page on it. Rejects with
+ * `WEBAUTHN_UNSUPPORTED` when the browser has no conditional create. The server must not
  * require user verification for such a registration (the browser may create it without).
  *
  * @example
