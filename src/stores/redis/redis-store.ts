@@ -402,7 +402,9 @@ export class RedisStore implements MfaStore {
     challengeId: string,
     options: { readonly purpose: string; readonly now: number },
   ): Promise<MfaChallengeRecord | null> {
-    const fields = await this.script('consumeChallenge', [this.keys.challenge(challengeId)], [
+    // A fresh operation key in the challenge's slot: a resend after a lost reply returns the record again.
+    const operation = this.keys.challengeOperation(challengeId, bytesToBase64Url(secureRandom(12)));
+    const fields = await this.script('consumeChallenge', [this.keys.challenge(challengeId), operation], [
       options.purpose, String(Math.floor(options.now)),
     ]);
     return Array.isArray(fields) ? challengeFromHash(pairsToObject(fields)) : null;
