@@ -212,7 +212,8 @@ export interface WebAuthnServiceSettings {
   /**
    * A verified FIDO metadata blob (`verifyFidoMetadataBlob` of `mfakit/webauthn`): factors
    * registered while it is set carry the authenticator's name (`authenticatorName` in summaries),
-   * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted.
+   * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted. Registrations
+   * then ask for `direct` attestation (under `none` browsers may zero the AAGUID).
    */
   readonly metadata?: FidoMetadata;
   /**

@@ -95,6 +95,9 @@ export async function startWebAuthnRegistrationFlow(
         ...(options.authenticatorAttachment === undefined ? {} : { authenticatorAttachment: options.authenticatorAttachment }),
       },
       ...(settings.algorithms === undefined ? {} : { algorithms: settings.algorithms }),
+      // With metadata, ask for the attestation: under 'none' browsers may zero the AAGUID (Chromium
+      // does), and neither the model's name nor `requireListedAuthenticator` could then apply.
+      ...(settings.metadata === undefined ? {} : { attestation: 'direct' as const }),
     },
   );
   const now = ctx.now();

@@ -232,6 +232,13 @@ describe('service: webauthn.metadata', () => {
     expect(summary).toBeDefined();
     expect(summary).not.toHaveProperty('authenticatorName');
   });
+
+  it("with metadata the creation options ask for 'direct' attestation (under 'none' browsers zero the AAGUID, so no model could be named); without, 'none'", async () => {
+    const metadata = await verifyFidoMetadataBlob(jwt(), mdsRoot.der, { now });
+    expect((await service({ metadata }).startWebAuthnRegistration('user-1')).options.attestation).toBe('direct');
+    expect((await service({ metadata, requireListedAuthenticator: true }).startWebAuthnRegistration('user-1')).options.attestation).toBe('direct');
+    expect((await service({}).startWebAuthnRegistration('user-1')).options.attestation).toBe('none');
+  });
 });
 
 describe('metadata with android-key attestation', () => {
