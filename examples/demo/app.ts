@@ -12,6 +12,7 @@ import { bundleClientScript } from './client/bundle.js';
 import { EventLog } from './event-log.js';
 import { html } from './html.js';
 import { startMailbox } from './mail.js';
+import { loadDemoMetadata } from './metadata.js';
 import { policyResolver } from './organisations.js';
 import { authRoutes } from './routes/auth.js';
 import { backupCodeRoutes } from './routes/backup-codes.js';
@@ -73,6 +74,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const env = options.env ?? process.env;
   const host = options.host ?? '127.0.0.1';
   const progress = options.progress ?? (() => {});
+  // Optional (MFAKIT_DEMO_MDS_BLOB + MFAKIT_DEMO_MDS_ROOT): checked first, so a bad blob stops the start-up at once.
+  if (env['MFAKIT_DEMO_MDS_BLOB'] || env['MFAKIT_DEMO_MDS_ROOT']) progress('verifying the FIDO metadata blob (MFAKIT_DEMO_MDS_BLOB)');
+  const fido = await loadDemoMetadata(env);
+  if (fido) console.log(`mfakit demo: FIDO metadata: ${fido.description}`);
   progress('starting the mail catcher (SMTP on a loopback port)');
   const mailbox = await startMailbox({ appName: APP_NAME, from: `${APP_NAME} <no-reply@demo.mfakit.test>` });
   progress(
@@ -123,7 +128,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       oob: { key: keys.oob, sender: channelSender(mailbox.sender, texts), channels: ['email', 'sms'] },
       policy: createPolicyHook(policyResolver(users)),
       recovery: { sshNamespace: SSH_NAMESPACE },
-      webauthn: { rpId: 'localhost', rpName: APP_NAME, origins: [origin] },
+      // With a FIDO metadata blob, new security keys and passkeys carry their model's name.
+      webauthn: { rpId: 'localhost', rpName: APP_NAME, origins: [origin], ...(fido ? { metadata: fido.metadata } : {}) },
       // The demo is clicked through by hand: a wrong code costs a short delay, not a lock-out.
       limits: { freeAttempts: 5, lockAfter: 20, baseDelayMs: 1000, maxDelayMs: 30_000, windowMs: 3_600_000 },
       rememberedDevices: { lifetimeMs: REMEMBER_DAYS * 86_400_000, maxPerAccount: 10, revokeOnFactorChange: true },

@@ -97,7 +97,7 @@ async function securityPage(c: C, user: DemoUser): Promise<Response> {
     : html`<table id="devices"><thead><tr><th>Device</th><th class="wide-only">Type</th><th class="wide-only">Added</th><th>Last used</th><th><span class="wide-only">Actions</span></th></tr></thead><tbody>
 ${login.map((f) => {
   const id = encodeURIComponent(f.id);
-  return html`<tr data-factor="${f.id}"><td><strong>${f.name}</strong><div class="small muted narrow-only">${kindLabel(f)}</div></td><td class="wide-only kind">${kindLabel(f)}</td><td class="wide-only">${f.createdAt ? ago(f.createdAt) : ''}</td>
+  return html`<tr data-factor="${f.id}"><td><strong>${f.name}</strong>${f.authenticatorName ? html` <span class="small muted authenticator-model" title="The model, from the FIDO metadata">${f.authenticatorName}</span>` : ''}<div class="small muted narrow-only">${kindLabel(f)}</div></td><td class="wide-only kind">${kindLabel(f)}</td><td class="wide-only">${f.createdAt ? ago(f.createdAt) : ''}</td>
 <td class="last-used">${ago(f.lastUsedAt)}</td><td><div class="actions"><a href="/security/factors/${id}/rename" class="rename">Rename</a>${f.kind === 'totp' ? html`<a href="/security/factors/${id}/replace" class="replace">Replace</a>` : ''}<a href="/security/factors/${id}/remove" class="remove">Remove</a></div></td></tr>`;
 })}
 </tbody></table>`;
