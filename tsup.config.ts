@@ -6,6 +6,8 @@ import { defineConfig, type Options } from 'tsup';
  * packaging check read, so `package.json#exports` and the build cannot drift apart.
  */
 const entries: Record<string, string> = JSON.parse(readFileSync('src/entries.json', 'utf8'));
+/** The optional drivers (pg, ioredis, kysely, nodemailer, …): `package.json#peerDependencies`, so a new store's driver is declared once. */
+const drivers = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { peerDependencies?: Record<string, string> }).peerDependencies ?? {});
 
 export const entry = Object.fromEntries(
   Object.entries(entries).map(([subpath, file]) => [
@@ -21,7 +23,7 @@ const common: Options = {
   platform: 'neutral',
   outDir: 'dist',
   // Drivers are optional peers: never bundled, loaded only by their adapter subpath.
-  external: ['pg', 'ioredis', 'nodemailer', 'kysely', /^node:/],
+  external: [...drivers, /^node:/],
   // @noble/hashes and @noble/curves are bundled into the shared chunks (and are devDependencies):
   // each of their files was one more module to resolve and link at every cold start (`mfakit/otp`
   // loaded 25 modules, `mfakit/service` 158, most from node_modules). Like otpauth, which

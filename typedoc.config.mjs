@@ -67,6 +67,7 @@ export default {
     'src/service/context.ts:ResolvedTotp', // ServiceContext.totp
     'src/service/settings.ts:ResolvedRememberedDevices', // ServiceContext.rememberedDevices
     'src/service/settings.ts:ResolvedRecoverySettings', // ServiceContext.recovery
+    'src/service/settings.ts:ResolvedWebAuthnSettings', // ServiceContext.webauthn
     'src/service/key-ring.ts:SecretSealer', // ServiceContext.sealer
     'src/service/verifier-cache.ts:VerifierCache', // ServiceContext.verifiers
     'src/store/records.ts:RecordKind', // assertRecordVersion(record, kind)

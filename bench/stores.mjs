@@ -386,13 +386,15 @@ function verdict(label, met) {
       const challengeKey = (w) => `${keyPrefix}{c:${escape(generation(w))}}:challenge`;
       const met = await compare('Redis store (floor: the same commands and EVALSHA calls on one client)', store, {
         listFactors: (w) => redis.hgetall(`${tag(w)}:factors`),
-        chargeAttempts: (w, t, step, [, charges, options]) =>
-          Promise.all([
-            redis.evalsha(sha.chargeAttempts, 3, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
-              ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)]),
-              options.withBackupCode ?? ''),
-            ...(options.withChallenges ?? []).map((id) => redis.hgetall(`${keyPrefix}{c:${escape(id)}}:challenge`)),
-          ]),
+        // The script and the challenge reads in one pipeline (one write), as the adapter sends them.
+        chargeAttempts: (w, t, step, [, charges, options]) => {
+          const pipeline = redis.pipeline();
+          pipeline.evalsha(sha.chargeAttempts, 3, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
+            ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)]),
+            options.withBackupCode ?? '');
+          for (const id of options.withChallenges ?? []) pipeline.hgetall(`${keyPrefix}{c:${escape(id)}}:challenge`);
+          return pipeline.exec();
+        },
         clearAttempts: (w, t, step, [, names]) => redis.evalsha(sha.clearAttempts, 1, `${tag(w)}:attempts`, ...names),
         advanceFactorStep: (w, t, step, [, , , , options]) =>
           options?.clearAttempts === undefined

@@ -5,14 +5,21 @@
  * @module
  */
 import { systemClock, type Clock } from '../clock.js';
-import { resolveRecoverySettings, resolveRememberedDevices, type ResolvedRecoverySettings, type ResolvedRememberedDevices } from './settings.js';
+import {
+  resolveRecoverySettings,
+  resolveRememberedDevices,
+  resolveWebAuthnSettings,
+  type ResolvedRecoverySettings,
+  type ResolvedRememberedDevices,
+  type ResolvedWebAuthnSettings,
+} from './settings.js';
 import { MfaError } from '../errors.js';
 import { integerOption } from '../internal/assert.js';
 import { bytesToBase64Url, secureRandom, type RandomSource } from '../internal/bytes.js';
 import type { OtpAlgorithm } from '../otp/index.js';
 import { deliverEvent, type MfaEvent, type MfaEventSink } from './events.js';
 import { createSecretSealer, type SecretSealer } from './key-ring.js';
-import type { BackupCodeSettings, MfaServiceOptions, OobSettings, WebAuthnServiceSettings } from './options.js';
+import type { BackupCodeSettings, MfaServiceOptions, OobSettings } from './options.js';
 import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
 import { withArgumentChecks } from '../store/arguments.js';
@@ -67,8 +74,8 @@ export interface ServiceContext {
   readonly enrolmentTtlMs: number;
   readonly stepUpWindowMs: number;
   readonly rememberedDevices: ResolvedRememberedDevices;
-  /** The `webauthn` option as given; the WebAuthn flows check it when first used (`requireSettings`). */
-  readonly webauthn: WebAuthnServiceSettings | undefined;
+  /** The `webauthn` option, checked when the service was created; `undefined` without it. */
+  readonly webauthn: ResolvedWebAuthnSettings | undefined;
   readonly recovery: ResolvedRecoverySettings;
   readonly verifiers: VerifierCache;
   /** Emits an audit event (stamped with the clock); never throws. */
@@ -163,9 +170,9 @@ export function createServiceContext(options: MfaServiceOptions): ServiceContext
     enrolmentTtlMs: integerOption('enrolmentTtlMs', options.enrolmentTtlMs, { fallback: 600_000, min: 30_000, max: 86_400_000 }),
     stepUpWindowMs: integerOption('stepUpWindowMs', options.stepUpWindowMs, { fallback: 600_000, min: 10_000, max: 86_400_000 }),
     rememberedDevices: resolveRememberedDevices(options.rememberedDevices),
-    webauthn: options.webauthn,
     verifiers: new VerifierCache(integerOption('verifierCacheSize', options.verifierCacheSize, { fallback: 10_000, min: 0, max: 1_000_000 })),
     recovery: resolveRecoverySettings(options.recovery),
+    webauthn: resolveWebAuthnSettings(options.webauthn),
     emit: sink === undefined ? () => NOTHING : (event) => deliverEvent(sink, { ...event, at: event.at ?? now() }),
     newId: (prefix) => `${prefix}_${bytesToBase64Url(random(16))}`,
   };

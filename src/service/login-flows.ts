@@ -69,7 +69,8 @@ export type VerifyFailureReason = 'malformed' | 'mismatch' | 'replayed' | 'expir
 export type MfaVerifyResult =
   | {
       readonly ok: true;
-      readonly kind: string;
+      /** The kind that verified. */
+      readonly kind: CodeFactorKind;
       readonly factor: FactorSummary;
       /**
        * The step-up grant of this verification. Its token is minted when first read (a getter,
@@ -199,7 +200,11 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
   for (const g of gathered) {
     if (g.check === undefined) continue;
     const result = await g.check(clear);
-    if (result.ok) return succeed(ctx, accountId, result.factor ?? kindSummary(result.kind), result.kind, result.mintStepUp, result.backupCodesRemaining);
+    if (result.ok) {
+      // A code check answers only for kinds that have one (it was chosen by `codeLogin`).
+      const verified = result.kind as CodeFactorKind;
+      return succeed(ctx, accountId, result.factor ?? kindSummary(verified), verified, result.mintStepUp, result.backupCodesRemaining);
+    }
     if (result.replayed) replayed = true;
   }
 
@@ -233,7 +238,7 @@ function readsOf(ctx: ServiceContext, accountId: string, ids: readonly string[],
 }
 
 /** The summary of a kind that verified without a factor of the account (a fallback email code). */
-function kindSummary(kind: string): FactorSummary {
+function kindSummary(kind: CodeFactorKind): FactorSummary {
   return { id: `fallback-${kind}`, kind, role: 'login', name: factorKind(kind)?.displayName ?? kind };
 }
 
@@ -241,7 +246,7 @@ async function succeed(
   ctx: ServiceContext,
   accountId: string,
   factor: FactorSummary,
-  kind: string,
+  kind: CodeFactorKind,
   mintStepUp: () => StepUpGrant,
   backupCodesRemaining?: number,
 ): Promise<MfaVerifyResult> {
@@ -249,7 +254,7 @@ async function succeed(
   // The grant's token is minted when the app reads `stepUp` (a login that only needs "verified"
   // skips the MAC); it is this verification's grant whenever it is read. Literal getters are own
   // enumerable properties (spreads and JSON include them) and keep the object's shape fast.
-  const result: { ok: true; kind: string; factor: FactorSummary; readonly stepUp: StepUpGrant; backupCodesRemaining?: number } = {
+  const result: { ok: true; kind: CodeFactorKind; factor: FactorSummary; readonly stepUp: StepUpGrant; backupCodesRemaining?: number } = {
     ok: true,
     kind,
     factor,

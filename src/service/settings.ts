@@ -6,7 +6,7 @@
 import { MfaError } from '../errors.js';
 import { integerOption } from '../internal/assert.js';
 import { assertSshNamespace, SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
-import type { AccountRecoveryAction, AccountRecoverySettings, RememberedDeviceSettings } from './options.js';
+import type { AccountRecoveryAction, AccountRecoverySettings, RememberedDeviceSettings, WebAuthnServiceSettings } from './options.js';
 
 /** Resolved settings. @internal */
 export interface ResolvedRememberedDevices {
@@ -51,4 +51,28 @@ export function resolveRecoverySettings(settings: AccountRecoverySettings | unde
   const action = s.action ?? 'reset-factors';
   if (action !== 'reset-factors' && typeof action !== 'function') throw new MfaError('INVALID_OPTION', 'recovery.action must be "reset-factors" or a function');
   return { sshNamespace: s.sshNamespace, sshChallengeTtlSeconds: ttl, maxStartsPerHour: starts, action };
+}
+
+/** The `webauthn` option, checked, with its ceremony timeout resolved. @internal */
+export interface ResolvedWebAuthnSettings extends WebAuthnServiceSettings {
+  readonly timeoutMs: number;
+}
+
+/**
+ * Validates the `webauthn` option when the service is created (`MfaError('INVALID_OPTION')`);
+ * `undefined` when it is absent (the WebAuthn methods then throw `INVALID_OPTION` when called).
+ * @internal
+ */
+export function resolveWebAuthnSettings(settings: WebAuthnServiceSettings | undefined): ResolvedWebAuthnSettings | undefined {
+  if (settings === undefined) return undefined;
+  if (typeof settings !== 'object' || settings === null) throw new MfaError('INVALID_OPTION', 'webauthn must be an object');
+  if (typeof settings.rpId !== 'string' || settings.rpId.length === 0 || !Array.isArray(settings.origins) || settings.origins.length === 0) {
+    throw new MfaError('INVALID_OPTION', 'webauthn needs rpId and a non-empty origins list');
+  }
+  if (settings.relatedRpIds !== undefined && (!Array.isArray(settings.relatedRpIds) || settings.relatedRpIds.some((id) => typeof id !== 'string' || id.length === 0))) {
+    throw new MfaError('INVALID_OPTION', 'webauthn.relatedRpIds must be a list of non-empty strings');
+  }
+  const timeoutMs = settings.timeoutMs ?? 300_000;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 10_000 || timeoutMs > 600_000) throw new MfaError('INVALID_OPTION', 'webauthn.timeoutMs must be 10000 to 600000');
+  return Object.freeze({ ...settings, timeoutMs });
 }

@@ -7,20 +7,14 @@ import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
 import type { MfaFactorRecord } from '../store/records.js';
 import type { WebAuthnServiceSettings } from './options.js';
+import type { ResolvedWebAuthnSettings } from './settings.js';
 
 export type { WebAuthnServiceSettings } from './options.js';
 
 
-const DEFAULT_TIMEOUT_MS = 300_000;
-
-export function requireSettings(settings: WebAuthnServiceSettings | undefined): WebAuthnServiceSettings {
+/** The resolved `webauthn` option, or `INVALID_OPTION` when the service has none. @internal */
+export function requireSettings(settings: ResolvedWebAuthnSettings | undefined): ResolvedWebAuthnSettings {
   if (settings === undefined) throw new MfaError('INVALID_OPTION', 'WebAuthn needs the service option webauthn: { rpId, origins }');
-  if (typeof settings.rpId !== 'string' || settings.rpId.length === 0 || !Array.isArray(settings.origins) || settings.origins.length === 0) {
-    throw new MfaError('INVALID_OPTION', 'webauthn needs rpId and a non-empty origins list');
-  }
-  if (settings.relatedRpIds !== undefined && (!Array.isArray(settings.relatedRpIds) || settings.relatedRpIds.some((id) => typeof id !== 'string' || id.length === 0))) {
-    throw new MfaError('INVALID_OPTION', 'webauthn.relatedRpIds must be a list of non-empty strings');
-  }
   return settings;
 }
 
@@ -38,10 +32,9 @@ export function ceremonyRpId(settings: WebAuthnServiceSettings, requested: strin
   return requested;
 }
 
-export function timeoutOf(settings: WebAuthnServiceSettings): number {
-  const timeout = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isSafeInteger(timeout) || timeout < 10_000 || timeout > 600_000) throw new MfaError('INVALID_OPTION', 'webauthn.timeoutMs must be 10000 to 600000');
-  return timeout;
+/** The ceremony timeout, ms (resolved with the settings). @internal */
+export function timeoutOf(settings: ResolvedWebAuthnSettings): number {
+  return settings.timeoutMs;
 }
 
 /** The user handle of an account (base64url of its id). @internal */

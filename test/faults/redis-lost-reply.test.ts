@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeBase32Secret, generateTotp } from '../../src/otp/index.js';
 import { createMfaService, type MfaService } from '../../src/service/service.js';
 import { createRedisStore, REDIS_STORE_SCRIPTS } from '../../src/stores/redis/index.js';
+import { MFA_RECORD_VERSION } from '../../src/store/records.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from '../stores/fixtures/servers.js';
 import { guardProcess } from './process-guard.js';
@@ -94,6 +95,25 @@ describe.runIf(run)('faults: Redis reply lost, command resent on reconnect', () 
     expect(result.ok && result.backupCodesRemaining).toBe(codes.length - 1);
     const again = await direct_.verify(a, codes[0]!);
     expect(again.ok ? 'ok' : again.reason).toBe('replayed');
+  });
+
+  test('a challenge consume whose reply was lost: the resend returns the record, and it is consumed once', async () => {
+    const directStore = createRedisStore({ redis: direct, keyPrefix });
+    const faultyStore = createRedisStore({ redis: client, keyPrefix });
+    const challenge = {
+      v: MFA_RECORD_VERSION, id: `wl-${uniqueSuffix()}`, accountId: `acct-${uniqueSuffix()}`, purpose: 'webauthn-login',
+      data: { challenge: 'abc' }, createdAt: t, expiresAt: t + 300_000, revision: 0,
+    };
+    await directStore.putChallenge(challenge);
+    const guard = guardProcess();
+    const fired = proxy.arm({ kind: 'drop-reply', match: commandOf('consumeChallenge') });
+    const consumed = await faultyStore.consumeChallenge(challenge.id, { purpose: 'webauthn-login', now: t });
+    await fired;
+    guard.stop();
+    expect(guard.escaped).toEqual([]);
+    expect(consumed, 'the resend returns the first outcome, not "already used"').toEqual(challenge);
+    expect(await directStore.consumeChallenge(challenge.id, { purpose: 'webauthn-login', now: t }), 'consumed once').toBeNull();
+    expect(await directStore.getChallenge(challenge.id, t)).toBeNull();
   });
 
   test('a first enrolment whose activation lost its reply: confirmed, its backup codes shown', async () => {

@@ -4,6 +4,7 @@
  * {@link FactorKindDefinition} in its own file of this folder; `registry.ts` lists them.
  * @module
  */
+import type { LoginFactorKind } from '../../factor-kinds.js';
 import type { ConfirmEnrolmentResult } from '../activation.js';
 import type { ServiceContext } from '../context.js';
 import type { FactorSummary } from '../factor-summary.js';
@@ -76,7 +77,8 @@ export interface CodeAttempt {
  */
 export interface CodeSuccess {
   readonly ok: true;
-  readonly kind: string;
+  /** The kind that verified (one the check answers for). */
+  readonly kind: LoginFactorKind;
   /** The factor that verified, or `null` when none of the account's did (a fallback email code): `verify` reports the kind itself. */
   readonly factor: FactorSummary | null;
   readonly mintStepUp: () => StepUpGrant;

@@ -16,6 +16,7 @@
  *                                               last counted attempt, expiry              (TTL)
  * <prefix>{a:<account>}:op:<operation>   string the outcome of one consume / advance / activation  (TTL 60 s)
  * <prefix>{c:<challenge>}:challenge      hash   the challenge record, field by field      (TTL)
+ * <prefix>{c:<challenge>}:op:<operation> hash  a consumed challenge, kept for a resend    (TTL 60 s)
  * <prefix>{k:<counter>}:counter          hash   count, window end, last increment         (TTL)
  * <prefix>{f:<factor>}:owner             string the account that owns a factor id
  * <prefix>{w:<credential>}:owner         string [account, factor] holding a WebAuthn credential id
@@ -58,6 +59,7 @@ export function redisKeys(prefix: string) {
     attempts: (accountId: string) => `${account(accountId)}:attempts`,
     operation: (accountId: string, operationId: string) => `${account(accountId)}:op:${escapePart(operationId)}`,
     challenge: (challengeId: string) => `${prefix}{c:${escapePart(challengeId)}}:challenge`,
+    challengeOperation: (challengeId: string, operationId: string) => `${prefix}{c:${escapePart(challengeId)}}:op:${escapePart(operationId)}`,
     counter: (key: string) => `${prefix}{k:${escapePart(key)}}:counter`,
     factorOwner: (factorId: string) => `${prefix}{f:${escapePart(factorId)}}:owner`,
     credentialOwner: (credentialId: string) => `${prefix}{w:${escapePart(credentialId)}}:owner`,

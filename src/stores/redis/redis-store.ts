@@ -51,7 +51,7 @@ import {
 import { checkEvictionPolicy } from './eviction-policy.js';
 import { bytesToBase64Url, secureRandom } from '../../internal/bytes.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
-import { runCommand, runScript, type RedisClientLike } from './script-runner.js';
+import { runCommand, runScript, runScriptReading, type RedisClientLike } from './script-runner.js';
 import type { RedisStoreScriptName } from './scripts.js';
 
 /** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
@@ -83,6 +83,13 @@ export interface RedisStoreOptions {
    * MFA. Accept it only for a cache-only deployment you can afford to lose.
    */
   readonly allowAllKeysEviction?: boolean;
+}
+
+/** A challenge's hash as read (`{}` when absent), or `null` when absent or expired at `now`. */
+function challengeFrom(hash: Record<string, string>, now: number): MfaChallengeRecord | null {
+  if (Object.keys(hash).length === 0) return null;
+  const record = challengeFromHash(hash);
+  return record.expiresAt > Math.floor(now) ? record : null;
 }
 
 /** The nine factor fields as script arguments (see `scripts.ts`). */
@@ -388,18 +395,16 @@ export class RedisStore implements MfaStore {
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
-    const at = Math.floor(now);
-    const hash = await this.command('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId)));
-    if (Object.keys(hash).length === 0) return null;
-    const record = challengeFromHash(hash);
-    return record.expiresAt > at ? record : null;
+    return challengeFrom(await this.command('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId))), now);
   }
 
   async consumeChallenge(
     challengeId: string,
     options: { readonly purpose: string; readonly now: number },
   ): Promise<MfaChallengeRecord | null> {
-    const fields = await this.script('consumeChallenge', [this.keys.challenge(challengeId)], [
+    // A fresh operation key in the challenge's slot: a resend after a lost reply returns the record again.
+    const operation = this.keys.challengeOperation(challengeId, bytesToBase64Url(secureRandom(12)));
+    const fields = await this.script('consumeChallenge', [this.keys.challenge(challengeId), operation], [
       options.purpose, String(Math.floor(options.now)),
     ]);
     return Array.isArray(fields) ? challengeFromHash(pairsToObject(fields)) : null;
@@ -449,12 +454,13 @@ export class RedisStore implements MfaStore {
     }
     args.push(codeId ?? '');
     const k = this.keys;
-    // The challenges live under their own tags: read beside the script, sent in the same write to
-    // the socket (one round trip on a single server; on a cluster, in parallel to their nodes).
-    const [reply, challenges] = await Promise.all([
-      this.script('chargeAttempts', [k.attempts(accountId), k.factors(accountId), k.codes(accountId)], args) as Promise<unknown[]>,
-      options.withChallenges === undefined ? undefined : Promise.all(options.withChallenges.map((id) => this.getChallenge(id, now))),
-    ]);
+    // The challenges live under their own tags: read beside the script, in the same write to the
+    // socket on a single server (one round trip), in parallel to their nodes on a cluster.
+    const ids = options.withChallenges ?? [];
+    const [reply, hashes] = (await this.checkedThen(() =>
+      runScriptReading(this.redis, 'chargeAttempts', [k.attempts(accountId), k.factors(accountId), k.codes(accountId)], args, ids.map((id) => k.challenge(id))),
+    )) as [unknown[], Record<string, string>[]];
+    const challenges = options.withChallenges === undefined ? undefined : hashes.map((hash) => challengeFrom(hash, now));
     const [flat, ...rest] = reply;
     const numbers = rest.slice(0, charges.length * 5);
     let factors: MfaFactorRecord[] | null = null;
@@ -516,6 +522,11 @@ export class RedisStore implements MfaStore {
   }
 
   // --- helpers --------------------------------------------------------------------------------
+
+  /** Runs `fn` at once when the server check has passed, else after the check (once). */
+  private checkedThen<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serverChecked === true ? fn() : this.checkServer().then(fn);
+  }
 
   /** Runs a script of the store; before the server check has passed, the check first (once). */
   private script(name: RedisStoreScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {

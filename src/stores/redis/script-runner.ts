@@ -68,3 +68,43 @@ export async function runCommand<T>(operation: string, command: () => Promise<T>
     throw redisError(operation, error);
   }
 }
+
+/**
+ * Runs a named script and reads hashes beside it, in ONE write to the socket (a pipeline) on a
+ * single server, so the reads cost no extra round trip and no extra system call; on a cluster the
+ * keys live in different slots (a pipeline must stay in one), so the reads go in parallel instead.
+ * Returns the script's reply and each hash (`{}` when absent).
+ */
+export async function runScriptReading(
+  redis: RedisClientLike,
+  name: RedisStoreScriptName,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+  hashKeys: readonly string[],
+): Promise<[unknown, Record<string, string>[]]> {
+  if (hashKeys.length === 0 || 'nodes' in redis) {
+    return Promise.all([
+      runScript(redis, name, keys, args),
+      Promise.all(hashKeys.map((key) => runCommand(name, () => redis.hgetall(key)))),
+    ]);
+  }
+  const pipeline = redis.pipeline();
+  pipeline.evalsha(SHAS[name], keys.length, ...keys, ...args);
+  for (const key of hashKeys) pipeline.hgetall(key);
+  let replies: [Error | null, unknown][] | null;
+  try {
+    replies = await pipeline.exec();
+  } catch (error) {
+    throw redisError(name, error);
+  }
+  if (replies === null || replies.length !== 1 + hashKeys.length) throw redisError(name, new Error('the pipeline returned no replies'));
+  const hashes = replies.slice(1).map(([error, hash]) => {
+    if (error !== null) throw redisError(name, error);
+    return hash as Record<string, string>;
+  });
+  const [scriptError, reply] = replies[0]!;
+  if (scriptError === null) return [reply, hashes];
+  // The script cache was flushed (a restart, a failover): the script alone, loaded again.
+  if (!messageOf(scriptError).startsWith('NOSCRIPT')) throw redisError(name, scriptError);
+  return [await runScript(redis, name, keys, args), hashes];
+}

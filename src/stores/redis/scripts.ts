@@ -348,13 +348,19 @@ local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 if top[2] then redis.call('PEXPIRE', KEYS[1], tonumber(top[2]) - tonumber(ARGV[3])) end
 return 1`,
 
-  /** KEYS: challenge. ARGV: purpose, now. Returns the record's fields, or nil. Get-and-delete. */
+  /**
+   * KEYS: challenge, operation (in the challenge's slot). ARGV: purpose, now. Returns the record's
+   * fields, or nil. Get-and-delete: the record moves to the operation key for 60 s, so a resend of
+   * the same call (same operation key) returns it again instead of nil.
+   */
   consumeChallenge: `${NUMBER}
+if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('HGETALL', KEYS[2]) end
 local found = redis.call('HMGET', KEYS[1], 'purpose', 'exp')
 if not found[1] or found[1] ~= ARGV[1] then return false end
 if not (number(found[2], 'stored challenge expiresAt') > number(ARGV[2], 'now')) then return false end
 local all = redis.call('HGETALL', KEYS[1])
-redis.call('DEL', KEYS[1])
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ${OPERATION_MEMORY_MS})
 return all`,
 
   /** KEYS: challenge. ARGV: expected rev, next rev, data, new expiresAt, now. Returns { replaced, old expiresAt }. */

@@ -19,7 +19,9 @@ import { isSqliteUniqueViolation, sqliteSyntax } from './sqlite.js';
  * ```
  */
 export interface D1DatabaseLike {
+  /** Prepares one statement (`?` placeholders), as D1's `prepare`. */
   prepare(query: string): D1PreparedStatementLike;
+  /** Runs the statements as one atomic unit (all or none), as D1's `batch`, one result per statement. */
   batch(statements: D1PreparedStatementLike[]): Promise<{ results?: unknown[]; meta?: { changes?: number } }[]>;
 }
 
@@ -32,6 +34,7 @@ export interface D1DatabaseLike {
  * ```
  */
 export interface D1PreparedStatementLike {
+  /** Binds the placeholders' values in order, as D1's `bind`. */
   bind(...values: unknown[]): D1PreparedStatementLike;
 }
 
