@@ -420,3 +420,164 @@ function verdict(label, met) {
     redis.disconnect();
   }
 }
+
+// --- SQL store: SQLite and MySQL/MariaDB ---------------------------------------------------------
+// The floor: the very statements the SQL store sent for one verification (recorded at its dialect,
+// with each worker's ids, guard-row ids, time and step put in), run through the raw driver (cached
+// better-sqlite3 statements; a mysql2 pool), batches in the same transaction with the same lock,
+// without Kysely, the store or the service around them.
+
+/** Wraps the store's dialect so the statements of each recorded call are kept, per call. */
+function recordStatements(store) {
+  const target = Object.getPrototypeOf(store); // withArgumentChecks wraps the store's object
+  const inner = target.dialect;
+  const log = { on: false, items: [] };
+  target.dialect = {
+    ...inner,
+    run: (statement) => {
+      if (log.on) log.items.push({ kind: 'run', statements: [statement] });
+      return inner.run(statement);
+    },
+    batch: (statements, lockKey) => {
+      if (log.on) log.items.push({ kind: 'batch', statements, lockKey });
+      return inner.batch(statements, lockKey);
+    },
+  };
+  return log;
+}
+
+/** The recorded statements for `worker` at time `t` (step from t): ids, guard ids, times replaced. */
+function replayPlan(items, recorder, worker, w) {
+  const t0 = recorder.t;
+  const step0 = Math.floor(t0 / PERIOD);
+  const swap = (v, t) => {
+    if (typeof v === 'string') {
+      if (/^[0-9a-f]{32}$/.test(v)) return `${v.slice(0, 26)}${String(w).padStart(6, '0')}`;
+      return v.replaceAll(recorder.accountId, worker.accountId).replaceAll(recorder.factorId, worker.factorId).replaceAll(String(t0), String(t));
+    }
+    if (v === t0) return t;
+    if (v === step0) return Math.floor(t / PERIOD);
+    return v;
+  };
+  return (t) =>
+    items.map((item) => ({
+      ...item,
+      lockKey: item.lockKey === undefined ? undefined : swap(item.lockKey, t),
+      statements: item.statements.map((s) => ({ sql: swap(s.sql, t), parameters: s.parameters.map((p) => swap(p, t)) })),
+    }));
+}
+
+async function compareSql(label, store, raw) {
+  const log = recordStatements(store);
+  const workers = Math.max(...LEVELS);
+  const { workers: list, recorder } = await setUp(store, workers);
+  // One steady-state verification of the recorder, its statements recorded.
+  log.on = true;
+  log.items = [];
+  recorder.t += PERIOD;
+  const result = await recorder.service.verify(recorder.accountId, generateTotp(recorder.secret, { now: () => recorder.t }));
+  log.on = false;
+  if (!result.ok) throw new Error(`verification refused: ${result.reason}`);
+  const items = log.items;
+  const plans = list.map((worker, w) => replayPlan(items, recorder, worker, w));
+  const floor = async (w) => {
+    const worker = list[w];
+    worker.t += PERIOD;
+    generateTotp(worker.secret, { now: () => worker.t });
+    for (const item of plans[w](worker.t)) {
+      if (item.kind === 'run') await raw.run(item.statements[0]);
+      else await raw.batch(item.statements, item.lockKey);
+    }
+  };
+  console.log(`\n## ${label}${smoke ? ' (smoke run: numbers are not meaningful)' : ''}`);
+  console.log(`one verification = ${items.length} operation(s), ${items.reduce((n, i) => n + i.statements.length, 0)} statement(s): ${items.map((i) => (i.kind === 'run' ? '1 statement' : `a batch of ${i.statements.length}`)).join(', ')}`);
+  const rows = [];
+  for (const concurrency of LEVELS) {
+    const { a: service, b: bare } = await interleaved(concurrency, (w) => verifyOnce(list[w]), floor);
+    rows.push({ concurrency, service, bare });
+  }
+  console.log('concurrency   service verif/s     floor ops/s   ratio');
+  let met = true;
+  for (const r of rows) {
+    const ratio = r.service / r.bare;
+    if (ratio < TARGET) met = false;
+    const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(14);
+    console.log(`${String(r.concurrency).padStart(11)}  ${fmt(r.service)}  ${fmt(r.bare)}   ${ratio.toFixed(2)}x`);
+  }
+  return met;
+}
+
+async function benchSqlite() {
+  const [{ default: Database }, { Kysely, SqliteDialect }, { createSqlStore, migrateSqlStore }, { mkdtempSync, rmSync }, { tmpdir }, { join }] = await Promise.all([
+    import('better-sqlite3'), import('kysely'), import('../dist/stores/sql/index.js'), import('node:fs'), import('node:os'), import('node:path'),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'mfakit-bench-'));
+  const sqlite = new Database(join(dir, 'bench.db'));
+  sqlite.pragma('journal_mode = WAL');
+  const db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    await migrateSqlStore({ db, dialect: 'sqlite' });
+    const store = createSqlStore({ db, dialect: 'sqlite' });
+    const cache = new Map();
+    const exec = (s) => {
+      let prepared = cache.get(s.sql);
+      if (prepared === undefined) cache.set(s.sql, (prepared = sqlite.prepare(s.sql)));
+      return prepared.reader ? prepared.all(...s.parameters) : prepared.run(...s.parameters);
+    };
+    const batch = sqlite.transaction((statements) => statements.map(exec));
+    const met = await compareSql('SQL store on SQLite (better-sqlite3, WAL; floor: the same statements on cached better-sqlite3 statements)', store, {
+      run: async (s) => exec(s),
+      batch: async (statements) => batch.immediate(statements),
+    });
+    verdict('SQLite', met);
+  } finally {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchMysql() {
+  const [{ Kysely, MysqlDialect }, mysql, { createSqlStore, migrateSqlStore }] = await Promise.all([
+    import('kysely'), import('mysql2'), import('../dist/stores/sql/index.js'),
+  ]);
+  const host = process.env.MFAKIT_MYSQL_HOST ?? '127.0.0.1';
+  const database = `mfakit_bench_${randomBytes(4).toString('hex')}`;
+  const admin = mysql.createPool({ host, user: 'root', connectionLimit: 1, connectTimeout: 2000 }).promise();
+  try {
+    await admin.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } catch (error) {
+    console.log(`\n## MySQL/MariaDB: skipped, no server answers at root@${host}:3306 (${error.message})`);
+    await admin.end();
+    return;
+  }
+  const pool = mysql.createPool({ host, user: 'root', database, connectionLimit: 20 });
+  const rawPool = mysql.createPool({ host, user: 'root', database, connectionLimit: 20 }).promise();
+  const db = new Kysely({ dialect: new MysqlDialect({ pool }) });
+  try {
+    await migrateSqlStore({ db, dialect: 'mysql' });
+    const store = createSqlStore({ db, dialect: 'mysql' });
+    const met = await compareSql('SQL store on MariaDB (mysql2; floor: the same statements and transactions on a mysql2 pool)', store, {
+      run: (s) => rawPool.query(s.sql, s.parameters),
+      batch: async (statements, lockKey) => {
+        const connection = await rawPool.getConnection();
+        try {
+          await connection.query('START TRANSACTION');
+          if (lockKey !== undefined) await connection.query('INSERT INTO mfakit_locks (name) VALUES (?) ON DUPLICATE KEY UPDATE name = name', [lockKey]);
+          for (const s of statements) await connection.query(s.sql, s.parameters);
+          await connection.query('COMMIT');
+        } finally {
+          connection.release();
+        }
+      },
+    });
+    verdict('MySQL/MariaDB', met);
+  } finally {
+    await db.destroy();
+    await rawPool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => {});
+    await admin.end();
+  }
+}
+
+await benchSqlite();
+await benchMysql();

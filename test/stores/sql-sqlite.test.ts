@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { storeConformanceCases } from '../../src/conformance/index.js';
 import { MfaError } from '../../src/errors.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord } from '../../src/store/records.js';
-import { createSqlStore, migrateSqlStore, sqlMigrations, sqlSchema, sqlTableNames } from '../../src/stores/sql/index.js';
+import { createSqlStore, migrateSqlStore, sqlMigrations, sqlSchema, sqlTableNames, sweepExpiredSql } from '../../src/stores/sql/index.js';
 import { uniqueSuffix } from './fixtures/servers.js';
 
 const execFileAsync = promisify(execFile);
@@ -110,6 +110,31 @@ describe('stores/sql on SQLite (better-sqlite3, WAL, a temporary file)', () => {
       const error = await rejectsWith(missing.getAccount('a'), 'STORE_ERROR');
       expect((error.cause as Error).message).toMatch(/no such table/);
       await rejectsWith(missing.replaceBackupCodes('a', []), 'STORE_ERROR');
+    });
+
+    test('sweepExpiredSql deletes expired challenges, counters and old enrolments, and nothing live', async () => {
+      const now = Date.now();
+      const a = `acct-${uniqueSuffix()}`;
+      const challenge = (expiresAt: number) => ({ v: 1 as const, id: `c-${uniqueSuffix()}`, accountId: a, purpose: 'p', data: {}, createdAt: now, expiresAt, revision: 0 });
+      const dead = challenge(now - 1);
+      const live = challenge(now + 60_000);
+      await store.putChallenge(dead);
+      await store.putChallenge(live);
+      await store.incrementCounter(`k-${uniqueSuffix()}`, { ttlMs: 1, now: now - 10 });
+      const liveCounter = `k-${uniqueSuffix()}`;
+      await store.incrementCounter(liveCounter, { ttlMs: 60_000, now });
+      const base = { v: MFA_RECORD_VERSION, accountId: a, kind: 'totp', role: 'login' as const, name: 'x', createdAt: now, replacesFactorId: null, data: {} };
+      await store.putEnrolment({ ...base, id: 'old', expiresAt: now - 2 * 86_400_000 });
+      await store.putEnrolment({ ...base, id: 'recent', expiresAt: now - 1000 });
+      const result = await sweepExpiredSql(store, now);
+      expect(result.challenges).toBeGreaterThanOrEqual(1);
+      expect(result.counters).toBeGreaterThanOrEqual(1);
+      expect(result.enrolments).toBeGreaterThanOrEqual(1);
+      expect(await store.getChallenge(live.id, now)).not.toBeNull();
+      expect(main.sqlite.prepare('SELECT COUNT(*) AS n FROM mfakit_challenges WHERE id = ?').get(dead.id)).toEqual({ n: 0 });
+      expect(await store.getCounter(liveCounter, now)).not.toBeNull();
+      expect(await store.getEnrolment(a, 'old')).toBeNull();
+      expect(await store.getEnrolment(a, 'recent')).not.toBeNull();
     });
 
     test('the guard rows of the batches are gone after them', () => {

@@ -22,6 +22,7 @@
 export { MfaError, isMfaError, type MfaErrorCode, type MfaErrorOptions } from '../../errors.js';
 export { SqlStore, createSqlStore, checkSqlTablePrefix, sqlDialectOf, type SqlStoreOptions } from './sql-store.js';
 export { migrateSqlStore, type SqlMigrateOptions, type SqlMigrateResult } from './migrate.js';
+export { sweepExpiredSql, type SqlSweepResult } from './sweep.js';
 export {
   sqlSchema,
   sqlMigrations,
