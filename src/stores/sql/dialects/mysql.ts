@@ -7,7 +7,9 @@
  * and each guard a batch computes still holds when its later statements run. Single statements
  * rely on InnoDB's row locks: a conditional `UPDATE … WHERE revision = ?` or `DELETE` re-reads the
  * newest committed row once it holds the lock. A batch that met a deadlock (InnoDB rolled it back
- * whole) is run again, up to three times.
+ * whole, so nothing of it stays) is run again after a short pause, up to `DEADLOCK_ATTEMPTS` times:
+ * InnoDB lets one side of every deadlock go on, so n batches racing for one unique key (n accounts
+ * activating one credential id) need up to n - 1 reruns.
  * @module
  */
 import { CompiledQuery, type Kysely } from 'kysely';
@@ -17,6 +19,8 @@ import { runOn, type SqlDialect, type SqlResult, type SqlStatement } from './dia
 const ER_LOCK_DEADLOCK = 1213;
 /** Duplicate entry for a PRIMARY KEY or UNIQUE index. */
 const ER_DUP_ENTRY = 1062;
+/** Runs of one batch before a deadlock is reported (a race of ten needed more than three here). */
+const DEADLOCK_ATTEMPTS = 10;
 
 function errno(error: unknown): unknown {
   return (error as { errno?: unknown } | null)?.errno;
@@ -55,8 +59,9 @@ export function mysqlDialect(db: Kysely<unknown>, prefix: string): SqlDialect {
         try {
           return await once(statements, lockKey);
         } catch (error) {
-          if (errno(error) !== ER_LOCK_DEADLOCK || attempt >= 3) throw error;
+          if (errno(error) !== ER_LOCK_DEADLOCK || attempt >= DEADLOCK_ATTEMPTS) throw error;
         }
+        await new Promise((resolve) => setTimeout(resolve, attempt));
       }
     },
     isUniqueViolation: (error) => errno(error) === ER_DUP_ENTRY,
