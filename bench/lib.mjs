@@ -53,3 +53,32 @@ export function printRatio(label, numerator, denominator, target) {
   console.log(`ratio ${label}: ${ratio.toFixed(2)}x${verdict}`);
   return met;
 }
+
+/**
+ * Counts what a driver sends while `measure(fn)` runs: requests (statements or commands) and
+ * sequential round trips. The caller installs `begin()` / `end()` as hooks on the driver.
+ */
+export function wireCounter() {
+  const c = { on: false, inFlight: 0, sent: 0, trips: 0 };
+  return {
+    begin() {
+      if (!c.on) return false;
+      if (c.inFlight === 0) c.trips++;
+      c.sent++;
+      c.inFlight++;
+      return true;
+    },
+    end() {
+      c.inFlight--;
+    },
+    async measure(fn) {
+      Object.assign(c, { on: true, inFlight: 0, sent: 0, trips: 0 });
+      try {
+        await fn();
+      } finally {
+        c.on = false;
+      }
+      return { sent: c.sent, trips: c.trips };
+    },
+  };
+}

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { smoke } from './lib.mjs';
+import { smoke, wireCounter } from './lib.mjs';
 
 const BASELINE = process.env.BENCH_BASELINE;
 const PG_URL = process.env.MFAKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -43,32 +43,6 @@ async function build(dist) {
 }
 
 const builds = { current: await build(new URL('../dist', import.meta.url).pathname), baseline: await build(BASELINE) };
-
-/** Counts what a driver sends while `fn` runs: requests and sequential round trips. */
-function wireCounter() {
-  const c = { on: false, inFlight: 0, sent: 0, trips: 0 };
-  return {
-    begin() {
-      if (!c.on) return false;
-      if (c.inFlight === 0) c.trips++;
-      c.sent++;
-      c.inFlight++;
-      return true;
-    },
-    end() {
-      c.inFlight--;
-    },
-    async measure(fn) {
-      Object.assign(c, { on: true, inFlight: 0, sent: 0, trips: 0 });
-      try {
-        await fn();
-      } finally {
-        c.on = false;
-      }
-      return `${c.sent} in ${c.trips}`;
-    },
-  };
-}
 
 /** One enrolled account per worker on `store`, with a service whose clock the worker moves. */
 async function setUp(lib, store, workers) {
@@ -109,7 +83,8 @@ async function roundTrips(worker, wire) {
   const backup = await wire.measure(async () => {
     if (!(await worker.service.verify(worker.accountId, worker.backup[0])).ok) throw new Error('backup code refused');
   });
-  return { ok, failed, backup };
+  const text = ({ sent, trips }) => `${sent} in ${trips}`;
+  return { ok: text(ok), failed: text(failed), backup: text(backup) };
 }
 
 /** Logins/s of both builds at `concurrency`, in alternating slices. */

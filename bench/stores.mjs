@@ -29,7 +29,7 @@ import { createMemoryStore } from '../dist/stores/memory/index.js';
 import { createPostgresStore, migrate, postgresStatements, postgresTableNames } from '../dist/stores/postgres/index.js';
 import { createRedisStore, REDIS_STORE_SCRIPTS } from '../dist/stores/redis/index.js';
 import { decodeBase32Secret, generateTotp } from '../dist/otp/index.js';
-import { smoke } from './lib.mjs';
+import { smoke, wireCounter } from './lib.mjs';
 
 const PG_URL = process.env.MFAKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.MFAKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -188,35 +188,6 @@ function floorLoop(ops, sequence, workers, recorder) {
 
 /** The id of an account's step-up generation record (a challenge). */
 const generation = (w) => `stepup:${w.accountId}`;
-
-/**
- * Counts what the driver sends while `fn` runs: statements (or commands) and sequential round
- * trips. `wire` is { begin(), end() } hooks installed on the driver by the caller.
- */
-function wireCounter() {
-  const c = { on: false, inFlight: 0, sent: 0, trips: 0 };
-  return {
-    begin() {
-      if (!c.on) return false;
-      if (c.inFlight === 0) c.trips++;
-      c.sent++;
-      c.inFlight++;
-      return true;
-    },
-    end() {
-      c.inFlight--;
-    },
-    async measure(fn) {
-      Object.assign(c, { on: true, inFlight: 0, sent: 0, trips: 0 });
-      try {
-        await fn();
-      } finally {
-        c.on = false;
-      }
-      return { sent: c.sent, trips: c.trips };
-    },
-  };
-}
 
 /** Round trips of a successful TOTP login, a failed attempt and a backup-code login. */
 async function roundTrips(store, wire, unit) {
