@@ -6,15 +6,15 @@
  * MfaError('STORE_ERROR'), MFA is never off while a step-up grant minted before is still valid,
  * the event is emitted exactly when the change happened, and a retry converges.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { MfaError } from '../../src/errors.js';
 import { decodeBase32Secret, generateTotp } from '../../src/otp/index.js';
 import type { MfaEvent } from '../../src/service/events.js';
 import { createMfaService, type MfaService } from '../../src/service/service.js';
 import { postgresBehindProxy, redisBehindProxy, type StoresBehindProxy } from '../support/stores-behind-proxy.js';
 import { enrolAuthenticatorWithStepUp, grantStillValid } from '../support/step-up-grants.js';
+import { callWithConnectionCut, faultSweepServiceOptions } from '../support/fault-sweep.js';
 import { PG_URL, postgresReachable, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from '../stores/fixtures/servers.js';
-import { guardProcess, type ProcessGuard } from './process-guard.js';
 
 const [pgUp, redisUp] = await Promise.all([postgresReachable(), redisReachable()]);
 const runPg = serverGate('PostgreSQL', PG_URL, pgUp);
@@ -27,16 +27,7 @@ function sweepDisable(backend: () => StoresBehindProxy) {
   let t = Date.UTC(2026, 4, 1, 9, 0, 0);
   const now = () => t;
   const events: MfaEvent[] = [];
-  const options = {
-    issuer: 'Faults',
-    now,
-    keyRing: { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(3) } },
-    backupCodes: { kdf: { algorithm: 'pbkdf2-sha256' as const, iterations: 1000 }, count: 4 },
-    verifierCacheSize: 0,
-    events: (event: MfaEvent) => void events.push(event),
-  };
-  let guard: ProcessGuard | undefined;
-  afterEach(() => guard?.stop());
+  const options = faultSweepServiceOptions(now, events);
 
   test('disable, the connection cut before each request in turn: never off with old grants valid; a retry converges', async () => {
     const b = backend();
@@ -49,18 +40,7 @@ function sweepDisable(backend: () => StoresBehindProxy) {
       t += 30_000;
       events.length = 0;
 
-      guard = guardProcess();
-      const fired = b.proxy.firedCount;
-      void b.proxy.arm({ kind: 'cut-before', match: b.isRequest, skip: k });
-      const first = await faulty.disable(a, { confirmation: 'disable', stepUpToken: token }).then(
-        (result) => ({ ok: true as const, result }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      const cut = b.proxy.firedCount > fired;
-      b.proxy.disarm();
-      await new Promise((r) => setTimeout(r, 20));
-      expect(guard.escaped, `k=${k}: nothing escaped`).toEqual([]);
-      guard.stop();
+      const { outcome: first, cut } = await callWithConnectionCut(b, k, () => faulty.disable(a, { confirmation: 'disable', stepUpToken: token }));
 
       const loginFactors = (await b.direct.listFactors(a)).filter((f) => f.role === 'login').length;
       const disabledEvents = () => events.filter((e) => e.type === 'mfa-disabled').length;

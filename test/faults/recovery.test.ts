@@ -8,15 +8,15 @@
  * valid); `recovery-completed` is emitted exactly when the recovery happened; and a retry (the
  * same code, or a new one when the first was spent) converges to one completed recovery.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { MfaError } from '../../src/errors.js';
 import type { OobMessage } from '../../src/oob/index.js';
 import type { MfaEvent } from '../../src/service/events.js';
 import { createMfaService, type MfaService } from '../../src/service/service.js';
 import { postgresBehindProxy, redisBehindProxy, type StoresBehindProxy } from '../support/stores-behind-proxy.js';
 import { enrolAuthenticatorWithStepUp, grantStillValid } from '../support/step-up-grants.js';
+import { callWithConnectionCut, faultSweepServiceOptions } from '../support/fault-sweep.js';
 import { PG_URL, postgresReachable, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from '../stores/fixtures/servers.js';
-import { guardProcess, type ProcessGuard } from './process-guard.js';
 
 const [pgUp, redisUp] = await Promise.all([postgresReachable(), redisReachable()]);
 const runPg = serverGate('PostgreSQL', PG_URL, pgUp);
@@ -31,17 +31,10 @@ function sweepRecovery(backend: () => StoresBehindProxy) {
   const events: MfaEvent[] = [];
   const sent: OobMessage[] = [];
   const options = {
-    issuer: 'Faults',
-    now,
-    keyRing: { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(3) } },
-    backupCodes: { kdf: { algorithm: 'pbkdf2-sha256' as const, iterations: 1000 }, count: 4 },
+    ...faultSweepServiceOptions(now, events),
     oob: { key: new Uint8Array(32).fill(9), sender: { send: async (message: OobMessage) => void sent.push(message) } },
-    verifierCacheSize: 0,
-    events: (event: MfaEvent) => void events.push(event),
   };
   const lastCode = () => sent[sent.length - 1]!.code;
-  let guard: ProcessGuard | undefined;
-  afterEach(() => guard?.stop());
 
   test('phone recovery, the connection cut before each request in turn: typed error or success, never half-written; a retry converges', async () => {
     const b = backend();
@@ -59,18 +52,7 @@ function sweepRecovery(backend: () => StoresBehindProxy) {
       t += 30_000;
       events.length = 0;
 
-      guard = guardProcess();
-      const fired = b.proxy.firedCount;
-      void b.proxy.arm({ kind: 'cut-before', match: b.isRequest, skip: k });
-      const first = await faulty.completePhoneRecovery(a, code).then(
-        (result) => ({ ok: true as const, result }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      const cut = b.proxy.firedCount > fired;
-      b.proxy.disarm();
-      await new Promise((r) => setTimeout(r, 20));
-      expect(guard.escaped, `k=${k}: nothing escaped`).toEqual([]);
-      guard.stop();
+      const { outcome: first, cut } = await callWithConnectionCut(b, k, () => faulty.completePhoneRecovery(a, code));
 
       const loginFactors = async () => (await b.direct.listFactors(a)).filter((f) => f.role === 'login').length;
       const marked = async () => (await b.direct.getAccount(a))?.data['reenrolmentRequired'] !== undefined;
