@@ -24,9 +24,13 @@
  * ```
  */
 export interface SqliteStatementLike {
+  /** Whether the statement returns rows. */
   readonly reader: boolean;
+  /** Runs it and returns every row. */
   all(...parameters: unknown[]): unknown[];
+  /** Runs it and says how many rows it changed. */
   run(...parameters: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  /** Runs it and yields the rows one by one (the statement is busy until the iteration ends). */
   iterate(...parameters: unknown[]): IterableIterator<unknown>;
 }
 
@@ -39,7 +43,9 @@ export interface SqliteStatementLike {
  * ```
  */
 export interface SqliteDatabaseLike {
+  /** Parses and plans one statement. */
   prepare(sql: string): SqliteStatementLike;
+  /** Closes the database. */
   close(): unknown;
 }
 
@@ -52,9 +58,13 @@ export interface SqliteDatabaseLike {
  * ```
  */
 export interface CachedSqliteStatement {
+  /** Whether the statement returns rows. */
   readonly reader: boolean;
+  /** Runs the cached statement and returns every row. */
   all(parameters: readonly unknown[]): unknown[];
+  /** Runs the cached statement and says how many rows it changed. */
   run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  /** Runs a statement of its own (not the cached one) and yields the rows one by one. */
   iterate(parameters: readonly unknown[]): IterableIterator<unknown>;
 }
 
@@ -67,7 +77,9 @@ export interface CachedSqliteStatement {
  * ```
  */
 export interface CachedSqliteDatabase {
+  /** The statement prepared before for this text, or a new one (then kept). */
   prepare(sql: string): CachedSqliteStatement;
+  /** Forgets the statements and closes the database. */
   close(): void;
   /** How many statements the cache holds now. */
   readonly cachedStatements: number;
