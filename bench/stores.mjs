@@ -21,6 +21,8 @@
 // login, and measures a "one round trip" floor (SELECT 1 / one EVALSHA of a script returning 1)
 // beside the service, so the ratio shows what the design costs, not only the adapter.
 // BENCH_LEVELS=1 limits the concurrency levels (e.g. for a before/after run at concurrency 1).
+// `--only=sqlite,mysql` runs only the named sections (memory, postgres, redis, sqlite, mysql);
+// `--help` lists them.
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -30,6 +32,17 @@ import { createPostgresStore, migrate, postgresStatements, postgresTableNames } 
 import { createRedisStore, REDIS_STORE_SCRIPTS } from '../dist/stores/redis/index.js';
 import { decodeBase32Secret, generateTotp } from '../dist/otp/index.js';
 import { smoke, wireCounter } from './lib.mjs';
+
+const SECTIONS = ['memory', 'postgres', 'redis', 'sqlite', 'mysql'];
+if (process.argv.includes('--help')) {
+  console.log(`usage: node bench/stores.mjs [--only=${SECTIONS.join(',')}]\nenv: BENCH_LEVELS=1,16,64  BENCH_SMOKE=1  MFAKIT_PG_URL  MFAKIT_REDIS_URL  MFAKIT_MYSQL_HOST`);
+  process.exit(0);
+}
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const unknownSection = only?.find((name) => !SECTIONS.includes(name));
+if (unknownSection !== undefined) throw new Error(`--only: unknown section ${unknownSection} (sections: ${SECTIONS.join(', ')})`);
+/** Whether the section `name` runs (all of them unless --only names some). */
+const wanted = (name) => only === undefined || only.includes(name);
 
 const PG_URL = process.env.MFAKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.MFAKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -251,7 +264,7 @@ function verdict(label, met) {
 }
 
 // --- memory ------------------------------------------------------------------------------------
-{
+if (wanted('memory')) {
   const store = createMemoryStore();
   await compare('memory store (floor: the same store method calls, no service)', store, {
     listFactors: (w) => store.listFactors(w.accountId),
@@ -266,7 +279,7 @@ function verdict(label, met) {
 }
 
 // --- PostgreSQL ---------------------------------------------------------------------------------
-{
+if (wanted('postgres')) {
   const pool = new pg.Pool({ connectionString: PG_URL, max: 50, connectionTimeoutMillis: 2000 });
   pool.on('error', () => {});
   let reachable = true;
@@ -323,7 +336,7 @@ function verdict(label, met) {
 }
 
 // --- Redis ---------------------------------------------------------------------------------------
-{
+if (wanted('redis')) {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null });
   redis.on('error', () => {});
   let reachable = true;
@@ -553,5 +566,5 @@ async function benchMysql() {
   }
 }
 
-await benchSqlite();
-await benchMysql();
+if (wanted('sqlite')) await benchSqlite();
+if (wanted('mysql')) await benchMysql();
