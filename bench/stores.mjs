@@ -373,9 +373,9 @@ if (wanted('redis')) {
         // The script and the challenge reads in one pipeline (one write), as the adapter sends them.
         chargeAttempts: (w, t, step, [, charges, options]) => {
           const pipeline = redis.pipeline();
-          pipeline.evalsha(sha.chargeAttempts, 3, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
+          pipeline.evalsha(sha.chargeAttempts, 4, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, `${tag(w)}:challenges`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
             ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)]),
-            options.withBackupCode ?? '');
+            options.withBackupCode ?? '', ...(options.withChallenges ?? []));
           for (const id of options.withChallenges ?? []) pipeline.hgetall(`${keyPrefix}{c:${escape(id)}}:challenge`);
           return pipeline.exec();
         },
@@ -384,12 +384,15 @@ if (wanted('redis')) {
           options?.clearAttempts === undefined
             ? redis.evalsha(sha.advanceFactorStep, 2, `${tag(w)}:factors`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t))
             : redis.evalsha(sha.advanceFactorStepClearing, 3, `${tag(w)}:factors`, `${tag(w)}:attempts`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t), ...options.clearAttempts),
-        getChallenge: (w) => redis.hgetall(challengeKey(w)),
-        putChallenge: (w, t) =>
-          Promise.all([
-            redis.evalsha(sha.putChallenge, 1, challengeKey(w), '1', generation(w), w.accountId, 'step-up', '{"generation":"g"}', String(t), String(t + STEP_UP_MS), '0'),
-            redis.evalsha(sha.indexChallenge, 1, `${tag(w)}:challenges`, generation(w), String(t + STEP_UP_MS), String(t)),
-          ]),
+        // An account's challenge: the pointer under its id's tag, then the record in the account's slot.
+        getChallenge: (w) => redis.hgetall(challengeKey(w)).then(() => redis.hget(`${tag(w)}:challenges`, generation(w))),
+        putChallenge: (w, t) => {
+          const pipeline = redis.pipeline();
+          pipeline.evalsha(sha.putChallengeOwner, 1, challengeKey(w), w.accountId, String(STEP_UP_MS));
+          pipeline.evalsha(sha.putAccountChallenge, 1, `${tag(w)}:challenges`, generation(w),
+            JSON.stringify({ v: 1, id: generation(w), accountId: w.accountId, purpose: 'step-up', data: { generation: 'g' }, createdAt: t, expiresAt: t + STEP_UP_MS, revision: 0 }), String(STEP_UP_MS), String(t));
+          return pipeline.exec();
+        },
       }, { wire, unit: 'command', oneTrip: () => redis.evalsha(oneSha, 0) });
       redis.sendCommand = sendCommand;
       verdict('Redis', met);
