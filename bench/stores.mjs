@@ -21,6 +21,8 @@
 // login, and measures a "one round trip" floor (SELECT 1 / one EVALSHA of a script returning 1)
 // beside the service, so the ratio shows what the design costs, not only the adapter.
 // BENCH_LEVELS=1 limits the concurrency levels (e.g. for a before/after run at concurrency 1).
+// `--only=sqlite,mysql` runs only the named sections (memory, postgres, redis, sqlite, mysql);
+// `--help` lists them.
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -30,6 +32,17 @@ import { createPostgresStore, migrate, postgresStatements, postgresTableNames } 
 import { createRedisStore, REDIS_STORE_SCRIPTS } from '../dist/stores/redis/index.js';
 import { decodeBase32Secret, generateTotp } from '../dist/otp/index.js';
 import { smoke, wireCounter } from './lib.mjs';
+
+const SECTIONS = ['memory', 'postgres', 'redis', 'sqlite', 'mysql'];
+if (process.argv.includes('--help')) {
+  console.log(`usage: node bench/stores.mjs [--only=${SECTIONS.join(',')}]\nenv: BENCH_LEVELS=1,16,64  BENCH_SMOKE=1  MFAKIT_PG_URL  MFAKIT_REDIS_URL  MFAKIT_MYSQL_HOST`);
+  process.exit(0);
+}
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const unknownSection = only?.find((name) => !SECTIONS.includes(name));
+if (unknownSection !== undefined) throw new Error(`--only: unknown section ${unknownSection} (sections: ${SECTIONS.join(', ')})`);
+/** Whether the section `name` runs (all of them unless --only names some). */
+const wanted = (name) => only === undefined || only.includes(name);
 
 const PG_URL = process.env.MFAKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.MFAKIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -251,7 +264,7 @@ function verdict(label, met) {
 }
 
 // --- memory ------------------------------------------------------------------------------------
-{
+if (wanted('memory')) {
   const store = createMemoryStore();
   await compare('memory store (floor: the same store method calls, no service)', store, {
     listFactors: (w) => store.listFactors(w.accountId),
@@ -266,7 +279,7 @@ function verdict(label, met) {
 }
 
 // --- PostgreSQL ---------------------------------------------------------------------------------
-{
+if (wanted('postgres')) {
   const pool = new pg.Pool({ connectionString: PG_URL, max: 50, connectionTimeoutMillis: 2000 });
   pool.on('error', () => {});
   let reachable = true;
@@ -323,7 +336,7 @@ function verdict(label, met) {
 }
 
 // --- Redis ---------------------------------------------------------------------------------------
-{
+if (wanted('redis')) {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: () => null });
   redis.on('error', () => {});
   let reachable = true;
@@ -360,9 +373,9 @@ function verdict(label, met) {
         // The script and the challenge reads in one pipeline (one write), as the adapter sends them.
         chargeAttempts: (w, t, step, [, charges, options]) => {
           const pipeline = redis.pipeline();
-          pipeline.evalsha(sha.chargeAttempts, 3, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
+          pipeline.evalsha(sha.chargeAttempts, 4, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, `${tag(w)}:challenges`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
             ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)]),
-            options.withBackupCode ?? '');
+            options.withBackupCode ?? '', ...(options.withChallenges ?? []));
           for (const id of options.withChallenges ?? []) pipeline.hgetall(`${keyPrefix}{c:${escape(id)}}:challenge`);
           return pipeline.exec();
         },
@@ -371,12 +384,15 @@ function verdict(label, met) {
           options?.clearAttempts === undefined
             ? redis.evalsha(sha.advanceFactorStep, 2, `${tag(w)}:factors`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t))
             : redis.evalsha(sha.advanceFactorStepClearing, 3, `${tag(w)}:factors`, `${tag(w)}:attempts`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t), ...options.clearAttempts),
-        getChallenge: (w) => redis.hgetall(challengeKey(w)),
-        putChallenge: (w, t) =>
-          Promise.all([
-            redis.evalsha(sha.putChallenge, 1, challengeKey(w), '1', generation(w), w.accountId, 'step-up', '{"generation":"g"}', String(t), String(t + STEP_UP_MS), '0'),
-            redis.evalsha(sha.indexChallenge, 1, `${tag(w)}:challenges`, generation(w), String(t + STEP_UP_MS), String(t)),
-          ]),
+        // An account's challenge: the pointer under its id's tag, then the record in the account's slot.
+        getChallenge: (w) => redis.hgetall(challengeKey(w)).then(() => redis.hget(`${tag(w)}:challenges`, generation(w))),
+        putChallenge: (w, t) => {
+          const pipeline = redis.pipeline();
+          pipeline.evalsha(sha.putChallengeOwner, 1, challengeKey(w), w.accountId, String(STEP_UP_MS));
+          pipeline.evalsha(sha.putAccountChallenge, 1, `${tag(w)}:challenges`, generation(w),
+            JSON.stringify({ v: 1, id: generation(w), accountId: w.accountId, purpose: 'step-up', data: { generation: 'g' }, createdAt: t, expiresAt: t + STEP_UP_MS, revision: 0 }), String(STEP_UP_MS), String(t));
+          return pipeline.exec();
+        },
       }, { wire, unit: 'command', oneTrip: () => redis.evalsha(oneSha, 0) });
       redis.sendCommand = sendCommand;
       verdict('Redis', met);
@@ -550,5 +566,5 @@ async function benchMysql() {
   }
 }
 
-await benchSqlite();
-await benchMysql();
+if (wanted('sqlite')) await benchSqlite();
+if (wanted('mysql')) await benchMysql();

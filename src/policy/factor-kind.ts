@@ -4,6 +4,7 @@
  */
 
 import type { LoginFactorKind } from '../factor-kinds.js';
+import { listingEvery } from '../internal/listing-every.js';
 
 /**
  * A login factor kind (the one union of `src/factor-kinds.ts`). SSH keys and phone numbers are recovery methods (used in a support-led
@@ -19,20 +20,15 @@ import type { LoginFactorKind } from '../factor-kinds.js';
 export type PolicyFactorKind = LoginFactorKind;
 
 /**
- * Every {@link PolicyFactorKind}, in a fixed order (strongest first).
+ * Every {@link PolicyFactorKind}, in a fixed order (strongest first). Checked complete at compile
+ * time: a kind added to the union and not listed here is a type error naming it.
  *
  * @example
  * ```ts
  * POLICY_FACTOR_KINDS.includes('sms'); // true
  * ```
  */
-export const POLICY_FACTOR_KINDS: readonly PolicyFactorKind[] = Object.freeze([
-  'webauthn',
-  'totp',
-  'backup-codes',
-  'sms',
-  'email',
-] as const);
+export const POLICY_FACTOR_KINDS = Object.freeze(listingEvery<PolicyFactorKind>()(['webauthn', 'totp', 'backup-codes', 'sms', 'email']));
 
 /**
  * How much a factor kind protects a login, weakest first:

@@ -63,8 +63,19 @@ export function withoutBinding(data: MfaJsonObject): MfaJsonObject {
   return rest;
 }
 
-async function stale(ctx: ServiceContext, pending: MfaEnrolmentRecord): Promise<never> {
-  await ctx.store.deleteEnrolment(pending.accountId, pending.id);
+/**
+ * Ends a stale enrolment. `whenGone: 'not-found'` is for a confirmation that read the enrolment
+ * before a concurrent confirmation (or cancellation) took it: the state it sees changed because of
+ * that other call, and when there is no enrolment left to delete, this call is told the enrolment is
+ * gone (`ENROLMENT_NOT_FOUND`, as if it had read a moment later), not that the account changed.
+ */
+async function stale(ctx: ServiceContext, pending: MfaEnrolmentRecord, whenGone: 'not-found' | 'stale' = 'stale'): Promise<never> {
+  const deleted = await ctx.store.deleteEnrolment(pending.accountId, pending.id);
+  if (!deleted && whenGone === 'not-found') {
+    throw new MfaError('ENROLMENT_NOT_FOUND', 'no such pending enrolment (unknown, already confirmed or cancelled)', {
+      details: { enrolmentId: pending.id },
+    });
+  }
   await ctx.emit({ type: 'enrolment-failed', accountId: pending.accountId, factorId: pending.id, kind: pending.kind, reason: 'stale' });
   throw new MfaError('ENROLMENT_STALE', "the account's MFA changed since this enrolment started; start again", {
     details: { enrolmentId: pending.id },
@@ -79,7 +90,7 @@ async function stale(ctx: ServiceContext, pending: MfaEnrolmentRecord): Promise<
 export async function requireBinding(ctx: ServiceContext, pending: MfaEnrolmentRecord): Promise<void> {
   const bound = pending.data[STATE_KEY];
   const factors = await ctx.store.listFactors(pending.accountId);
-  if (typeof bound !== 'string' || bound !== (await stateDigest(ctx, pending.accountId, factors.map((f) => f.id)))) await stale(ctx, pending);
+  if (typeof bound !== 'string' || bound !== (await stateDigest(ctx, pending.accountId, factors.map((f) => f.id)))) await stale(ctx, pending, 'not-found');
 }
 
 /**

@@ -12,7 +12,7 @@ import type { MfaEventSink } from './events.js';
 import type { MfaKeyRing } from './key-ring.js';
 import type { PolicyHook } from './policy-hook.js';
 import type { MfaStore } from '../store/contract.js';
-import type { FidoMetadata, WebAuthnAttestationFormat } from '../webauthn/index.js';
+import type { FidoMetadata, WebAuthnAttestationConveyance, WebAuthnAttestationFormat } from '../webauthn/index.js';
 
 /**
  * Attempt throttling (docs/security-throttle.md). Code guesses (authenticator apps, backup codes,
@@ -213,9 +213,29 @@ export interface WebAuthnServiceSettings {
    * A verified FIDO metadata blob (`verifyFidoMetadataBlob` of `mfakit/webauthn`): factors
    * registered while it is set carry the authenticator's name (`authenticatorName` in summaries),
    * and `packed`/`tpm`/`android-key` chains to the listed roots count as trusted. Registrations
-   * then ask for `direct` attestation (under `none` browsers may zero the AAGUID).
+   * then ask for `direct` attestation unless `attestationConveyance` says otherwise (under `none`
+   * browsers may zero the AAGUID).
    */
   readonly metadata?: FidoMetadata;
+  /**
+   * The attestation conveyance preference registrations ask the browser for (`attestation` in the
+   * creation options). Default: `direct` when `metadata` is given, so the model can be named and
+   * checked, else `none`. Set `none` to ask no attestation even with metadata (fewer prompts, less
+   * identifying data; browsers may then zero the AAGUID, so factors often carry no model name);
+   * `none` together with `requireListedAuthenticator` is refused (`MfaError('INVALID_OPTION')`),
+   * as is any value but the four preferences.
+   *
+   * @example
+   * ```ts
+   * const webauthn: WebAuthnServiceSettings = {
+   *   rpId: 'example.org',
+   *   origins: ['https://example.org'],
+   *   metadata: await verifyFidoMetadataBlob(blob, fidoRoot),
+   *   attestationConveyance: 'none', // name models when the browser passes the AAGUID, never ask for attestation
+   * };
+   * ```
+   */
+  readonly attestationConveyance?: WebAuthnAttestationConveyance;
   /**
    * Register only authenticators the metadata lists, with no revoked or compromise status, whose
    * attestation chains to the listed roots (a policy for organisations that allow certain keys only).

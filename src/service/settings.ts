@@ -4,8 +4,9 @@
  * @module
  */
 import { MfaError } from '../errors.js';
-import { integerOption } from '../internal/assert.js';
+import { integerOption, invalidValue } from '../internal/assert.js';
 import { assertSshNamespace, SSH_CHALLENGE_DEFAULT_TTL_SECONDS } from '../ssh/index.js';
+import type { WebAuthnAttestationConveyance } from '../webauthn/index.js';
 import type { AccountRecoveryAction, AccountRecoverySettings, RememberedDeviceSettings, WebAuthnServiceSettings } from './options.js';
 
 /** Resolved settings. @internal */
@@ -56,6 +57,7 @@ export function resolveRecoverySettings(settings: AccountRecoverySettings | unde
 /** The `webauthn` option, checked, with its ceremony timeout resolved. @internal */
 export interface ResolvedWebAuthnSettings extends WebAuthnServiceSettings {
   readonly timeoutMs: number;
+  readonly attestationConveyance: WebAuthnAttestationConveyance;
 }
 
 /**
@@ -74,5 +76,21 @@ export function resolveWebAuthnSettings(settings: WebAuthnServiceSettings | unde
   }
   const timeoutMs = settings.timeoutMs ?? 300_000;
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 10_000 || timeoutMs > 600_000) throw new MfaError('INVALID_OPTION', 'webauthn.timeoutMs must be 10000 to 600000');
-  return Object.freeze({ ...settings, timeoutMs });
+  return Object.freeze({ ...settings, timeoutMs, attestationConveyance: resolveAttestationConveyance(settings) });
+}
+
+const CONVEYANCES: readonly WebAuthnAttestationConveyance[] = ['none', 'indirect', 'direct', 'enterprise'];
+
+/** `webauthn.attestationConveyance`, checked; by default `direct` with metadata (to name and check the model), else `none`. */
+function resolveAttestationConveyance(settings: WebAuthnServiceSettings): WebAuthnAttestationConveyance {
+  const conveyance = settings.attestationConveyance;
+  if (conveyance === undefined) return settings.metadata === undefined ? 'none' : 'direct';
+  if (!CONVEYANCES.includes(conveyance)) {
+    throw invalidValue('INVALID_OPTION', 'webauthn.attestationConveyance', '"none", "indirect", "direct" or "enterprise"', conveyance);
+  }
+  // Under 'none' browsers may zero the AAGUID: no registration could then pass the check.
+  if (conveyance === 'none' && settings.requireListedAuthenticator === true) {
+    throw new MfaError('INVALID_OPTION', 'webauthn.attestationConveyance "none" cannot go with requireListedAuthenticator (browsers may zero the AAGUID under "none")');
+  }
+  return conveyance;
 }

@@ -95,9 +95,9 @@ export async function startWebAuthnRegistrationFlow(
         ...(options.authenticatorAttachment === undefined ? {} : { authenticatorAttachment: options.authenticatorAttachment }),
       },
       ...(settings.algorithms === undefined ? {} : { algorithms: settings.algorithms }),
-      // With metadata, ask for the attestation: under 'none' browsers may zero the AAGUID (Chromium
+      // 'direct' by default with metadata: under 'none' browsers may zero the AAGUID (Chromium
       // does), and neither the model's name nor `requireListedAuthenticator` could then apply.
-      ...(settings.metadata === undefined ? {} : { attestation: 'direct' as const }),
+      attestation: settings.attestationConveyance,
     },
   );
   const now = ctx.now();

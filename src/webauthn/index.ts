@@ -32,6 +32,7 @@ export { createWebAuthnAuthenticationOptions, createWebAuthnRegistrationOptions,
 export type {
   CreateWebAuthnAuthenticationOptions,
   CreateWebAuthnRegistrationOptions,
+  WebAuthnAttestationConveyance,
   WebAuthnAuthenticatorSelection,
   WebAuthnCreationOptionsJSON,
   WebAuthnCredentialDescriptorJSON,

@@ -40,6 +40,19 @@ export interface WebAuthnAuthenticatorSelection {
 }
 
 /**
+ * How much of the authenticator's attestation the relying party asks the browser to pass on
+ * (WebAuthn `AttestationConveyancePreference`): `none` (the browser may strip it and zero the
+ * AAGUID), `indirect` (the browser may anonymise it), `direct` (as the authenticator made it),
+ * `enterprise` (uniquely identifying, for managed devices the browser allows it for).
+ *
+ * @example
+ * ```ts
+ * const conveyance: WebAuthnAttestationConveyance = 'direct';
+ * ```
+ */
+export type WebAuthnAttestationConveyance = 'none' | 'indirect' | 'direct' | 'enterprise';
+
+/**
  * Creation options, JSON form.
  *
  * @example
@@ -56,7 +69,7 @@ export interface WebAuthnCreationOptionsJSON {
   timeout: number;
   excludeCredentials: WebAuthnCredentialDescriptorJSON[];
   authenticatorSelection: WebAuthnAuthenticatorSelection;
-  attestation: 'none' | 'indirect' | 'direct' | 'enterprise';
+  attestation: WebAuthnAttestationConveyance;
   hints?: ('security-key' | 'client-device' | 'hybrid')[];
   extensions?: Record<string, unknown>;
 }
@@ -113,7 +126,7 @@ export interface CreateWebAuthnRegistrationOptions {
   excludeCredentials?: readonly WebAuthnExistingCredential[];
   authenticatorSelection?: WebAuthnAuthenticatorSelection;
   /** Attestation conveyance (default `none`). */
-  attestation?: 'none' | 'indirect' | 'direct' | 'enterprise';
+  attestation?: WebAuthnAttestationConveyance;
   hints?: ('security-key' | 'client-device' | 'hybrid')[];
   extensions?: Record<string, unknown>;
   /** Milliseconds (default 300000). */

@@ -12,6 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type DemoProcess } from './helpers.js';
 import { requirementsGate } from '../support/requirements.js';
+import { signUp } from '../support/demo-user-steps.js';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.js';
 import { bool, certificate, name, seq, tlv } from '../webauthn/helpers/der-encode.js';
 
@@ -88,11 +89,7 @@ describe.skipIf(!runnable)('the demo with a FIDO metadata blob', { timeout: 120_
       const page = await ctx.newPage();
       page.setDefaultTimeout(30_000);
       const authenticator = await addVirtualAuthenticator(page, { transport: 'usb', hasResidentKey: false });
-      await page.goto(`${demo.url}/signup`);
-      await page.fill('#email', 'mds@example.com');
-      await page.fill('#password', 'a long demo password');
-      await page.click('#signup');
-      await page.waitForURL(/\/security$/);
+      await signUp(page, demo.url, 'mds@example.com');
       await page.click('#add-webauthn');
       await page.waitForURL(/\/security\/webauthn$/);
       await page.fill('#name', 'Blue key');

@@ -8,10 +8,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type DemoProcess } from './helpers.js';
 import { requirementsGate } from '../support/requirements.js';
+import { DEMO_PASSWORD as PASSWORD, signUp } from '../support/demo-user-steps.js';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.js';
 
 const runnable = requirementsGate('demo passkey autofill e2e', demoRequirementsMissing());
-const PASSWORD = 'a long demo password';
 
 let demo: DemoProcess;
 let browser: Browser;
@@ -51,11 +51,7 @@ async function userWithPasskey(email: string): Promise<{ ctx: BrowserContext; pa
   const page = await ctx.newPage();
   page.setDefaultTimeout(30_000);
   const authenticator = await addVirtualAuthenticator(page);
-  await page.goto(`${demo.url}/signup`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('#signup');
-  await page.waitForURL(/\/security$/);
+  await signUp(page, demo.url, email);
   await page.click('#add-webauthn');
   await page.waitForURL(/\/security\/webauthn$/);
   await page.fill('#name', 'This laptop');

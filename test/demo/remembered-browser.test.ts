@@ -6,13 +6,13 @@
 // longer skips anything.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type DemoProcess } from './helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type AuthenticatorApp, type DemoProcess } from './helpers.js';
+import { DEMO_PASSWORD as PASSWORD, setUpAuthenticatorApp, signUp } from '../support/demo-user-steps.js';
 import { requirementsGate } from '../support/requirements.js';
 import { addVirtualAuthenticator } from '../support/virtual-authenticator.js';
 
 const runnable = requirementsGate('demo remembered browsers e2e', demoRequirementsMissing());
 const EMAIL = 'hank@example.com';
-const PASSWORD = 'a long demo password';
 const COOKIE = 'mfakit_demo_device';
 
 let demo: DemoProcess;
@@ -63,21 +63,8 @@ async function rememberedRows(): Promise<string[]> {
 
 describe.skipIf(!runnable)('remembered browsers in the demo', { timeout: 120_000 }, () => {
   it('sets up an authenticator app', async () => {
-    await page.goto(`${demo.url}/signup`);
-    await page.fill('#email', EMAIL);
-    await page.fill('#password', PASSWORD);
-    await page.click('#signup');
-    await page.waitForURL(/\/security$/);
-    await page.click('#add-totp');
-    await page.fill('#name', 'Phone');
-    await page.click('#start-totp');
-    await page.waitForURL(/\/security\/totp$/);
-    app = new AuthenticatorApp(((await page.textContent('#manual-key')) ?? '').replace(/\s+/g, ''));
-    await page.fill('#code', await app.code());
-    await page.click('#confirm-totp');
-    await page.waitForURL(/\/security\/backup-codes$/);
-    await page.click('#saved-backup-codes');
-    await page.waitForURL(/\/security$/);
+    await signUp(page, demo.url, EMAIL);
+    app = await setUpAuthenticatorApp(page);
     expect(await page.locator('#remembered').textContent()).toMatch(/None/);
   });
 

@@ -5,13 +5,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type DemoProcess } from './helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type DemoProcess } from './helpers.js';
+import { enterCode, newDemoPage, setUpAuthenticatorApp, signUp, submitPassword } from '../support/demo-user-steps.js';
 import { requirementsGate } from '../support/requirements.js';
 
 const runnable = requirementsGate('demo on SQLite', demoRequirementsMissing());
-const PASSWORD = 'a long demo password';
 const temp = mkdtempSync(join(tmpdir(), 'mfakit-demo-sqlite-'));
 
 let browser: Browser;
@@ -35,26 +35,7 @@ async function start(env: Record<string, string>): Promise<DemoProcess> {
   return demo;
 }
 
-async function newPage(): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-async function signUp(page: Page, email: string): Promise<void> {
-  await page.goto(`${demo!.url}/signup`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('#signup');
-  await page.waitForURL(/\/security$/);
-}
-
-async function logIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${demo!.url}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login');
-}
+const newPage = () => newDemoPage(browser, 15_000);
 
 describe.skipIf(!runnable)('the demo on its default SQLite file', { timeout: 120_000 }, () => {
   it('enrols an authenticator app, restarts, and logs in with the password and a code: the account, its factor and its backup codes survived', async () => {
@@ -67,28 +48,16 @@ describe.skipIf(!runnable)('the demo on its default SQLite file', { timeout: 120
     let page = await newPage();
     await page.goto(demo.url);
     expect(await page.textContent('#storage')).toMatch(/SQLite store .* survive a restart/);
-    await signUp(page, 'ivy@example.com');
-    await page.click('#add-totp');
-    await page.fill('#name', 'Phone');
-    await page.click('#start-totp');
-    await page.waitForURL(/\/security\/totp$/);
-    const phone = new AuthenticatorApp(((await page.textContent('#manual-key')) ?? '').replace(/\s+/g, ''));
-    await page.fill('#code', await phone.code());
-    await page.click('#confirm-totp');
-    await page.waitForURL(/\/security\/backup-codes$/);
-    await page.click('#saved-backup-codes');
-    await page.waitForURL(/\/security$/);
+    await signUp(page, demo.url, 'ivy@example.com');
+    const phone = await setUpAuthenticatorApp(page);
     await page.context().close();
 
     await demo.stop();
     demo = await start(env);
     page = await newPage();
-    await logIn(page, 'ivy@example.com');
-    await page.waitForURL(/\/login\/mfa$/);
+    await submitPassword(page, demo.url, 'ivy@example.com');
     // The sealed TOTP secret opens: the keys came back from the file.
-    await page.fill('#code', await phone.code());
-    await page.click('#verify');
-    await page.waitForURL(/\/security$/);
+    await enterCode(page, phone);
     expect(await page.locator('#devices tr', { hasText: 'Phone' }).count()).toBe(1);
     expect(await page.textContent('#backup-remaining')).toBe('10');
     await page.context().close();
@@ -101,12 +70,12 @@ describe.skipIf(!runnable)('the demo on its default SQLite file', { timeout: 120
     demo = await start(env);
     expect(demo.output()).toContain('in-memory store');
     let page = await newPage();
-    await signUp(page, 'jo@example.com');
+    await signUp(page, demo.url, 'jo@example.com');
     await page.context().close();
     await demo.stop();
     demo = await start(env);
     page = await newPage();
-    await logIn(page, 'jo@example.com');
+    await submitPassword(page, demo.url, 'jo@example.com');
     await page.waitForURL(/\/login$/);
     expect(await page.textContent('.flash')).toMatch(/Wrong email address or password/);
     await page.context().close();

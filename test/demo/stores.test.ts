@@ -8,7 +8,8 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticatorApp, CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type DemoProcess } from './helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS, demoRequirementsMissing, startDemoProcess, type AuthenticatorApp, type DemoProcess } from './helpers.js';
+import { enterCode, newDemoPage, setUpAuthenticatorApp, signUp, submitPassword } from '../support/demo-user-steps.js';
 import { requirementsGate } from '../support/requirements.js';
 
 const PG_URL = process.env['MFAKIT_PG_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
@@ -40,7 +41,6 @@ const suffix = randomBytes(4).toString('hex');
 const PG_PREFIX = `mfakit_demo_${suffix}_`;
 const REDIS_PREFIX = `mfakit-demo-${suffix}:`;
 const SECRET = randomBytes(24).toString('base64url');
-const PASSWORD = 'a long demo password';
 
 let browser: Browser;
 let demo: DemoProcess | undefined;
@@ -68,40 +68,16 @@ afterAll(async () => {
   if (runnable) await cleanUp();
 });
 
-async function newPage(): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(10_000);
-  return page;
-}
+const newPage = () => newDemoPage(browser, 10_000);
 
 async function signUpWithAuthenticator(page: Page, email: string): Promise<AuthenticatorApp> {
-  await page.goto(`${demo!.url}/signup`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('#signup');
-  await page.waitForURL(/\/security$/);
-  await page.click('#add-totp');
-  await page.fill('#name', 'Phone');
-  await page.click('#start-totp');
-  await page.waitForURL(/\/security\/totp$/);
-  const phone = new AuthenticatorApp(((await page.textContent('#manual-key')) ?? '').replace(/\s+/g, ''));
-  await page.fill('#code', await phone.code());
-  await page.click('#confirm-totp');
-  await page.waitForURL(/\/security\/backup-codes$/);
-  await page.click('#saved-backup-codes');
-  await page.waitForURL(/\/security$/);
-  return phone;
+  await signUp(page, demo!.url, email);
+  return setUpAuthenticatorApp(page);
 }
 
 async function logInWithCode(page: Page, email: string, phone: AuthenticatorApp): Promise<void> {
-  await page.goto(`${demo!.url}/login`);
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.click('#login');
-  await page.waitForURL(/\/login\/mfa$/);
-  await page.fill('#code', await phone.code());
-  await page.click('#verify');
-  await page.waitForURL(/\/security$/);
+  await submitPassword(page, demo!.url, email);
+  await enterCode(page, phone);
   expect(await page.locator('#devices tr', { hasText: 'Phone' }).count()).toBe(1);
   expect(await page.textContent('#backup-remaining')).toBe('10');
 }

@@ -6,28 +6,15 @@
  * MfaError('STORE_ERROR'), MFA is never off while a step-up grant minted before is still valid,
  * the event is emitted exactly when the change happened, and a retry converges.
  */
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { MfaError } from '../../src/errors.js';
 import { decodeBase32Secret, generateTotp } from '../../src/otp/index.js';
 import type { MfaEvent } from '../../src/service/events.js';
 import { createMfaService, type MfaService } from '../../src/service/service.js';
-import type { MfaStore } from '../../src/store/contract.js';
-import { createPostgresStore, migrate } from '../../src/stores/postgres/index.js';
-import { createRedisStore } from '../../src/stores/redis/index.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
-import {
-  deleteRedisKeys,
-  dropPostgresTables,
-  PG_URL,
-  postgresReachable,
-  REDIS_URL,
-  redisReachable,
-  serverGate,
-  uniqueSuffix,
-} from '../stores/fixtures/servers.js';
-import { guardProcess, type ProcessGuard } from './process-guard.js';
+import { postgresBehindProxy, redisBehindProxy, type StoresBehindProxy } from '../support/stores-behind-proxy.js';
+import { enrolAuthenticatorWithStepUp, grantStillValid } from '../support/step-up-grants.js';
+import { callWithConnectionCut, faultSweepServiceOptions } from '../support/fault-sweep.js';
+import { PG_URL, postgresReachable, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from '../stores/fixtures/servers.js';
 
 const [pgUp, redisUp] = await Promise.all([postgresReachable(), redisReachable()]);
 const runPg = serverGate('PostgreSQL', PG_URL, pgUp);
@@ -36,39 +23,11 @@ const suffix = uniqueSuffix();
 const tablePrefix = `fd${suffix}_`;
 const keyPrefix = `mfakit-faults-d${suffix}:`;
 
-/** A PostgreSQL request (simple query, parse or bind) or a Redis command (a RESP array). */
-const isPgRequest = (chunk: Buffer) => chunk[0] === 0x51 || chunk[0] === 0x50 || chunk[0] === 0x42;
-const isRedisCommand = (chunk: Buffer) => chunk[0] === 0x2a;
-
-interface Backend {
-  /** A store on a direct connection (set-up and checks). */
-  direct: MfaStore;
-  /** A store whose connection goes through the proxy. */
-  faulty: MfaStore;
-  proxy: TcpProxy;
-  isRequest: (chunk: Buffer) => boolean;
-}
-
-/** The service's step-up generation of an account, as its tokens carry it (4th segment). */
-async function grantStillValid(store: MfaStore, accountId: string, token: string, now: number): Promise<boolean> {
-  const record = await store.getChallenge(`stepup:${accountId}`, now);
-  return record !== null && record.data['generation'] === token.split('.')[3];
-}
-
-function sweepDisable(backend: () => Backend) {
+function sweepDisable(backend: () => StoresBehindProxy) {
   let t = Date.UTC(2026, 4, 1, 9, 0, 0);
   const now = () => t;
   const events: MfaEvent[] = [];
-  const options = {
-    issuer: 'Faults',
-    now,
-    keyRing: { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(3) } },
-    backupCodes: { kdf: { algorithm: 'pbkdf2-sha256' as const, iterations: 1000 }, count: 4 },
-    verifierCacheSize: 0,
-    events: (event: MfaEvent) => void events.push(event),
-  };
-  let guard: ProcessGuard | undefined;
-  afterEach(() => guard?.stop());
+  const options = faultSweepServiceOptions(now, events);
 
   test('disable, the connection cut before each request in turn: never off with old grants valid; a retry converges', async () => {
     const b = backend();
@@ -77,26 +36,11 @@ function sweepDisable(backend: () => Backend) {
     let cutPoints = 0;
     for (let k = 0; k < 60; k++) {
       const a = `acct-${uniqueSuffix()}`;
-      const pending = await direct.startAuthenticatorEnrolment(a);
-      const secret = decodeBase32Secret(pending.manualKey.replace(/ /g, ''));
-      const confirmed = await direct.confirmEnrolment(a, pending.enrolmentId, generateTotp(secret, { now }));
-      if (!confirmed.ok || confirmed.stepUp === null) throw new Error('set-up failed');
-      const token = confirmed.stepUp.token;
+      const { secret, token } = await enrolAuthenticatorWithStepUp(direct, a, now);
       t += 30_000;
       events.length = 0;
 
-      guard = guardProcess();
-      const fired = b.proxy.firedCount;
-      void b.proxy.arm({ kind: 'cut-before', match: b.isRequest, skip: k });
-      const first = await faulty.disable(a, { confirmation: 'disable', stepUpToken: token }).then(
-        (result) => ({ ok: true as const, result }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      const cut = b.proxy.firedCount > fired;
-      b.proxy.disarm();
-      await new Promise((r) => setTimeout(r, 20));
-      expect(guard.escaped, `k=${k}: nothing escaped`).toEqual([]);
-      guard.stop();
+      const { outcome: first, cut } = await callWithConnectionCut(b, k, () => faulty.disable(a, { confirmation: 'disable', stepUpToken: token }));
 
       const loginFactors = (await b.direct.listFactors(a)).filter((f) => f.role === 'login').length;
       const disabledEvents = () => events.filter((e) => e.type === 'mfa-disabled').length;
@@ -140,60 +84,9 @@ function sweepDisable(backend: () => Backend) {
 }
 
 describe.runIf(runPg)('faults: disable on PostgreSQL, connection cut before each request', () => {
-  const direct = new pg.Pool({ connectionString: PG_URL, max: 2 });
-  direct.on('error', () => {});
-  let proxy: TcpProxy;
-  let faultyPool: pg.Pool;
-  beforeAll(async () => {
-    await migrate(direct, { tablePrefix });
-    const url = new URL(PG_URL);
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
-    url.port = String(proxy.port);
-    faultyPool = new pg.Pool({ connectionString: url.toString(), max: 1 });
-    faultyPool.on('error', () => {});
-  });
-  afterAll(async () => {
-    await faultyPool.end().catch(() => {});
-    await proxy.close();
-    await dropPostgresTables(direct, tablePrefix);
-    await direct.end();
-  });
-  sweepDisable(() => ({
-    direct: createPostgresStore({ pool: direct, tablePrefix }),
-    faulty: createPostgresStore({ pool: faultyPool, tablePrefix }),
-    proxy,
-    isRequest: isPgRequest,
-  }));
+  sweepDisable(postgresBehindProxy(tablePrefix));
 });
 
 describe.runIf(runRedis)('faults: disable on Redis, connection cut before each request', () => {
-  const direct = new Redis(REDIS_URL);
-  let proxy: TcpProxy;
-  let faultyClient: Redis;
-  beforeAll(async () => {
-    const url = new URL(REDIS_URL);
-    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 6379) });
-    // Fail-fast settings (docs/stores.md): a command on a dead connection fails at once instead
-    // of waiting for a reconnect, and one that may have reached the server is not sent again.
-    faultyClient = new Redis({
-      host: '127.0.0.1',
-      port: proxy.port,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      retryStrategy: () => 5,
-    });
-    faultyClient.on('error', () => {});
-  });
-  afterAll(async () => {
-    faultyClient.disconnect();
-    await proxy.close();
-    await deleteRedisKeys(direct, keyPrefix);
-    direct.disconnect();
-  });
-  sweepDisable(() => ({
-    direct: createRedisStore({ redis: direct, keyPrefix }),
-    faulty: createRedisStore({ redis: faultyClient, keyPrefix }),
-    proxy,
-    isRequest: isRedisCommand,
-  }));
+  sweepDisable(redisBehindProxy(keyPrefix));
 });

@@ -1,12 +1,13 @@
 /**
- * Faults (issue 18, failure 3): on Redis a challenge and its entry in the account's index are two
- * writes in two hash slots. One failed index write while the first enrolment stored the account's
- * step-up generation made the confirmation return `stepUp: null`, and left the generation stored
- * but unlisted: `disable` (which finds the account's grants through the index) never revoked the
- * tokens minted from it, for the record's 400-day life. Now the index entry is written first (a
- * record is never stored unlisted) and a grant the first write could not give is asked for once
- * more. Checked against the real Redis, the failure injected at the client: the index script's
- * EVALSHA rejected once, as a connection failing at that command would.
+ * Faults (issue 18, failure 3): on Redis an account's challenge is two writes in two hash slots.
+ * One failed index write while the first enrolment stored the account's step-up generation made
+ * the confirmation return `stepUp: null`, and left the generation stored but unlisted: `disable`
+ * (which found the account's grants through the index) never revoked the tokens minted from it,
+ * for the record's 400-day life. Now the record lives in the account's slot (revoked by the
+ * account's own script) and its id's key only points to it; a grant the first write could not give
+ * is asked for once more. Each of the two writes is failed in turn, against the real Redis, the
+ * failure injected at the client: that script's EVALSHA rejected once, as a connection failing at
+ * that command would (in a pipeline: answered NOSCRIPT, then the reload rejected).
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -18,25 +19,34 @@ import { deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } 
 
 const runRedis = serverGate('Redis', REDIS_URL, await redisReachable());
 const keyPrefix = `mfakit-faults-ix${uniqueSuffix()}:`;
-const INDEX_SHA = createHash('sha1').update(REDIS_STORE_SCRIPTS.indexChallenge).digest('hex');
+const shaOf = (name: 'putChallengeOwner' | 'putAccountChallenge') => createHash('sha1').update(REDIS_STORE_SCRIPTS[name]).digest('hex');
 
-describe.runIf(runRedis)('faults: Redis, one failed index write while the step-up generation is stored', () => {
+describe.runIf(runRedis)('faults: Redis, one of the two writes of the step-up generation fails', () => {
   const redis = new Redis(REDIS_URL);
   afterAll(async () => {
     await deleteRedisKeys(redis, keyPrefix);
     redis.disconnect();
   });
 
-  test('the confirmation still gives a grant, and disable revokes every grant of the account', async () => {
-    // The client fails the next index write, once.
+  test.each(['putChallengeOwner', 'putAccountChallenge'] as const)('%s fails once: the confirmation still gives a grant, and disable revokes every grant of the account', async (script) => {
+    const INDEX_SHA = shaOf(script);
+    // The client fails the next write of that script, once.
     let failNextIndexWrite = false;
-    const evalsha = redis.evalsha.bind(redis) as (...args: unknown[]) => Promise<unknown>;
-    (redis as unknown as { evalsha: (...args: unknown[]) => Promise<unknown> }).evalsha = (...args: unknown[]) => {
+    const client = redis as unknown as { evalsha: (...args: unknown[]) => Promise<unknown>; pipeline: () => { evalsha: (...args: unknown[]) => unknown } };
+    const evalsha = client.evalsha.bind(redis);
+    client.evalsha = (...args: unknown[]) => {
       if (failNextIndexWrite && args[0] === INDEX_SHA) {
         failNextIndexWrite = false;
-        return Promise.reject(new Error('injected: the index write failed'));
+        return Promise.reject(new Error('injected: the write failed'));
       }
       return evalsha(...args);
+    };
+    const pipeline = client.pipeline.bind(redis);
+    client.pipeline = () => {
+      const p = pipeline();
+      const queue = p.evalsha.bind(p);
+      p.evalsha = (...args: unknown[]) => queue(...(failNextIndexWrite && args[0] === INDEX_SHA ? ['0'.repeat(40), ...args.slice(1)] : args));
+      return p;
     };
     // The real time (the old design set Redis expiries from the app's clock: failure 4).
     let t = Date.now();
@@ -54,6 +64,8 @@ describe.runIf(runRedis)('faults: Redis, one failed index write while the step-u
     failNextIndexWrite = true;
     const confirmed = await service.confirmEnrolment(a, pending.enrolmentId, generateTotp(secret, { now }));
     expect(failNextIndexWrite, 'the injected failure fired').toBe(false);
+    client.evalsha = evalsha;
+    client.pipeline = pipeline;
     if (!confirmed.ok) throw new Error('confirmation failed');
     expect(confirmed.stepUp, 'the first factor earns a grant despite the failed write').not.toBeNull();
     const fromConfirmation = confirmed.stepUp!.token;

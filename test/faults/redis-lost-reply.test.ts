@@ -116,6 +116,25 @@ describe.runIf(run)('faults: Redis reply lost, command resent on reconnect', () 
     expect(await directStore.getChallenge(challenge.id, t)).toBeNull();
   });
 
+  test("an account's challenge consumed in the account's slot, the reply lost: the resend returns the record, and it is consumed once", async () => {
+    const directStore = createRedisStore({ redis: direct, keyPrefix });
+    const faultyStore = createRedisStore({ redis: client, keyPrefix });
+    const challenge = {
+      v: MFA_RECORD_VERSION, id: `rec-${uniqueSuffix()}`, accountId: `acct-${uniqueSuffix()}`, purpose: 'ssh-recovery',
+      data: { nonce: 'n' }, createdAt: t, expiresAt: t + 300_000, revision: 0,
+    };
+    await directStore.putChallenge(challenge);
+    const guard = guardProcess();
+    const fired = proxy.arm({ kind: 'drop-reply', match: commandOf('consumeAccountChallenge') });
+    const consumed = await faultyStore.consumeChallenge(challenge.id, { purpose: 'ssh-recovery', now: t });
+    await fired;
+    guard.stop();
+    expect(guard.escaped).toEqual([]);
+    expect(consumed, 'the resend returns the first outcome, not "already used"').toEqual(challenge);
+    expect(await directStore.consumeChallenge(challenge.id, { purpose: 'ssh-recovery', now: t }), 'consumed once').toBeNull();
+    expect(await directStore.listChallenges(challenge.accountId, 'ssh-recovery', t)).toEqual([]);
+  });
+
   test('a first enrolment whose activation lost its reply: confirmed, its backup codes shown', async () => {
     const a = `acct-${uniqueSuffix()}`;
     const pending = await direct_.startAuthenticatorEnrolment(a);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { MfaError, decodeBase32Secret, parseKeyUri } from '../../src/index.js';
+import { createMemoryStore } from '../../src/stores/memory/index.js';
 import { enrolApp, harness, phone, stepUp, wrongCode } from './helpers.js';
 
 describe('enrolling an authenticator app', () => {
@@ -160,5 +161,32 @@ describe('enrolling an authenticator app', () => {
     expect(() => harness({ keyRing: { currentKeyId: 'k1', keys: { k1: new Uint8Array(16) } } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => harness({ issuer: 'a:b' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => harness({ limits: { lockAfter: 500 } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
+
+describe('two confirmations of one enrolment racing', () => {
+  test('the one that read the enrolment before the other activated it is told the enrolment is gone, not stale', async () => {
+    // The loser's read of the pending enrolment happened before the winner's activation (the
+    // interleaving PostgreSQL's conformance race hit under load): the store hands it that read.
+    const memory = createMemoryStore();
+    let earlier: Awaited<ReturnType<typeof memory.getEnrolment>> | undefined;
+    const store = new Proxy(memory, {
+      get(target, property, receiver) {
+        if (property !== 'getEnrolment') return Reflect.get(target, property, receiver);
+        return async (accountId: string, enrolmentId: string) => {
+          if (earlier !== undefined) return earlier;
+          return target.getEnrolment(accountId, enrolmentId);
+        };
+      },
+    });
+    const h = harness({ store });
+    const pending = await h.service.startAuthenticatorEnrolment('user-1');
+    const code = phone(pending.manualKey, h.clock).code();
+    earlier = await memory.getEnrolment('user-1', pending.enrolmentId);
+    const winner = await h.service.confirmEnrolment('user-1', pending.enrolmentId, code);
+    expect(winner.ok).toBe(true);
+    await expect(h.service.confirmEnrolment('user-1', pending.enrolmentId, code)).rejects.toMatchObject({ code: 'ENROLMENT_NOT_FOUND' });
+    expect((await h.service.listFactors('user-1')).filter((f) => f.kind === 'totp')).toHaveLength(1);
+    expect(h.events.filter((e) => e.type === 'enrolment-failed')).toEqual([]);
   });
 });

@@ -4,6 +4,10 @@
  * - `cut-before`: the matching request never reaches the server, the connection is cut;
  * - `drop-reply`: the request reaches the server (it runs), its reply is swallowed and the
  *   connection cut, so the client never learns the outcome (ioredis then resends it on reconnect).
+ * - `hold`: the matching request (and whatever follows it on that connection) waits until `until`
+ *   resolves, then goes on; with `outageAfterReply` its reply is delivered and an outage starts at
+ *   once (the client's next requests fail), so a test can run something between two requests and
+ *   lose everything after one.
  * `cutAll()` cuts every open connection at once (a server restart, a failover); `outage()` also
  * refuses new connections until `restore()`.
  */
@@ -13,16 +17,22 @@ import net from 'node:net';
 export type RequestMatch = string | ((request: Buffer) => boolean);
 
 /** A fault, fired once on the first request that matches (after `skip` matching ones passed). */
-export interface Fault {
-  readonly kind: 'cut-before' | 'drop-reply';
-  readonly match: RequestMatch;
-  readonly skip?: number;
-}
+export type Fault =
+  | { readonly kind: 'cut-before' | 'drop-reply'; readonly match: RequestMatch; readonly skip?: number }
+  | {
+      readonly kind: 'hold';
+      readonly match: RequestMatch;
+      readonly skip?: number;
+      /** The request goes on when this resolves. */
+      readonly until: Promise<void>;
+      /** Deliver its reply, then start an outage (until `restore()`). */
+      readonly outageAfterReply?: boolean;
+    };
 
-interface Armed extends Fault {
+type Armed = Fault & {
   fired: () => void;
   passed: number;
-}
+};
 
 function matches(match: RequestMatch, chunk: Buffer): boolean {
   return typeof match === 'string' ? chunk.includes(match) : match(chunk);
@@ -108,7 +118,18 @@ export class TcpProxy {
     }
     // A reply owed to a request whose reply must be lost.
     let swallowReply: (() => void) | undefined;
+    // A reply after which an outage starts.
+    let outageAfter = false;
+    // Requests held back (a `hold` fault): what follows waits behind it, in order.
+    let held: Promise<void> | undefined;
+    // After a reply that starts an outage: nothing more reaches the server.
+    let dropping = false;
     client.on('data', (chunk: Buffer) => {
+      if (dropping) return;
+      if (held !== undefined) {
+        held = held.then(() => void (dropping || upstream.write(chunk)));
+        return;
+      }
       const index = this.armed.findIndex((f) => matches(f.match, chunk) && f.passed++ >= (f.skip ?? 0));
       if (index < 0) {
         upstream.write(chunk);
@@ -121,6 +142,14 @@ export class TcpProxy {
         fault.fired();
         return;
       }
+      if (fault.kind === 'hold') {
+        fault.fired();
+        held = fault.until.then(() => {
+          outageAfter = fault.outageAfterReply === true;
+          upstream.write(chunk);
+        });
+        return;
+      }
       swallowReply = () => {
         cut();
         fault.fired();
@@ -130,6 +159,12 @@ export class TcpProxy {
     upstream.on('data', (chunk: Buffer) => {
       if (swallowReply !== undefined) {
         swallowReply();
+        return;
+      }
+      if (outageAfter) {
+        outageAfter = false;
+        dropping = true;
+        client.write(chunk, () => this.outage());
         return;
       }
       client.write(chunk);

@@ -239,6 +239,40 @@ describe('service: webauthn.metadata', () => {
     expect((await service({ metadata, requireListedAuthenticator: true }).startWebAuthnRegistration('user-1')).options.attestation).toBe('direct');
     expect((await service({}).startWebAuthnRegistration('user-1')).options.attestation).toBe('none');
   });
+
+  it('webauthn.attestationConveyance chooses the preference the creation options ask for, with or without metadata', async () => {
+    const metadata = await verifyFidoMetadataBlob(jwt(), mdsRoot.der, { now });
+    for (const conveyance of ['none', 'indirect', 'direct', 'enterprise'] as const) {
+      expect((await service({ metadata, attestationConveyance: conveyance }).startWebAuthnRegistration('user-1')).options.attestation).toBe(conveyance);
+      expect((await service({ attestationConveyance: conveyance }).startWebAuthnRegistration('user-1')).options.attestation).toBe(conveyance);
+    }
+    // Opted out of attestation, a registration with metadata still completes and still names a model whose AAGUID comes through.
+    const s = service({ metadata, attestationConveyance: 'none' });
+    const start = await s.startWebAuthnRegistration('user-2', { name: 'Desk key' });
+    const done = await s.finishWebAuthnRegistration('user-2', start.enrolmentId, packed(AAGUID, vendorRoot, { challenge: fromB64u(start.options.challenge) }));
+    expect(done).toMatchObject({ ok: true, factor: { name: 'Desk key', authenticatorName: 'mfakit Test Key 5 NFC' } });
+  });
+
+  it('webauthn.attestationConveyance: anything but the four preferences, and none with requireListedAuthenticator, is MfaError INVALID_OPTION at creation', async () => {
+    const metadata = await verifyFidoMetadataBlob(jwt(), mdsRoot.der, { now });
+    const creationError = (webauthn: Record<string, unknown>): unknown => {
+      try {
+        service(webauthn);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    for (const bad of ['Direct', 'self', '', 1, null, true, ['direct'], {}]) {
+      const error = creationError({ metadata, attestationConveyance: bad });
+      expect(isMfaError(error) && error.code, JSON.stringify(bad)).toBe('INVALID_OPTION');
+      expect((error as Error).message).toContain('webauthn.attestationConveyance');
+    }
+    // Under 'none' browsers zero the AAGUID, so no registration could pass the listed-authenticator check.
+    const contradiction = creationError({ metadata, requireListedAuthenticator: true, attestationConveyance: 'none' });
+    expect(isMfaError(contradiction) && contradiction.code).toBe('INVALID_OPTION');
+    expect((contradiction as Error).message).toContain('requireListedAuthenticator');
+  });
 });
 
 describe('metadata with android-key attestation', () => {

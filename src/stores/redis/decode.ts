@@ -92,6 +92,23 @@ export function challengeFromHash(hash: Record<string, string>): MfaChallengeRec
   });
 }
 
+/**
+ * An account's challenge from its JSON (`JSON.stringify` of the record, stored in the account's
+ * challenges hash). The data object is taken as parsed (one parse, no second pass over it).
+ */
+export function challengeFromJson(accountId: string, challengeId: string, text: string): MfaChallengeRecord {
+  const o = parseJson(text, 'challenge');
+  const data = o['data'];
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw storeCorrupt('challenge', 'data', 'is not a JSON object');
+  const record = decodeChallenge({
+    v: o['v'], id: o['id'], accountId: o['accountId'], purpose: o['purpose'], data: '{}',
+    createdAt: o['createdAt'], expiresAt: o['expiresAt'], revision: o['revision'],
+  });
+  sameOwner('challenge', record.accountId, accountId, 'accountId');
+  sameOwner('challenge', record.id, challengeId, 'id');
+  return { ...record, data: data as MfaChallengeRecord['data'] };
+}
+
 /** `[k1, v1, k2, v2, …]` to an object. */
 export function pairsToObject(pairs: readonly unknown[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,8 +1,10 @@
 /**
  * Key layout of the Redis store. Every key of one account carries the hash tag `{a:<account>}`, so
- * on Redis Cluster they live in one slot and each script touches one slot only. Records the
- * contract looks up without an account carry their own tag: a challenge `{c:<id>}` (consumed by id
- * alone), a counter `{k:<key>}`, a factor-id claim `{f:<id>}` (factor ids are unique across
+ * on Redis Cluster they live in one slot and each script touches one slot only: the account's
+ * challenges too (step-up generation, tombstones, recovery challenges, remembered devices), so
+ * disable and recovery are one script. Records the contract looks up without an account carry
+ * their own tag: a challenge's id `{c:<id>}` (consumed by id alone: for an account's challenge only
+ * a pointer to the account, for one bound to no account the record itself), a counter `{k:<key>}`, a factor-id claim `{f:<id>}` (factor ids are unique across
  * accounts), a WebAuthn credential-id claim `{w:<credential id>}` (unique across accounts). Ids are escaped (`%`, `{`, `}`, `:`) so no id can reach into another key or tag.
  *
  * ```
@@ -11,12 +13,15 @@
  * <prefix>{a:<account>}:codes            hash   backup codes: codeId -> record JSON
  * <prefix>{a:<account>}:enrolments       hash   pending enrolments: id -> record JSON      (TTL)
  * <prefix>{a:<account>}:enrolment-expiry zset   id -> expiresAt                          (TTL)
- * <prefix>{a:<account>}:challenges       zset   challenge ids of the account -> expiresAt (TTL)
+ * <prefix>{a:<account>}:challenges       hash   the account's challenges: id -> record JSON (TTL)
  * <prefix>{a:<account>}:attempts         hash   attempt records: c:/l:/e:<name> -> count,
  *                                               last counted attempt, expiry              (TTL)
- * <prefix>{a:<account>}:op:<operation>   string the outcome of one consume / advance / activation  (TTL 60 s)
- * <prefix>{c:<challenge>}:challenge      hash   the challenge record, field by field      (TTL)
- * <prefix>{c:<challenge>}:op:<operation> hash  a consumed challenge, kept for a resend    (TTL 60 s)
+ * <prefix>{a:<account>}:op:<operation>   string the outcome of one consume / advance / activation,
+ *                                               or a consumed challenge's JSON           (TTL 60 s)
+ * <prefix>{c:<challenge>}:challenge      hash   {owner} of an account's challenge, or the
+ *                                               record of one bound to no account           (TTL)
+ * <prefix>{c:<challenge>}:op:<operation> hash   a consumed challenge (no account), kept for a
+ *                                               resend                                  (TTL 60 s)
  * <prefix>{k:<counter>}:counter          hash   count, window end, last increment         (TTL)
  * <prefix>{f:<factor>}:owner             string the account that owns a factor id
  * <prefix>{w:<credential>}:owner         string [account, factor] holding a WebAuthn credential id

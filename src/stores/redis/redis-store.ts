@@ -1,12 +1,13 @@
 /**
  * The Redis store: the storage contract over the app's own ioredis client (standalone or Cluster).
  *
- * Each atomic operation is one Lua script over keys of one hash tag, called by hash. What spans two
- * slots on a cluster is ordered so that a crash in between is harmless:
+ * Each atomic operation is one Lua script over keys of one hash tag, called by hash. An account's
+ * records, its challenges included, share its tag, so disable and recovery (`removeLoginFactors`)
+ * are one script. What spans two slots on a cluster is ordered so that a crash in between is harmless:
  * - factor ids are unique across accounts through a claim key `{f:<id>}` taken before the factor is
  *   written (a claim left by a crash only reserves a random id for its account);
- * - a challenge lives under its own tag (it is consumed by id alone) and is listed in its account's
- *   index only so `deleteChallenges` and `deleteAccount` can find it.
+ * - a challenge is consumed by id alone, so its id's own key `{c:<id>}` points to the account that
+ *   holds it (written beside the record; alone, it points to nothing). Revoking is the account's.
  *
  * Durability: Redis acknowledges a write before it reaches disk (or never writes it, without
  * persistence). A consumed backup code or an advanced TOTP step can be forgotten after a restart,
@@ -41,6 +42,7 @@ import { withArgumentChecks } from '../../store/arguments.js';
 import {
   backupCodeFromJson,
   challengeFromHash,
+  challengeFromJson,
   counterFrom,
   enrolmentFromJson,
   FACTOR_FIELDS,
@@ -51,7 +53,7 @@ import {
 import { checkEvictionPolicy } from './eviction-policy.js';
 import { bytesToBase64Url, secureRandom } from '../../internal/bytes.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
-import { runCommand, runScript, runScriptReading, type RedisClientLike } from './script-runner.js';
+import { runCommand, runScript, runScriptReading, runScripts, type RedisClientLike, type ScriptCall } from './script-runner.js';
 import type { RedisStoreScriptName } from './scripts.js';
 
 /** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
@@ -88,7 +90,11 @@ export interface RedisStoreOptions {
 /** A challenge's hash as read (`{}` when absent), or `null` when absent or expired at `now`. */
 function challengeFrom(hash: Record<string, string>, now: number): MfaChallengeRecord | null {
   if (Object.keys(hash).length === 0) return null;
-  const record = challengeFromHash(hash);
+  return live(challengeFromHash(hash), now);
+}
+
+/** The challenge, or `null` when expired at `now`. */
+function live(record: MfaChallengeRecord, now: number): MfaChallengeRecord | null {
   return record.expiresAt > Math.floor(now) ? record : null;
 }
 
@@ -195,18 +201,18 @@ export class RedisStore implements MfaStore {
 
   async deleteAccount(accountId: string): Promise<boolean> {
     const k = this.keys;
-    const [existed, challengeIds, factorIds] = (await this.script('deleteAccount',
+    const [existed, factorIds, challengeIds] = (await this.script('deleteAccount',
       [
         k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId),
         k.accountChallenges(accountId), k.attempts(accountId),
       ],
       [],
     )) as [number, string[], string[]];
-    // The account's own slot is gone atomically; its challenges and factor-id claims live in
-    // other slots and follow right after.
+    // The account's own slot, its challenges included, is gone atomically; the factor-id claims
+    // and the challenges' pointers (they name the account) live in other slots and follow.
     await Promise.all([
-      ...challengeIds.map((id) => this.script('deleteChallengeOf', [k.challenge(id)], [accountId, ''])),
       ...factorIds.map((id) => this.releaseFactorId(accountId, id)),
+      ...challengeIds.map((id) => this.script('releaseChallengeOwner', [k.challenge(id)], [accountId])),
     ]);
     return existed === 1;
   }
@@ -285,32 +291,23 @@ export class RedisStore implements MfaStore {
 
   async removeLoginFactors(input: RemoveLoginFactorsInput): Promise<RemoveLoginFactorsResult> {
     const { accountId, account } = input;
-    const purposes = [...input.revokeChallengePurposes];
-    if (account !== undefined) {
-      // A stale revision changes nothing, not even the revocations below.
-      const stored = await this.command('removeLoginFactors', () => this.redis.hget(this.keys.account(accountId), 'rev'));
-      if (stored !== String(account.expectedRevision)) return { removed: false };
-    }
-    // A challenge lives under its own tag (it is consumed by id alone), so the revocations cannot
-    // share the account's script: they go first. A failure between the two leaves MFA on with
-    // its grants revoked (stronger than asked, never weaker); a retry converges.
-    await this.revokeChallenges(accountId, purposes);
     const k = this.keys;
+    // One script in the account's slot: the compare-and-set, the factors, codes and enrolments,
+    // and the revoked challenges (they live in the same slot), all or nothing.
     const outcome = (await this.script('removeLoginFactors',
-      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId)],
-      account === undefined
-        ? ['', '', '', '']
-        : [String(account.expectedRevision), String(account.expectedRevision + 1), String(account.updatedAt), JSON.stringify(account.data)],
+      [k.account(accountId), k.factors(accountId), k.codes(accountId), k.enrolments(accountId), k.enrolmentExpiry(accountId), k.accountChallenges(accountId)],
+      [
+        ...(account === undefined
+          ? ['', '', '', '']
+          : [String(account.expectedRevision), String(account.expectedRevision + 1), String(account.updatedAt), JSON.stringify(account.data)]),
+        ...input.revokeChallengePurposes,
+      ],
     )) as [number, string[]?];
     if (outcome[0] !== 1) return { removed: false };
     const factorIds = outcome[1] ?? [];
-    // A grant minted by a login that raced the two steps would outlive the factors: a second pass
-    // (best effort: the step above is done and must be reported).
-    // The claims go best effort too: a claim left behind only reserves a random id for its account.
-    await Promise.all([
-      ...factorIds.map((id) => this.releaseFactorId(accountId, id).catch(() => undefined)),
-      this.revokeChallenges(accountId, purposes).catch(() => undefined),
-    ]);
+    // The factor-id claims live in other slots: released best effort (the step above is done and
+    // must be reported; a claim left behind only reserves a random id for its account).
+    await Promise.all(factorIds.map((id) => this.releaseFactorId(accountId, id).catch(() => undefined)));
     return { removed: true, factorIds };
   }
 
@@ -366,14 +363,24 @@ export class RedisStore implements MfaStore {
   }
 
   async consumeBackupCode(accountId: string, codeId: string, options: ConsumeBackupCodeOptions = {}): Promise<boolean> {
-    // The tombstone lives under its own tag (a challenge): stored just before, best effort (it is
-    // only a label for a later reuse of the code; a live code is never checked against it).
-    if (options.tombstone !== undefined) await this.putChallenge(options.tombstone).catch(() => undefined);
-    // One script (HDEL, the clears and the operation's outcome): of concurrent calls, exactly one removes the field.
     const k = this.keys;
-    const used = await this.script('consumeBackupCode', [k.codes(accountId), this.operationKey(accountId), k.attempts(accountId)], [
-      codeId, ...(options.clearAttempts ?? []),
-    ]);
+    const tombstone = options.tombstone;
+    // A tombstone of another account (never the service's) is stored apart, just before, best effort.
+    if (tombstone !== undefined && tombstone.accountId !== accountId) await this.putChallenge(tombstone).catch(() => undefined);
+    const own = tombstone !== undefined && tombstone.accountId === accountId ? tombstone : undefined;
+    // One script (HDEL, the account's tombstone, the clears and the operation's outcome): of
+    // concurrent calls, exactly one removes the field.
+    const consume: ScriptCall = {
+      name: 'consumeBackupCode',
+      keys: [k.codes(accountId), this.operationKey(accountId), k.attempts(accountId), k.accountChallenges(accountId)],
+      args: [
+        codeId, own?.id ?? '', own === undefined ? '' : JSON.stringify(own), own === undefined ? '0' : String(own.expiresAt - own.createdAt),
+        ...(options.clearAttempts ?? []),
+      ],
+    };
+    if (own === undefined) return (await this.script(consume.name, consume.keys, consume.args)) === 1;
+    // The tombstone's pointer (how it is found by id) in the same write; alone it points to nothing.
+    const [, used] = await this.scripts([this.ownerPointer(own, accountId), consume]);
     return used === 1;
   }
 
@@ -384,58 +391,74 @@ export class RedisStore implements MfaStore {
   // --- challenges -----------------------------------------------------------------------------
 
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
-    // The account's index entry first: a challenge is never stored unlisted, so revoking the
-    // account's grants (deleteChallenges) always finds it. An entry whose record write failed only
-    // names a challenge that does not exist.
-    if (record.accountId !== null) await this.indexChallenge(record.accountId, record.id, record.expiresAt, record.createdAt);
-    await this.script('putChallenge', [this.keys.challenge(record.id)], [
-      String(record.v), record.id, record.accountId ?? '', record.purpose, JSON.stringify(record.data),
-      String(record.createdAt), String(record.expiresAt), String(record.revision),
+    const k = this.keys;
+    if (record.accountId === null) {
+      await this.script('putChallenge', [k.challenge(record.id)], [
+        String(record.v), record.id, record.purpose, JSON.stringify(record.data), String(record.createdAt), String(record.expiresAt), String(record.revision),
+      ]);
+      return;
+    }
+    // The record in the account's slot (revoked with the account's factors), and the pointer its
+    // id's key holds, in one write on a single server. Either alone is harmless: a pointer without
+    // a record reads as absent, a record without a pointer is found by the account (and revoked).
+    await this.scripts([
+      this.ownerPointer(record, record.accountId),
+      {
+        name: 'putAccountChallenge',
+        keys: [k.accountChallenges(record.accountId)],
+        args: [record.id, JSON.stringify(record), String(record.expiresAt - record.createdAt), String(record.createdAt)],
+      },
     ]);
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
-    return challengeFrom(await this.command('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId))), now);
+    return this.challengeFromOwnKey(challengeId, await this.command('getChallenge', () => this.redis.hgetall(this.keys.challenge(challengeId))), now);
   }
 
   async consumeChallenge(
     challengeId: string,
     options: { readonly purpose: string; readonly now: number },
   ): Promise<MfaChallengeRecord | null> {
+    const k = this.keys;
+    const now = String(Math.floor(options.now));
     // A fresh operation key in the challenge's slot: a resend after a lost reply returns the record again.
-    const operation = this.keys.challengeOperation(challengeId, bytesToBase64Url(secureRandom(12)));
-    const fields = await this.script('consumeChallenge', [this.keys.challenge(challengeId), operation], [
-      options.purpose, String(Math.floor(options.now)),
-    ]);
-    return Array.isArray(fields) ? challengeFromHash(pairsToObject(fields)) : null;
+    const operation = k.challengeOperation(challengeId, bytesToBase64Url(secureRandom(12)));
+    const reply = await this.script('consumeChallenge', [k.challenge(challengeId), operation], [options.purpose, now]);
+    if (typeof reply !== 'string') return Array.isArray(reply) ? challengeFromHash(pairsToObject(reply)) : null;
+    // An account's challenge: the reply names the account, whose slot holds (and consumes) it.
+    const json = await this.script('consumeAccountChallenge', [k.accountChallenges(reply), this.operationKey(reply)], [challengeId, options.purpose, now]);
+    return typeof json === 'string' ? challengeFromJson(reply, challengeId, json) : null;
   }
 
   async compareAndSetChallenge(record: MfaChallengeRecord, expectedRevision: number, now: number): Promise<boolean> {
     const at = Math.floor(now);
-    const [replaced, previousExpiry] = (await this.script('compareAndSetChallenge', [this.keys.challenge(record.id)], [
-      String(expectedRevision), String(expectedRevision + 1), JSON.stringify(record.data), String(record.expiresAt), String(at),
-    ])) as [number, string];
+    const k = this.keys;
+    if (record.accountId === null) {
+      const [replaced] = (await this.script('compareAndSetChallenge', [k.challenge(record.id)], [
+        String(expectedRevision), String(expectedRevision + 1), JSON.stringify(record.data), String(record.expiresAt), String(at),
+      ])) as [number, string];
+      return replaced === 1;
+    }
+    const [replaced, previousExpiry] = (await this.script('compareAndSetAccountChallenge', [k.accountChallenges(record.accountId)], [
+      record.id, String(expectedRevision), JSON.stringify({ ...record, revision: expectedRevision + 1 }), String(record.expiresAt), String(at), record.purpose,
+    ])) as [number, number];
     if (replaced !== 1) return false;
-    // A later expiry must also keep the account's index entry (and the index) alive that long.
-    if (record.accountId !== null && record.expiresAt > storedInteger(previousExpiry, 'challenge', 'expiresAt')) {
-      await this.indexChallenge(record.accountId, record.id, record.expiresAt, at);
+    // A later expiry must also keep the pointer alive that long.
+    if (record.expiresAt > previousExpiry) {
+      await this.script('extendChallengeOwner', [k.challenge(record.id)], [record.accountId, String(record.expiresAt - at)]);
     }
     return true;
   }
 
   async listChallenges(accountId: string, purpose: string, now: number): Promise<MfaChallengeRecord[]> {
-    const ids = await this.command('listChallenges', () => this.redis.zrange(this.keys.accountChallenges(accountId), '0', '-1'));
-    const found = await Promise.all(ids.map((id) => this.getChallenge(id, now)));
-    return found.filter((c): c is MfaChallengeRecord => c !== null && c.accountId === accountId && c.purpose === purpose);
+    const pairs = (await this.script('listAccountChallenges', [this.keys.accountChallenges(accountId)], [purpose, String(Math.floor(now))])) as string[];
+    const found: MfaChallengeRecord[] = [];
+    for (let i = 0; i + 1 < pairs.length; i += 2) found.push(challengeFromJson(accountId, pairs[i]!, pairs[i + 1]!));
+    return found;
   }
 
   async deleteChallenges(accountId: string, purpose: string): Promise<number> {
-    const index = this.keys.accountChallenges(accountId);
-    const ids = await this.command('deleteChallenges', () => this.redis.zrange(index, '0', '-1'));
-    const outcomes = await Promise.all(ids.map((id) => this.script('deleteChallengeOf', [this.keys.challenge(id)], [accountId, purpose])));
-    const dropped = ids.filter((_, i) => outcomes[i] !== 0);
-    if (dropped.length > 0) await this.command('deleteChallenges', () => this.redis.zrem(index, ...dropped));
-    return outcomes.filter((o) => o === 1).length;
+    return (await this.script('deleteAccountChallenges', [this.keys.accountChallenges(accountId)], [purpose])) as number;
   }
 
   // --- attempt records ------------------------------------------------------------------------
@@ -453,14 +476,16 @@ export class RedisStore implements MfaStore {
       args.push(name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(now + rule.memoryMs));
     }
     args.push(codeId ?? '');
-    const k = this.keys;
-    // The challenges live under their own tags: read beside the script, in the same write to the
-    // socket on a single server (one round trip), in parallel to their nodes on a cluster.
     const ids = options.withChallenges ?? [];
+    for (const id of ids) args.push(id);
+    const k = this.keys;
+    // The account's challenges are read by the script (its slot); beside it, in the same write to
+    // the socket on a single server (one round trip), each id's own key: a challenge bound to no
+    // account lives there, one of another account is pointed to from there.
     const [reply, hashes] = (await this.checkedThen(() =>
-      runScriptReading(this.redis, 'chargeAttempts', [k.attempts(accountId), k.factors(accountId), k.codes(accountId)], args, ids.map((id) => k.challenge(id))),
+      runScriptReading(this.redis, 'chargeAttempts',
+        [k.attempts(accountId), k.factors(accountId), k.codes(accountId), k.accountChallenges(accountId)], args, ids.map((id) => k.challenge(id))),
     )) as [unknown[], Record<string, string>[]];
-    const challenges = options.withChallenges === undefined ? undefined : hashes.map((hash) => challengeFrom(hash, now));
     const [flat, ...rest] = reply;
     const numbers = rest.slice(0, charges.length * 5);
     let factors: MfaFactorRecord[] | null = null;
@@ -476,13 +501,30 @@ export class RedisStore implements MfaStore {
       return { allowed: state === 1, count: Number(count), lastAt: hasLast === 1 ? Number(last) : null, expiresAt: Number(expiresAt) };
     });
     const reads: { challenges?: (MfaChallengeRecord | null)[]; backupCode?: { record: MfaBackupCodeRecord | null; count: number } } = {};
-    if (challenges !== undefined) reads.challenges = challenges;
+    let at = charges.length * 5;
     if (codeId !== undefined) {
-      const [json, count] = rest.slice(charges.length * 5) as [unknown, unknown];
+      const [json, count] = rest.slice(at, at + 2) as [unknown, unknown];
+      at += 2;
       reads.backupCode = {
         record: typeof json === 'string' && json !== '' ? backupCodeFromJson(accountId, codeId, json) : null,
         count: storedInteger(count, 'backup-code', 'count'),
       };
+    }
+    if (options.withChallenges !== undefined) {
+      const found: (MfaChallengeRecord | null | Promise<MfaChallengeRecord | null>)[] = [];
+      let elsewhere = false;
+      for (let i = 0; i < ids.length; i++) {
+        const json = rest[at + i];
+        const hash = hashes[i]!;
+        if (typeof json === 'string' && json !== '') found.push(live(challengeFromJson(accountId, ids[i]!, json), now));
+        else if (hash['owner'] === undefined) found.push(challengeFrom(hash, now));
+        else if (hash['owner'] === accountId) found.push(null);
+        else {
+          elsewhere = true;
+          found.push(this.challengeFromOwnKey(ids[i]!, hash, now));
+        }
+      }
+      reads.challenges = elsewhere ? await Promise.all(found) : (found as (MfaChallengeRecord | null)[]);
     }
     return { factors, charges: results, ...reads };
   }
@@ -601,12 +643,25 @@ export class RedisStore implements MfaStore {
     return this.keys.operation(accountId, bytesToBase64Url(secureRandom(12)));
   }
 
-  private async revokeChallenges(accountId: string, purposes: readonly string[]): Promise<void> {
-    for (const purpose of purposes) await this.deleteChallenges(accountId, purpose);
+  /** Runs scripts of several slots together (see `runScripts`); before the server check has passed, the check first. */
+  private scripts(calls: readonly ScriptCall[]): Promise<unknown[]> {
+    return this.checkedThen(() => runScripts(this.redis, calls));
   }
 
-  private async indexChallenge(accountId: string, challengeId: string, expiresAt: number, now: number): Promise<void> {
-    await this.script('indexChallenge', [this.keys.accountChallenges(accountId)], [challengeId, String(expiresAt), String(now)]);
+  /** The pointer an account's challenge's own key holds: the owner, for as long as the record lives. */
+  private ownerPointer(record: MfaChallengeRecord, accountId: string): ScriptCall {
+    return { name: 'putChallengeOwner', keys: [this.keys.challenge(record.id)], args: [accountId, String(record.expiresAt - record.createdAt)] };
+  }
+
+  /**
+   * A challenge from its own key's hash as read: the record of one bound to no account, or the
+   * pointer to the account whose slot holds it (read there).
+   */
+  private async challengeFromOwnKey(challengeId: string, hash: Record<string, string>, now: number): Promise<MfaChallengeRecord | null> {
+    const owner = hash['owner'];
+    if (owner === undefined) return challengeFrom(hash, now);
+    const json = await this.command('getChallenge', () => this.redis.hget(this.keys.accountChallenges(owner), challengeId));
+    return json === null ? null : live(challengeFromJson(owner, challengeId, json), now);
   }
 }
 

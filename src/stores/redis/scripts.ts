@@ -54,6 +54,38 @@ end
 `;
 
 /**
+ * Lua: the account's challenges, one hash `{a:<account>}:challenges` of id -> the record's JSON
+ * (`JSON.stringify` of the record), so disable and recovery revoke them in the same script as the
+ * factors. `record` decodes one (a corrupt one fails with `MFAKIT_CORRUPT`); `keepAlive` extends
+ * the hash's TTL to a record's remaining life (relative, see above); `revoke` deletes the records
+ * of the given purposes (ARGV[from ..]) and returns how many.
+ */
+const CHALLENGES = `local function record(json)
+  local ok, r = pcall(cjson.decode, json)
+  if not ok or type(r) ~= 'table' or type(r.purpose) ~= 'string' or type(r.expiresAt) ~= 'number' or type(r.revision) ~= 'number' then
+    error({err = 'MFAKIT_CORRUPT challenge record is not valid'})
+  end
+  return r
+end
+local function keepAlive(key, ttl)
+  if ttl > 0 and redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+local function revoke(key, from)
+  local wanted = {}
+  for i = from, #ARGV do wanted[ARGV[i]] = true end
+  local all = redis.call('HGETALL', key)
+  local n = 0
+  for i = 1, #all, 2 do
+    if wanted[record(all[i + 1]).purpose] then
+      redis.call('HDEL', key, all[i])
+      n = n + 1
+    end
+  end
+  return n
+end
+`;
+
+/**
  * Lua: clearing one attempt record of the account's `attempts` hash in place (fields
  * `c:<name>` count, `l:<name>` last counted attempt, `e:<name>` expiry); a clear one is left alone.
  */
@@ -89,17 +121,18 @@ redis.call('HSET', KEYS[1], 'v', ARGV[1], 'updated', ARGV[2], 'data', ARGV[3], '
 return 1`,
 
   /**
-   * KEYS: account, factors, codes, enrolments, enrolment-expiry, account challenges.
-   * Returns { existed, challenge ids, factor ids } so the caller can delete what lives in other slots.
+   * KEYS: account, factors, codes, enrolments, enrolment-expiry, challenges, attempts.
+   * Returns { existed, factor ids, challenge ids } so the caller can release the factor-id claims
+   * and the challenges' pointers (other slots).
    */
   deleteAccount: `local existed = redis.call('EXISTS', KEYS[1])
-local challengeIds = redis.call('ZRANGE', KEYS[6], 0, -1)
+local challengeIds = redis.call('HKEYS', KEYS[6])
 local factorIds = {}
 for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
   if string.sub(field, 1, 2) == 'v:' then factorIds[#factorIds + 1] = string.sub(field, 3) end
 end
 redis.call('DEL', unpack(KEYS))
-return {existed, challengeIds, factorIds}`,
+return {existed, factorIds, challengeIds}`,
 
   /** KEYS: factors. ARGV: factor id, then the nine factor fields. */
   insertFactor: `${FACTOR_FIELDS}
@@ -130,13 +163,18 @@ end
 return 0`,
 
   /**
-   * KEYS: codes, operation, attempts. ARGV: code id, then the attempt record names to clear when it
-   * used the code. Uses the code up; a resend returns its first outcome.
+   * KEYS: codes, operation, attempts, challenges. ARGV: code id, tombstone id ('' = none), its
+   * JSON, its life (ms), then the attempt record names to clear when it used the code. Uses the
+   * code up, stores the tombstone and clears in one step; a resend returns its first outcome.
    */
-  consumeBackupCode: `${ATTEMPTS}
+  consumeBackupCode: `${ATTEMPTS}${CHALLENGES}
 if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
-  for i = 2, #ARGV do clearAttempt(KEYS[3], ARGV[i]) end
+  if ARGV[2] ~= '' then
+    redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+    keepAlive(KEYS[4], tonumber(ARGV[4]))
+  end
+  for i = 5, #ARGV do clearAttempt(KEYS[3], ARGV[i]) end
   redis.call('SET', KEYS[2], '1', 'PX', ${OPERATION_MEMORY_MS})
   return 1
 end
@@ -160,12 +198,14 @@ end
 return 0`,
 
   /**
-   * KEYS: attempts, factors, codes. ARGV: now, '1' to list the factors (and charge nothing when
+   * KEYS: attempts, factors, codes, challenges. ARGV: now, '1' to list the factors (and charge nothing when
    * none has role login), the number of charges, then per charge: name, limit, free attempts, base
    * delay, max delay, memory, expiry if counted (now + memory); then a backup-code id to read ('' =
-   * none). Charges in order, each only if the one before was allowed. Returns { factors hash as a
-   * flat list or 0, then per charge: state (1 counted, 0 refused, -1 not charged), count, has last
-   * (0/1), last, expires; then the backup code's JSON ('' when none) and the account's count of codes }.
+   * none), then the ids of challenges to read from the account's challenges. Charges in order, each
+   * only if the one before was allowed. Returns { factors hash as a flat list or 0, then per charge:
+   * state (1 counted, 0 refused, -1 not charged), count, has last (0/1), last, expires; then the
+   * backup code's JSON ('' when none) and the account's count of codes when asked; then per
+   * challenge id its JSON ('' when the account has none of that id) }.
    */
   chargeAttempts: `${NUMBER}
 local now = number(ARGV[1], 'now')
@@ -210,11 +250,13 @@ for i = 0, number(ARGV[3], 'charges') - 1 do
     end
   end
 end
-local code = ARGV[4 + number(ARGV[3], 'charges') * 7]
+local at = 4 + number(ARGV[3], 'charges') * 7
+local code = ARGV[at]
 if code and code ~= '' then
   out[#out + 1] = redis.call('HGET', KEYS[3], code) or ''
   out[#out + 1] = redis.call('HLEN', KEYS[3])
 end
+for i = at + 1, #ARGV do out[#out + 1] = redis.call('HGET', KEYS[4], ARGV[i]) or '' end
 return out`,
 
   /** KEYS: attempts. ARGV: the names to clear (none: every record of the account). */
@@ -257,12 +299,14 @@ redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 return deleted`,
 
   /**
-   * KEYS: account, factors, codes, enrolments, enrolment-expiry. ARGV: expected account revision
-   * ('' = leave the account alone), next revision, updated, data. Disable and recovery: the
-   * account's compare-and-set and the removal of its login factors, codes and enrolments, all or
-   * nothing. Returns { 1, deleted factor ids }, or { 0 } when the account changed or is gone.
+   * KEYS: account, factors, codes, enrolments, enrolment-expiry, challenges. ARGV: expected account
+   * revision ('' = leave the account alone), next revision, updated, data, then the purposes of the
+   * challenges to revoke. Disable and recovery in one step: the account's compare-and-set, the
+   * removal of its login factors, codes and enrolments, and the revocation of its challenges of
+   * those purposes (step-up generation, tombstones, recovery challenges), all or nothing. Returns
+   * { 1, deleted factor ids }, or { 0 } (nothing changed) when the account changed or is gone.
    */
-  removeLoginFactors: `${FACTOR_FIELDS}
+  removeLoginFactors: `${FACTOR_FIELDS}${CHALLENGES}
 if ARGV[1] ~= '' then
   local rev = redis.call('HGET', KEYS[1], 'rev')
   if not rev or rev ~= ARGV[1] then return {0} end
@@ -276,6 +320,7 @@ for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
 end
 for _, fid in ipairs(deleted) do deleteFactor(KEYS[2], fid) end
 redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+revoke(KEYS[6], 5)
 return {1, deleted}`,
 
   /**
@@ -334,34 +379,79 @@ return {1, stored}`,
 for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1`,
 
-  /** KEYS: challenge. ARGV: v, id, account ('' = none), purpose, data, created, expiresAt, rev. */
+  /**
+   * KEYS: challenge (its own slot). ARGV: v, id, purpose, data, created, expiresAt, rev. A challenge
+   * bound to no account, stored field by field.
+   */
   putChallenge: `redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'v', ARGV[1], 'id', ARGV[2], 'purpose', ARGV[4], 'data', ARGV[5], 'created', ARGV[6], 'exp', ARGV[7], 'rev', ARGV[8])
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'acct', ARGV[3]) end
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[7]) - tonumber(ARGV[6]))
-return 1`,
-
-  /** KEYS: account challenges. ARGV: challenge id, expiresAt, now (also the prune-before). */
-  indexChallenge: `redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if top[2] then redis.call('PEXPIRE', KEYS[1], tonumber(top[2]) - tonumber(ARGV[3])) end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'id', ARGV[2], 'purpose', ARGV[3], 'data', ARGV[4], 'created', ARGV[5], 'exp', ARGV[6], 'rev', ARGV[7])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[6]) - tonumber(ARGV[5]))
 return 1`,
 
   /**
-   * KEYS: challenge, operation (in the challenge's slot). ARGV: purpose, now. Returns the record's
-   * fields, or nil. Get-and-delete: the record moves to the operation key for 60 s, so a resend of
-   * the same call (same operation key) returns it again instead of nil.
+   * KEYS: challenge (its own slot). ARGV: account, life (ms). For a challenge bound to an account:
+   * the pointer `{owner}` to the account whose challenges hash holds the record (consumed by id
+   * alone, a challenge is found through it). It names the owner only: revoking is the account's.
+   */
+  putChallengeOwner: `redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`,
+
+  /** KEYS: challenge (its own slot). ARGV: account. Deletes the pointer if it names the account. */
+  releaseChallengeOwner: `if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+
+  /** KEYS: challenge (its own slot). ARGV: account, life (ms). Extends the owner pointer (a later expiry). */
+  extendChallengeOwner: `if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`,
+
+  /**
+   * KEYS: challenges. ARGV: id, JSON, life (ms), now (for pruning). Stores an account's challenge;
+   * drops the account's expired ones and keeps the hash alive as long as its longest-lived record.
+   */
+  putAccountChallenge: `${CHALLENGES}
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local all = redis.call('HGETALL', KEYS[1])
+local now = tonumber(ARGV[4])
+for i = 1, #all, 2 do
+  if not (record(all[i + 1]).expiresAt > now) then redis.call('HDEL', KEYS[1], all[i]) end
+end
+keepAlive(KEYS[1], tonumber(ARGV[3]))
+return 1`,
+
+  /**
+   * KEYS: challenge, operation (both in the challenge's slot). ARGV: purpose, now. A challenge bound
+   * to no account: returns its fields, or nil. Get-and-delete: the record moves to the operation key
+   * for 60 s, so a resend of the same call (same operation key) returns it again instead of nil.
+   * For an account's challenge (a pointer) returns the owner's id: the caller consumes it there.
    */
   consumeChallenge: `${NUMBER}
 if redis.call('EXISTS', KEYS[2]) == 1 then return redis.call('HGETALL', KEYS[2]) end
-local found = redis.call('HMGET', KEYS[1], 'purpose', 'exp')
+local found = redis.call('HMGET', KEYS[1], 'purpose', 'exp', 'owner')
+if found[3] then return found[3] end
 if not found[1] or found[1] ~= ARGV[1] then return false end
 if not (number(found[2], 'stored challenge expiresAt') > number(ARGV[2], 'now')) then return false end
 local all = redis.call('HGETALL', KEYS[1])
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ${OPERATION_MEMORY_MS})
 return all`,
+
+  /**
+   * KEYS: challenges, operation (the account's slot). ARGV: id, purpose, now. Consumes an account's
+   * challenge: returns its JSON, or nil; a resend of the same call returns the JSON again.
+   */
+  consumeAccountChallenge: `${CHALLENGES}
+local done = redis.call('GET', KEYS[2])
+if done then return done end
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return false end
+local r = record(json)
+if r.purpose ~= ARGV[2] or not (r.expiresAt > tonumber(ARGV[3])) then return false end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], json, 'PX', ${OPERATION_MEMORY_MS})
+return json`,
 
   /** KEYS: challenge. ARGV: expected rev, next rev, data, new expiresAt, now. Returns { replaced, old expiresAt }. */
   compareAndSetChallenge: `${NUMBER}
@@ -373,14 +463,36 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) - tonumber(ARGV[5]))
 return {1, found[2]}`,
 
   /**
-   * KEYS: challenge. ARGV: account, purpose ('' = any). Deletes the challenge if it belongs to the
-   * account (and has the purpose). Returns 1 deleted, 0 kept, -1 gone or not the account's.
+   * KEYS: challenges. ARGV: id, expected rev, new JSON (revision already the next), new expiresAt,
+   * now, purpose (the stored one's, or nothing changes). Returns { replaced, old expiresAt }.
    */
-  deleteChallengeOf: `local found = redis.call('HMGET', KEYS[1], 'acct', 'purpose')
-if not found[1] or found[1] ~= ARGV[1] then return -1 end
-if ARGV[2] ~= '' and found[2] ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[1])
-return 1`,
+  compareAndSetAccountChallenge: `${CHALLENGES}
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return {0, 0} end
+local r = record(json)
+local now = tonumber(ARGV[5])
+if r.revision ~= tonumber(ARGV[2]) or r.purpose ~= ARGV[6] or not (r.expiresAt > now) then return {0, 0} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+keepAlive(KEYS[1], tonumber(ARGV[4]) - now)
+return {1, r.expiresAt}`,
+
+  /** KEYS: challenges. ARGV: purpose, now. The account's live challenges of that purpose: { id, JSON, … }. */
+  listAccountChallenges: `${CHALLENGES}
+local out = {}
+local all = redis.call('HGETALL', KEYS[1])
+local now = tonumber(ARGV[2])
+for i = 1, #all, 2 do
+  local r = record(all[i + 1])
+  if r.purpose == ARGV[1] and r.expiresAt > now then
+    out[#out + 1] = all[i]
+    out[#out + 1] = all[i + 1]
+  end
+end
+return out`,
+
+  /** KEYS: challenges. ARGV: the purposes. Deletes the account's challenges of those purposes; returns how many. */
+  deleteAccountChallenges: `${CHALLENGES}
+return revoke(KEYS[1], 1)`,
 
   /**
    * KEYS: counter. ARGV: now, now + ttl. A fixed window: a live counter counts on, an absent or

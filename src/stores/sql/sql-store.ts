@@ -5,12 +5,17 @@
  * Atomicity: each single-record guarantee (consume, advance, compare-and-set) is one conditional
  * statement (`UPDATE … WHERE revision = ?`, `DELETE … WHERE …`, an INSERT whose duplicate key
  * means "already there"). Every operation that touches several rows or tables is one batch of
- * statements run atomically by the dialect (`dialects/*.ts`): the batch's first statement writes
- * a guard row holding its decision (enrolment live? enough factors left? account revision
- * unchanged?), and every later statement is conditioned on that row in SQL
- * (`… WHERE EXISTS (SELECT 1 FROM guards WHERE id = ? AND reason = 0)`), so no decision is taken
- * in app code between two statements. That is what lets D1, which has no interactive
- * transactions, run the same operations through its atomic `batch()`.
+ * statements run atomically by the dialect (`dialects/*.ts`), and every decision a statement
+ * depends on is written in SQL, never taken in app code between two statements. Where the
+ * decision is a condition on rows the batch has not changed yet, each statement carries it
+ * (`… AND EXISTS (SELECT 1 FROM factors WHERE … AND last_step < ?)`, the statement that changes
+ * those rows last); where it must outlive the statement that changes them, the batch's first
+ * statement writes it in a guard row (enrolment live? enough factors left? account revision
+ * unchanged?) and later statements are conditioned on that row
+ * (`… WHERE EXISTS (SELECT 1 FROM guards WHERE id = ? AND reason = 0)`). That is what lets D1,
+ * which has no interactive transactions, run the same operations through its atomic `batch()`.
+ * Every value is a bound parameter: a statement's text is the same on every call, so statement
+ * caches hit.
  * @module
  */
 import type { Kysely } from 'kysely';
@@ -131,14 +136,29 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A safe integer spliced into SQL text (never a string: nothing to escape). */
-function int(value: number): string {
+/** A safe integer, bound as a parameter (times, steps, rule figures). */
+function int(value: number): number {
   if (!Number.isSafeInteger(value)) throw new MfaError('INVALID_ARGUMENT', `expected a safe integer, got ${String(value)}`);
-  return String(value);
+  return value;
 }
 
 function st(sql: string, ...parameters: unknown[]): SqlStatement {
   return { sql, parameters };
+}
+
+/**
+ * A statement whose `:name` placeholders become `?`, the values bound in order (a name may appear
+ * several times). Every value is a parameter, never spliced into the text, so the text of a
+ * statement is the same on every call and the driver's or database's statement cache can hit.
+ */
+function named(sql: string, values: Readonly<Record<string, unknown>>): SqlStatement {
+  const parameters: unknown[] = [];
+  const text = sql.replace(/:([a-z][a-zA-Z0-9]*)/g, (_, name: string) => {
+    if (!(name in values)) throw new MfaError('STORE_ERROR', `SQL store: no value for :${name}`);
+    parameters.push(values[name]);
+    return '?';
+  });
+  return { sql: text, parameters };
 }
 
 function placeholders(n: number): string {
@@ -254,6 +274,15 @@ export class SqlStore implements MfaStore {
     return st(`DELETE FROM ${this.p}guards WHERE id = ?`, id);
   }
 
+  /**
+   * Reads the guard row and deletes it: one `DELETE … RETURNING` where the database has it
+   * (SQLite, D1), else a SELECT then a DELETE. The read's result is the first of them.
+   */
+  private guardReadAndDelete(id: string): SqlStatement[] {
+    if (this.dialect.deleteReturning) return [st(`DELETE FROM ${this.p}guards WHERE id = ? RETURNING reason, flag, charged`, id)];
+    return [this.guardRead(id), this.guardDelete(id)];
+  }
+
   // --- accounts -------------------------------------------------------------------------------
 
   async getAccount(accountId: string): Promise<MfaAccountRecord | null> {
@@ -337,21 +366,17 @@ export class SqlStore implements MfaStore {
     );
     const clear = options.clearAttempts;
     if (clear === undefined || clear.length === 0) return (await this.run('advanceFactorStep', advance)).changes === 1;
-    // The clearing is conditioned on the guard, written before the advance: did it advance?
-    const g = this.guardId();
+    // The clearing runs first, on the advance's own condition: in one atomic batch nothing moves
+    // the step between the two, so it clears exactly when the advance then happens.
     const [, advanced] = await this.batch(
       'advanceFactorStep',
       [
-        this.guardInsert(
-          g, `CASE WHEN EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = ? AND id = ? AND last_step < ?) THEN 0 ELSE 1 END`, '0',
-          accountId, factorId, step,
+        st(
+          `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0
+             AND EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = ? AND id = ? AND last_step < ?)`,
+          accountId, ...clear, accountId, factorId, step,
         ),
         advance,
-        st(
-          `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0${this.gate()}`,
-          accountId, ...clear, g,
-        ),
-        this.guardDelete(g),
       ],
       accountId,
     );
@@ -376,14 +401,13 @@ export class SqlStore implements MfaStore {
         this.guardInsert(
           g,
           `CASE WHEN NOT EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = ? AND id = ?) THEN 1
-                WHEN (SELECT COUNT(*) FROM ${p}factors WHERE account_id = ? AND role = 'login' AND id <> ?) < ${int(minimum)} THEN 2
+                WHEN (SELECT COUNT(*) FROM ${p}factors WHERE account_id = ? AND role = 'login' AND id <> ?) < ? THEN 2
                 ELSE 0 END`,
           '0',
-          accountId, factorId, accountId, factorId,
+          accountId, factorId, accountId, factorId, int(minimum),
         ),
         st(`DELETE FROM ${p}factors WHERE account_id = ? AND id = ?${this.gate()}`, accountId, factorId, g),
-        this.guardRead(g),
-        this.guardDelete(g),
+        ...this.guardReadAndDelete(g),
       ],
       accountId,
     );
@@ -439,7 +463,7 @@ export class SqlStore implements MfaStore {
     }
     statements.push(st(`DELETE FROM ${p}factors WHERE account_id = ? AND role = 'login'${gate}`, accountId, ...gateValues));
     const read = statements.length;
-    if (account !== undefined) statements.push(this.guardRead(g), this.guardDelete(g));
+    if (account !== undefined) statements.push(...this.guardReadAndDelete(g));
     const results = await this.batch('removeLoginFactors', statements, accountId);
     if (account !== undefined && integerFrom(results[read]!.rows, 'reason') !== 0) return { removed: false };
     return { removed: true, factorIds: results[select]!.rows.map((r) => String(r['id'])) };
@@ -481,12 +505,12 @@ export class SqlStore implements MfaStore {
     const statements: SqlStatement[] = [
       this.guardInsert(
         g,
-        `CASE WHEN NOT EXISTS (SELECT 1 FROM ${p}enrolments WHERE account_id = ? AND id = ? AND expires_at > ${int(now)}) THEN 1
+        `CASE WHEN NOT EXISTS (SELECT 1 FROM ${p}enrolments WHERE account_id = ? AND id = ? AND expires_at > ?) THEN 1
               WHEN EXISTS (SELECT 1 FROM ${p}factors WHERE credential_hash = ?) THEN 2
               WHEN EXISTS (SELECT 1 FROM ${p}factors WHERE id = ?) THEN 3
               ELSE 0 END`,
         `CASE WHEN EXISTS (SELECT 1 FROM ${p}backup_codes WHERE account_id = ?) THEN 0 ELSE 1 END`,
-        accountId, enrolmentId, hash, factor.id, accountId,
+        accountId, enrolmentId, int(now), hash, factor.id, accountId,
       ),
       st(`DELETE FROM ${p}enrolments WHERE account_id = ? AND id = ?${this.gate()}`, accountId, enrolmentId, g),
       st(
@@ -506,7 +530,7 @@ export class SqlStore implements MfaStore {
       );
     }
     const read = statements.length;
-    statements.push(this.guardRead(g), this.guardDelete(g));
+    statements.push(...this.guardReadAndDelete(g));
     let results: SqlResult[];
     try {
       results = await this.dialect.batch(statements, `a:${accountId}`);
@@ -549,17 +573,15 @@ export class SqlStore implements MfaStore {
     const clear = options.clearAttempts ?? [];
     const tombstone = options.tombstone;
     if (clear.length === 0 && tombstone === undefined) return (await this.run('consumeBackupCode', consume)).changes === 1;
-    // What only the call that used the code does is conditioned on the guard: did the code exist?
-    const g = this.guardId();
-    const statements: SqlStatement[] = [
-      this.guardInsert(g, `CASE WHEN EXISTS (SELECT 1 FROM ${p}backup_codes WHERE account_id = ? AND id = ?) THEN 0 ELSE 1 END`, '0', accountId, codeId),
-      consume,
-    ];
+    // What only the call that uses the code does runs first, on the consume's own condition (the
+    // code is there): in one atomic batch nothing removes the code between them and the DELETE.
+    const exists = `EXISTS (SELECT 1 FROM ${p}backup_codes WHERE account_id = ? AND id = ?)`;
+    const statements: SqlStatement[] = [];
     if (clear.length > 0) {
       statements.push(
         st(
-          `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0${this.gate()}`,
-          accountId, ...clear, g,
+          `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0 AND ${exists}`,
+          accountId, ...clear, accountId, codeId,
         ),
       );
     }
@@ -567,14 +589,14 @@ export class SqlStore implements MfaStore {
       const t = tombstone;
       statements.push(
         st(
-          `INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS}) SELECT ${placeholders(8)} FROM ${p}guards WHERE id = ? AND reason = 0 ${this.dialect.upsert(['id'], CHALLENGE_UPDATE_COLUMNS)}`,
-          t.v, t.id, t.accountId, t.purpose, json(t.data), t.createdAt, t.expiresAt, t.revision, g,
+          `INSERT INTO ${p}challenges (${CHALLENGE_COLUMNS}) SELECT ${placeholders(8)} FROM (SELECT 1 AS one) AS one_row WHERE ${exists} ${this.dialect.upsert(['id'], CHALLENGE_UPDATE_COLUMNS)}`,
+          t.v, t.id, t.accountId, t.purpose, json(t.data), t.createdAt, t.expiresAt, t.revision, accountId, codeId,
         ),
       );
     }
-    statements.push(this.guardDelete(g));
+    statements.push(consume);
     const results = await this.batch('consumeBackupCode', statements, accountId);
-    return results[1]!.changes === 1;
+    return results[results.length - 1]!.changes === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -652,51 +674,65 @@ export class SqlStore implements MfaStore {
     const p = this.p;
     const withFactors = options.withFactors === true;
     const now = int(Math.floor(options.now));
-    const g = this.guardId();
-    const statements: SqlStatement[] = [
-      this.guardInsert(g, withFactors ? `CASE WHEN EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = ? AND role = 'login') THEN 0 ELSE 1 END` : '0', '0', ...(withFactors ? [accountId] : [])),
-    ];
-    for (const { name, rule } of charges) {
+    // Several charges stop at the first refused one: a guard row carries that decision from one
+    // charge's statements to the next's and counts the charges made. One charge needs no guard:
+    // its statements run under "the account has a login factor" (withFactors) or unconditionally.
+    const guarded = charges.length > 1;
+    const g = guarded ? this.guardId() : '';
+    const hasLogin = `EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = :account AND role = 'login')`;
+    const go = guarded ? `EXISTS (SELECT 1 FROM ${p}guards WHERE id = :guard AND reason = 0)` : withFactors ? hasLogin : '1 = 1';
+    const statements: SqlStatement[] = [];
+    if (guarded) {
+      statements.push(named(`INSERT INTO ${p}guards (id, reason, flag, charged) VALUES (:guard, ${withFactors ? `CASE WHEN ${hasLogin} THEN 0 ELSE 1 END` : '0'}, 0, 0)`, { guard: g, account: accountId }));
+    }
+    charges.forEach(({ name, rule }, i) => {
       const { capStep, capDelay } = delayCap(rule);
+      const values = {
+        account: accountId, name, guard: g, now, free: int(rule.freeAttempts), limit: int(rule.limit),
+        base: int(rule.baseDelayMs), capStep: int(capStep), capDelay: int(capDelay), memory: int(rule.memoryMs),
+      };
       // The stored state as the arithmetic sees it: an expired record counts as absent.
-      const live = `(expires_at > ${now})`;
+      const live = `(expires_at > :now)`;
       const count = `(CASE WHEN ${live} THEN count ELSE 0 END)`;
       const last = `(CASE WHEN ${live} THEN last_at ELSE NULL END)`;
       const n = `(${count} + 1)`;
-      const j = `(${n} - ${int(rule.freeAttempts)} - 1)`;
-      const delay = `(CASE WHEN ${n} <= ${int(rule.freeAttempts)} THEN 0 WHEN ${j} >= ${int(capStep)} THEN ${int(capDelay)} ELSE ${int(rule.baseDelayMs)} * (1 << ${j}) END)`;
-      const allowed = `(${count} < ${int(rule.limit)} AND (${delay} = 0 OR ${last} IS NULL OR ${now} >= ${last} + ${delay}))`;
+      const j = `(${n} - :free - 1)`;
+      const delay = `(CASE WHEN ${n} <= :free THEN 0 WHEN ${j} >= :capStep THEN :capDelay ELSE :base * (1 << ${j}) END)`;
+      const allowed = `(${count} < :limit AND (${delay} = 0 OR ${last} IS NULL OR :now >= ${last} + ${delay}))`;
+      // Counted as made while the guard says go (a prefix of the charges is made).
+      if (guarded) statements.push(named(`UPDATE ${p}guards SET charged = charged + 1 WHERE id = :guard AND reason = 0`, values));
       statements.push(
-        // Counted as made while the guard says go (a prefix of the charges is made).
-        st(`UPDATE ${p}guards SET charged = charged + 1 WHERE id = ? AND reason = 0`, g),
-        st(
-          `INSERT INTO ${p}attempts (account_id, name, count, last_at, expires_at, refused) SELECT ?, ?, 0, NULL, 0, 0 FROM ${p}guards WHERE id = ? AND reason = 0 ${this.dialect.ignoreDuplicate('account_id')}`,
-          accountId, name, g,
+        named(
+          `INSERT INTO ${p}attempts (account_id, name, count, last_at, expires_at, refused) SELECT :account, :name, 0, NULL, 0, 0 FROM (SELECT 1 AS one) AS one_row WHERE ${go} ${this.dialect.ignoreDuplicate('account_id')}`,
+          values,
         ),
         // The decision, on the stored state; then the state, only where allowed. Two statements,
         // so no SET expression reads a column another one wrote (MySQL assigns left to right).
-        st(`UPDATE ${p}attempts SET refused = CASE WHEN ${allowed} THEN 0 ELSE 1 END WHERE account_id = ? AND name = ?${this.gate()}`, accountId, name, g),
-        st(
+        named(`UPDATE ${p}attempts SET refused = CASE WHEN ${allowed} THEN 0 ELSE 1 END WHERE account_id = :account AND name = :name AND ${go}`, values),
+        named(
           `UPDATE ${p}attempts SET count = CASE WHEN ${live} THEN count + 1 ELSE 1 END,
-             last_at = CASE WHEN ${live} AND last_at IS NOT NULL AND last_at > ${now} THEN last_at ELSE ${now} END,
-             expires_at = ${now} + ${int(rule.memoryMs)}
-           WHERE account_id = ? AND name = ? AND refused = 0${this.gate()}`,
-          accountId, name, g,
+             last_at = CASE WHEN ${live} AND last_at IS NOT NULL AND last_at > :now THEN last_at ELSE :now END,
+             expires_at = :now + :memory
+           WHERE account_id = :account AND name = :name AND refused = 0 AND ${go}`,
+          values,
         ),
-        // A refused charge stops the ones after it.
-        st(`UPDATE ${p}guards SET reason = 2 WHERE id = ? AND reason = 0 AND EXISTS (SELECT 1 FROM ${p}attempts WHERE account_id = ? AND name = ? AND refused = 1)`, g, accountId, name),
       );
-    }
-    const read = statements.length;
+      // A refused charge stops the ones after it.
+      if (guarded && i < charges.length - 1) {
+        statements.push(
+          named(`UPDATE ${p}guards SET reason = 2 WHERE id = :guard AND reason = 0 AND EXISTS (SELECT 1 FROM ${p}attempts WHERE account_id = :account AND name = :name AND refused = 1)`, values),
+        );
+      }
+    });
+    const guardRead = statements.length;
+    if (guarded) statements.push(...this.guardReadAndDelete(g));
     const names = charges.map((c) => c.name);
-    statements.push(
-      this.guardRead(g),
-      names.length === 0
-        ? st(`SELECT name FROM ${p}attempts WHERE 1 = 0`)
-        : st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names),
-    );
     // The reads a login needs, whatever the charges decide (as getChallenge, getBackupCode, countBackupCodes).
-    const reads: Record<'factors' | 'challenges' | 'code' | 'count', number> = { factors: -1, challenges: -1, code: -1, count: -1 };
+    const reads: Record<'attempts' | 'factors' | 'challenges' | 'code' | 'count', number> = { attempts: -1, factors: -1, challenges: -1, code: -1, count: -1 };
+    if (names.length > 0) {
+      reads.attempts = statements.length;
+      statements.push(st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names));
+    }
     if (withFactors) {
       reads.factors = statements.length;
       statements.push(st(`SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`, accountId));
@@ -704,7 +740,7 @@ export class SqlStore implements MfaStore {
     const challengeIds = options.withChallenges ?? [];
     if (options.withChallenges !== undefined && challengeIds.length > 0) {
       reads.challenges = statements.length;
-      statements.push(st(`SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(challengeIds.length)}) AND expires_at > ${now}`, ...challengeIds));
+      statements.push(st(`SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(challengeIds.length)}) AND expires_at > ?`, ...challengeIds, now));
     }
     if (options.withBackupCode !== undefined) {
       reads.code = statements.length;
@@ -714,19 +750,18 @@ export class SqlStore implements MfaStore {
       );
       reads.count = reads.code + 1;
     }
-    statements.push(this.guardDelete(g));
     const results = await this.batch('chargeAttempts', statements, accountId);
-    const charged = integerFrom(results[read]!.rows, 'charged');
-    const byName = new Map<string, Row>(results[read + 1]!.rows.map((r) => [String(r['name']), r]));
+    const factors = withFactors ? results[reads.factors]!.rows.map(factorFromRow) : null;
+    const charged = guarded
+      ? integerFrom(results[guardRead]!.rows, 'charged')
+      : factors !== null && !factors.some((f) => f.role === 'login') ? 0 : charges.length;
+    const byName = new Map<string, Row>(reads.attempts < 0 ? [] : results[reads.attempts]!.rows.map((r) => [String(r['name']), r]));
     const outcomes = charges.map((c, i): MfaAttemptCharge | null => {
       const row = byName.get(c.name);
       if (i >= charged || row === undefined) return null;
       return { allowed: integerFrom([row], 'refused') === 0, ...attemptFromRow(row) };
     });
-    const result: { -readonly [K in keyof ChargeAttemptsResult]: ChargeAttemptsResult[K] } = {
-      factors: withFactors ? results[reads.factors]!.rows.map(factorFromRow) : null,
-      charges: outcomes,
-    };
+    const result: { -readonly [K in keyof ChargeAttemptsResult]: ChargeAttemptsResult[K] } = { factors, charges: outcomes };
     if (options.withChallenges !== undefined) {
       const found = new Map<string, MfaChallengeRecord>();
       for (const row of reads.challenges < 0 ? [] : results[reads.challenges]!.rows) {
@@ -760,20 +795,20 @@ export class SqlStore implements MfaStore {
 
   async incrementCounter(key: string, options: { readonly ttlMs: number; readonly now: number }): Promise<MfaCounterState> {
     const p = this.p;
-    const now = int(Math.floor(options.now));
-    const live = `(expires_at > ${now})`;
+    const values = { key, now: int(Math.floor(options.now)), ttl: int(Math.ceil(options.ttlMs)) };
+    const live = `(expires_at > :now)`;
     const [, , read] = await this.batch('incrementCounter', [
-      st(`INSERT INTO ${p}counters (counter_key, count, expires_at, last_at, prior_at) VALUES (?, 0, 0, 0, NULL) ${this.dialect.ignoreDuplicate('counter_key')}`, key),
+      named(`INSERT INTO ${p}counters (counter_key, count, expires_at, last_at, prior_at) VALUES (:key, 0, 0, 0, NULL) ${this.dialect.ignoreDuplicate('counter_key')}`, values),
       // Each SET expression reads only columns not assigned before it (MySQL assigns left to right).
-      st(
+      named(
         `UPDATE ${p}counters SET prior_at = CASE WHEN ${live} THEN last_at ELSE NULL END,
            count = CASE WHEN ${live} THEN count + 1 ELSE 1 END,
-           last_at = ${now},
-           expires_at = CASE WHEN ${live} THEN expires_at ELSE ${now} + ${int(Math.ceil(options.ttlMs))} END
-         WHERE counter_key = ?`,
-        key,
+           last_at = :now,
+           expires_at = CASE WHEN ${live} THEN expires_at ELSE :now + :ttl END
+         WHERE counter_key = :key`,
+        values,
       ),
-      st(`SELECT count, expires_at, prior_at FROM ${p}counters WHERE counter_key = ?`, key),
+      named(`SELECT count, expires_at, prior_at FROM ${p}counters WHERE counter_key = :key`, values),
     ]);
     const row = read!.rows[0];
     if (row === undefined) throw new MfaError('STORE_ERROR', 'SQL store: incrementCounter read no row');

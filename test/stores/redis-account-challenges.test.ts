@@ -1,0 +1,65 @@
+/**
+ * The Redis store keeps an account's challenges in the account's slot (a hash of record JSON), and
+ * only a pointer under the challenge id's own tag. Bad data there is an MfaError on every path that
+ * reads it (by id, through the pointer, in a login's charge, in a list), never a crash or an
+ * accepted record; and the pointer alone never makes a record.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createRedisStore } from '../../src/stores/redis/index.js';
+import { challenge, rejectsWith } from '../support/store-records.js';
+import { deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from './fixtures/servers.js';
+
+const run = serverGate('Redis', REDIS_URL, await redisReachable());
+const keyPrefix = `mfakit-test-ac${uniqueSuffix()}:`;
+
+describe.runIf(run)("stores/redis: an account's challenges", () => {
+  const redis = new Redis(REDIS_URL);
+  const store = createRedisStore({ redis, keyPrefix });
+  afterAll(async () => {
+    await deleteRedisKeys(redis, keyPrefix);
+    redis.disconnect();
+  });
+
+  test('a truncated record: STORE_CORRUPT by id, in a charge, in a list, on consume and on disable', async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const c = challenge({ accountId: a, purpose: 'step-up' });
+    await store.putChallenge(c);
+    const key = `${keyPrefix}{a:${a}}:challenges`;
+    await redis.hset(key, c.id, (await redis.hget(key, c.id))!.slice(0, 20));
+    const now = Date.now();
+    await rejectsWith(store.getChallenge(c.id, now), 'STORE_CORRUPT');
+    await rejectsWith(store.chargeAttempts(a, [], { now, withChallenges: [c.id] }), 'STORE_CORRUPT');
+    await rejectsWith(store.listChallenges(a, 'step-up', now), 'STORE_CORRUPT');
+    await rejectsWith(store.consumeChallenge(c.id, { purpose: 'step-up', now }), 'STORE_CORRUPT');
+    await rejectsWith(store.removeLoginFactors({ accountId: a, revokeChallengePurposes: ['step-up'] }), 'STORE_CORRUPT');
+  });
+
+  test('an unknown schema version: STORE_SCHEMA_VERSION', async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const c = challenge({ accountId: a });
+    await store.putChallenge(c);
+    await redis.hset(`${keyPrefix}{a:${a}}:challenges`, c.id, JSON.stringify({ ...c, v: 3 }));
+    await rejectsWith(store.getChallenge(c.id, Date.now()), 'STORE_SCHEMA_VERSION');
+  });
+
+  test('a record stored under another id or account: STORE_CORRUPT, never the other record', async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const c = challenge({ accountId: a });
+    const other = challenge({ accountId: `acct-${uniqueSuffix()}` });
+    await store.putChallenge(c);
+    await redis.hset(`${keyPrefix}{a:${a}}:challenges`, c.id, JSON.stringify({ ...other, id: c.id }));
+    await rejectsWith(store.getChallenge(c.id, Date.now()), 'STORE_CORRUPT');
+  });
+
+  test("a pointer whose record is gone reads as absent; the record is the account's to revoke", async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const c = challenge({ accountId: a, purpose: 'ssh-recovery' });
+    await store.putChallenge(c);
+    expect(await redis.hgetall(`${keyPrefix}{c:${c.id}}:challenge`)).toEqual({ owner: a });
+    expect(await store.deleteChallenges(a, 'ssh-recovery')).toBe(1);
+    expect(await store.getChallenge(c.id, Date.now())).toBeNull();
+    expect(await store.consumeChallenge(c.id, { purpose: 'ssh-recovery', now: Date.now() })).toBeNull();
+    expect((await store.chargeAttempts(a, [], { now: Date.now(), withChallenges: [c.id] })).challenges).toEqual([null]);
+  });
+});
