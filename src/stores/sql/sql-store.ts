@@ -48,7 +48,7 @@ import {
 import { d1Dialect, type D1DatabaseLike } from './dialects/d1.js';
 import { storeError, type SqlDialect, type SqlDialectName, type SqlResult, type SqlStatement } from './dialects/dialect.js';
 import { mysqlDialect } from './dialects/mysql.js';
-import { sqliteDialect } from './dialects/sqlite.js';
+import { sqliteDialect, type SqliteDirectDatabase } from './dialects/sqlite.js';
 import {
   ACCOUNT_COLUMNS,
   CHALLENGE_COLUMNS,
@@ -84,6 +84,14 @@ export interface SqlStoreOptions {
   readonly tablePrefix?: string;
   /** D1 only: the database binding (`env.DB`), whose `batch()` runs the store's atomic batches. */
   readonly d1?: D1DatabaseLike;
+  /**
+   * SQLite only, optional: the better-sqlite3 `Database` that `db`'s `SqliteDialect` uses. The
+   * store then runs its statements on it directly (each text prepared once, a batch within one
+   * turn of the event loop) instead of one Kysely query per statement, and goes through Kysely
+   * whenever a transaction is open on the connection (so it waits for the app's transactions
+   * as before). It must be the very connection `db` uses.
+   */
+  readonly sqlite?: SqliteDirectDatabase;
 }
 
 /** The default table prefix: tables are `mfakit_accounts`, `mfakit_factors`, … */
@@ -119,7 +127,10 @@ export function sqlDialectOf(options: SqlStoreOptions, prefix: string): SqlDiale
   }
   switch (options.dialect) {
     case 'sqlite':
-      return sqliteDialect(options.db);
+      if (options.sqlite !== undefined && (typeof options.sqlite?.prepare !== 'function' || typeof options.sqlite?.inTransaction !== 'boolean')) {
+        throw new MfaError('INVALID_OPTION', "dialect 'sqlite': { sqlite } must be the better-sqlite3 Database that db's SqliteDialect uses");
+      }
+      return sqliteDialect(options.db, options.sqlite);
     case 'mysql':
       return mysqlDialect(options.db, prefix);
     case 'd1':

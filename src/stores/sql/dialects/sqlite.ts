@@ -28,25 +28,100 @@ export function isSqliteUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * The SQLite dialect over the app's Kysely instance.
+ * The part of a better-sqlite3 `Database` the store runs statements on directly (the `sqlite`
+ * option of `createSqlStore`).
+ *
+ * @example
+ * ```ts
+ * const database: SqliteDirectDatabase = new Database('mfa.db');
+ * ```
+ */
+export interface SqliteDirectDatabase {
+  /** Parses and plans one statement (better-sqlite3's `prepare`). */
+  prepare(sql: string): SqliteDirectStatement;
+  /** Whether a transaction is open on this connection (better-sqlite3's `inTransaction`). */
+  readonly inTransaction: boolean;
+}
+
+/**
+ * The part of a better-sqlite3 statement the store uses.
+ *
+ * @example
+ * ```ts
+ * const statement: SqliteDirectStatement = sqlite.prepare('SELECT 1 AS one');
+ * ```
+ */
+export interface SqliteDirectStatement {
+  /** Whether the statement returns rows. */
+  readonly reader: boolean;
+  /** Runs it and returns every row. */
+  all(...parameters: unknown[]): unknown[];
+  /** Runs it and says how many rows it changed. */
+  run(...parameters: unknown[]): { changes: number | bigint };
+}
+
+/** Statements the direct path keeps prepared (the store uses a few dozen texts). */
+const DIRECT_CACHE_SIZE = 128;
+
+/**
+ * Runs statements on the better-sqlite3 connection itself, synchronously, each text prepared once:
+ * a batch is `BEGIN IMMEDIATE`, its statements, `COMMIT` within one turn of the event loop, so
+ * nothing of this process runs between them (and the write lock keeps other processes out).
+ * While a transaction is open on the connection (the app's, through Kysely, between two of its
+ * awaits), it goes through Kysely instead, which queues it until that transaction ends, so the
+ * store's writes never join (or roll back with) a transaction of the app.
+ */
+function directRunner(database: SqliteDirectDatabase) {
+  const cache = new Map<string, SqliteDirectStatement>();
+  const prepared = (sql: string): SqliteDirectStatement => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      if (cache.size >= DIRECT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(sql, (statement = database.prepare(sql)));
+    }
+    return statement;
+  };
+  const exec = (statement: SqlStatement): SqlResult => {
+    const compiled = prepared(statement.sql);
+    if (compiled.reader) return { rows: compiled.all(...statement.parameters) as Record<string, unknown>[], changes: 0 };
+    return { rows: [], changes: Number(compiled.run(...statement.parameters).changes) };
+  };
+  const control = (sql: string) => prepared(sql).run();
+  return {
+    exec,
+    batch(statements: readonly SqlStatement[]): SqlResult[] {
+      control('BEGIN IMMEDIATE');
+      try {
+        const results = statements.map(exec);
+        control('COMMIT');
+        return results;
+      } catch (error) {
+        // SQLite may have rolled back already (a full disk, an I/O error): only what is still open.
+        if (database.inTransaction) control('ROLLBACK');
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The SQLite dialect over the app's Kysely instance; with `database` (the same better-sqlite3
+ * connection Kysely uses), statements run on it directly when no transaction is open on it.
  *
  * @example
  * ```ts
  * const dialect = sqliteDialect(db);
  * ```
  */
-export function sqliteDialect(db: Kysely<unknown>): SqlDialect {
-  return {
-    name: 'sqlite',
-    ...sqliteSyntax,
-    isUniqueViolation: isSqliteUniqueViolation,
-    run: (statement) => runOn(db, statement),
-    batch: (statements) =>
+export function sqliteDialect(db: Kysely<unknown>, database?: SqliteDirectDatabase): SqlDialect {
+  const viaKysely = {
+    run: (statement: SqlStatement) => runOn(db, statement),
+    batch: (statements: readonly SqlStatement[]) =>
       db.connection().execute(async (connection) => {
         await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
         const results: SqlResult[] = [];
         try {
-          for (const statement of statements as SqlStatement[]) results.push(await runOn(connection, statement));
+          for (const statement of statements) results.push(await runOn(connection, statement));
           await connection.executeQuery(CompiledQuery.raw('COMMIT'));
           return results;
         } catch (error) {
@@ -54,6 +129,14 @@ export function sqliteDialect(db: Kysely<unknown>): SqlDialect {
           throw error;
         }
       }),
+  };
+  const base = { name: 'sqlite' as const, ...sqliteSyntax, isUniqueViolation: isSqliteUniqueViolation };
+  if (database === undefined) return { ...base, ...viaKysely };
+  const direct = directRunner(database);
+  return {
+    ...base,
+    run: async (statement) => (database.inTransaction ? viaKysely.run(statement) : direct.exec(statement)),
+    batch: async (statements) => (database.inTransaction ? viaKysely.batch(statements) : direct.batch(statements)),
   };
 }
 
