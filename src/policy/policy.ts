@@ -112,7 +112,7 @@ export type PolicyResolver = (accountId: string) => readonly MfaPolicy[] | Promi
  *
  * @example
  * ```ts
- * const factor: PolicyFactor = { id: 'f1', kind: 'totp', createdAt: Date.UTC(2026, 0, 1) };
+ * const factor: PolicyFactor = { id: 'f1', kind: 'totp', createdAt: Date.UTC(2026, 0, 1), name: 'Work phone' };
  * ```
  */
 export interface PolicyFactor {
@@ -121,5 +121,12 @@ export interface PolicyFactor {
   readonly kind: string;
   readonly createdAt?: number;
   readonly lastUsedAt?: number;
+  /** The name the user gave it (`FactorSummary.name` of the service), for messages and UIs; the policies never read it. */
+  readonly name?: string;
+  /**
+   * The old name of {@link PolicyFactor.name}, accepted as before and read by nothing.
+   *
+   * @deprecated Use `name` (the same field, named as in `FactorSummary`); `label` goes in the next release.
+   */
   readonly label?: string;
 }

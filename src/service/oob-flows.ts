@@ -9,17 +9,17 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { assertId } from '../internal/assert.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import { issueOobCode, type OobChannel } from '../oob/index.js';
+import type { OobChannel } from '../oob/index.js';
 import { loadFactors, requireAccount, requireFactor } from './accounts.js';
 import { activate, type ConfirmEnrolmentResult } from './activation.js';
 import type { ServiceContext } from './context.js';
 import { guardEnrolment, type EnrolmentGuardOptions } from './enrolment-guard.js';
 import { maskDestination } from './events.js';
-import { chargeSend } from './send-limits.js';
-import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
+import { deliverOobCode } from './oob-code-delivery.js';
+import { attemptOobCode, storedOobCode } from './oob-attempt.js';
 import { checkFactorName, checkNameFree, defaultName } from './names.js';
 import type { OobSettings } from './options.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
+import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
 
 /** Challenge purposes of email/SMS codes. */
 const LOGIN_PURPOSE = 'oob-login';
@@ -114,44 +114,13 @@ function enrolmentChallengeId(accountId: string, enrolmentId: string): string {
   return challengeId(['enrolment', accountId, enrolmentId]);
 }
 
-/** Issues, stores (before sending) and sends one code. @internal */
-async function sendCode(
+/** Issues, stores (before sending) and sends one email/SMS code of a factor or a login. @internal */
+function sendCode(
   ctx: ServiceContext,
   input: { accountId: string; purpose: 'login' | 'enrolment'; channel: OobChannel; destination: string; id: string; factorId: string | null },
 ): Promise<number> {
-  const oob = requireOob(ctx);
-  const now = ctx.now();
-  await chargeSend(ctx, oob, { accountId: input.accountId, channel: input.channel, destination: input.destination });
-  const issued = issueOobCode(
-    { purpose: input.purpose, channel: input.channel, destination: input.destination },
-    { key: oob.key, now: ctx.now, random: ctx.random, ...(oob.ttlSeconds === undefined ? {} : { ttlSeconds: oob.ttlSeconds }) },
-  );
-  const record: MfaChallengeRecord = {
-    v: MFA_RECORD_VERSION,
-    id: input.id,
-    accountId: input.accountId,
-    purpose: input.purpose === 'login' ? LOGIN_PURPOSE : ENROL_PURPOSE,
-    data: { code: issued.record as unknown as MfaJsonObject, factorId: input.factorId },
-    createdAt: now,
-    expiresAt: issued.record.expiresAt,
-    revision: freshRevision(ctx),
-  };
-  // Stored before it is sent: a delivered code always has its record.
-  await ctx.store.putChallenge(record);
-  try {
-    await oob.sender.send(issued.message);
-  } catch (cause) {
-    await ctx.store.consumeChallenge(record.id, { purpose: record.purpose, now });
-    throw new MfaError('DELIVERY_FAILED', `the ${input.channel} code could not be sent`, { cause });
-  }
-  await ctx.emit({
-    type: 'oob-code-sent',
-    accountId: input.accountId,
-    kind: input.channel,
-    ...(input.factorId === null ? {} : { factorId: input.factorId }),
-    details: { purpose: input.purpose, destination: maskDestination(input.destination) },
-  });
-  return issued.record.expiresAt;
+  const { purpose, ...rest } = input;
+  return deliverOobCode(ctx, requireOob(ctx), { ...rest, codePurpose: purpose, recordPurpose: purpose === 'login' ? LOGIN_PURPOSE : ENROL_PURPOSE });
 }
 
 /** Starts an email/SMS factor enrolment: sends a code to the destination. @internal */

@@ -110,7 +110,7 @@ export function createPolicyHook(resolver: PolicyResolver, options: PolicyAdapte
         kind: factor.kind,
         createdAt: factor.createdAt,
         ...(factor.lastUsedAt === undefined ? {} : { lastUsedAt: factor.lastUsedAt }),
-        label: factor.name,
+        name: factor.name,
       }));
       switch (action.type) {
         case 'login': {

@@ -7,13 +7,12 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MfaError } from '../errors.js';
 import { bytesToBase64Url, utf8ToBytes } from '../internal/bytes.js';
-import { issueOobCode, type OobCodeRecord } from '../oob/index.js';
+import type { OobCodeRecord } from '../oob/index.js';
 import type { ServiceContext } from './context.js';
-import { maskDestination } from './events.js';
-import { attemptOobCode, freshRevision, storedOobCode } from './oob-attempt.js';
+import { deliverOobCode } from './oob-code-delivery.js';
+import { attemptOobCode, storedOobCode } from './oob-attempt.js';
 import type { OobSettings } from './options.js';
-import { chargeSend } from './send-limits.js';
-import { MFA_RECORD_VERSION, type MfaChallengeRecord, type MfaEnrolmentRecord, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
+import type { MfaChallengeRecord, MfaEnrolmentRecord, MfaFactorRecord } from '../store/records.js';
 
 /** The `oob` settings, or `FACTOR_NOT_ALLOWED`. @internal */
 export function requireOob(ctx: ServiceContext): OobSettings {
@@ -34,43 +33,11 @@ export function destinationOf(factor: MfaFactorRecord | MfaEnrolmentRecord): str
 }
 
 /** Issues, stores (before sending) and sends one SMS code; counts toward the destination's send limit. @internal */
-export async function sendSmsCode(
+export function sendSmsCode(
   ctx: ServiceContext,
   input: { accountId: string; codePurpose: string; recordPurpose: string; destination: string; id: string; factorId: string },
 ): Promise<number> {
-  const oob = requireOob(ctx);
-  const now = ctx.now();
-  // The same counters as login and enrolment codes: one limit per number and one per account.
-  await chargeSend(ctx, oob, { accountId: input.accountId, channel: 'sms', destination: input.destination });
-  const issued = issueOobCode(
-    { purpose: input.codePurpose, channel: 'sms', destination: input.destination },
-    { key: oob.key, now: ctx.now, random: ctx.random, ...(oob.ttlSeconds === undefined ? {} : { ttlSeconds: oob.ttlSeconds }) },
-  );
-  const record: MfaChallengeRecord = {
-    v: MFA_RECORD_VERSION,
-    id: input.id,
-    accountId: input.accountId,
-    purpose: input.recordPurpose,
-    data: { code: issued.record as unknown as MfaJsonObject, factorId: input.factorId },
-    createdAt: now,
-    expiresAt: issued.record.expiresAt,
-    revision: freshRevision(ctx),
-  };
-  await ctx.store.putChallenge(record);
-  try {
-    await oob.sender.send(issued.message);
-  } catch (cause) {
-    await ctx.store.consumeChallenge(record.id, { purpose: record.purpose, now });
-    throw new MfaError('DELIVERY_FAILED', 'the SMS code could not be sent', { cause });
-  }
-  await ctx.emit({
-    type: 'oob-code-sent',
-    accountId: input.accountId,
-    kind: 'sms',
-    factorId: input.factorId,
-    details: { purpose: input.codePurpose, destination: maskDestination(input.destination) },
-  });
-  return issued.record.expiresAt;
+  return deliverOobCode(ctx, requireOob(ctx), { ...input, channel: 'sms' });
 }
 
 /** The OOB record inside a challenge. @internal */

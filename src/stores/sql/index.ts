@@ -36,3 +36,11 @@ export {
 } from './schema.js';
 export type { SqlDialect, SqlDialectName, SqlStatement, SqlResult } from './dialects/dialect.js';
 export type { D1DatabaseLike, D1PreparedStatementLike } from './dialects/d1.js';
+export {
+  cacheSqliteStatements,
+  type CachedSqliteDatabase,
+  type CachedSqliteStatement,
+  type SqliteDatabaseLike,
+  type SqliteStatementLike,
+  type SqliteStatementCacheOptions,
+} from './sqlite-statement-cache.js';

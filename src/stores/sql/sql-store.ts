@@ -146,19 +146,20 @@ function st(sql: string, ...parameters: unknown[]): SqlStatement {
   return { sql, parameters };
 }
 
-/**
- * A statement whose `:name` placeholders become `?`, the values bound in order (a name may appear
- * several times). Every value is a parameter, never spliced into the text, so the text of a
- * statement is the same on every call and the driver's or database's statement cache can hit.
- */
-function named(sql: string, values: Readonly<Record<string, unknown>>): SqlStatement {
-  const parameters: unknown[] = [];
+/** A statement text with `?` placeholders and the name of the value each one takes, in order. */
+interface NamedText {
+  readonly sql: string;
+  readonly names: readonly string[];
+}
+
+/** `:name` placeholders become `?` (a name may appear several times). */
+function compileNamed(sql: string): NamedText {
+  const names: string[] = [];
   const text = sql.replace(/:([a-z][a-zA-Z0-9]*)/g, (_, name: string) => {
-    if (!(name in values)) throw new MfaError('STORE_ERROR', `SQL store: no value for :${name}`);
-    parameters.push(values[name]);
+    names.push(name);
     return '?';
   });
-  return { sql: text, parameters };
+  return { sql: text, names };
 }
 
 function placeholders(n: number): string {
@@ -250,6 +251,26 @@ export class SqlStore implements MfaStore {
 
   private get p(): string {
     return this.tablePrefix;
+  }
+
+  /** The long statement texts, built once per store and shape (`key`), not on every call. */
+  private readonly texts = new Map<string, NamedText>();
+
+  /**
+   * A statement with `:name` placeholders, its text built by `build` the first time `key` is
+   * asked for, its values taken from `values` by name. Every value is a parameter, never spliced
+   * into the text: the text is the same on every call, so statement caches hit.
+   */
+  private named(key: string, build: () => string, values: Readonly<Record<string, unknown>>): SqlStatement {
+    let text = this.texts.get(key);
+    if (text === undefined) this.texts.set(key, (text = compileNamed(build())));
+    return {
+      sql: text.sql,
+      parameters: text.names.map((name) => {
+        if (!(name in values)) throw new MfaError('STORE_ERROR', `SQL store: no value for :${name}`);
+        return values[name];
+      }),
+    };
   }
 
   /** A fresh guard row id (one per batch). */
@@ -681,46 +702,65 @@ export class SqlStore implements MfaStore {
     const g = guarded ? this.guardId() : '';
     const hasLogin = `EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = :account AND role = 'login')`;
     const go = guarded ? `EXISTS (SELECT 1 FROM ${p}guards WHERE id = :guard AND reason = 0)` : withFactors ? hasLogin : '1 = 1';
+    const shape = `${guarded ? 'guarded' : 'single'}.${withFactors ? 'factors' : 'any'}`;
     const statements: SqlStatement[] = [];
     if (guarded) {
-      statements.push(named(`INSERT INTO ${p}guards (id, reason, flag, charged) VALUES (:guard, ${withFactors ? `CASE WHEN ${hasLogin} THEN 0 ELSE 1 END` : '0'}, 0, 0)`, { guard: g, account: accountId }));
+      statements.push(
+        this.named(
+          `charge.guard.${shape}`,
+          () => `INSERT INTO ${p}guards (id, reason, flag, charged) VALUES (:guard, ${withFactors ? `CASE WHEN ${hasLogin} THEN 0 ELSE 1 END` : '0'}, 0, 0)`,
+          { guard: g, account: accountId },
+        ),
+      );
     }
+    // The stored state as the arithmetic sees it: an expired record counts as absent.
+    const live = `(expires_at > :now)`;
+    const count = `(CASE WHEN ${live} THEN count ELSE 0 END)`;
+    const last = `(CASE WHEN ${live} THEN last_at ELSE NULL END)`;
+    const n = `(${count} + 1)`;
+    const j = `(${n} - :free - 1)`;
+    const delay = `(CASE WHEN ${n} <= :free THEN 0 WHEN ${j} >= :capStep THEN :capDelay ELSE :base * (1 << ${j}) END)`;
+    const allowed = `(${count} < :limit AND (${delay} = 0 OR ${last} IS NULL OR :now >= ${last} + ${delay}))`;
     charges.forEach(({ name, rule }, i) => {
       const { capStep, capDelay } = delayCap(rule);
       const values = {
         account: accountId, name, guard: g, now, free: int(rule.freeAttempts), limit: int(rule.limit),
         base: int(rule.baseDelayMs), capStep: int(capStep), capDelay: int(capDelay), memory: int(rule.memoryMs),
       };
-      // The stored state as the arithmetic sees it: an expired record counts as absent.
-      const live = `(expires_at > :now)`;
-      const count = `(CASE WHEN ${live} THEN count ELSE 0 END)`;
-      const last = `(CASE WHEN ${live} THEN last_at ELSE NULL END)`;
-      const n = `(${count} + 1)`;
-      const j = `(${n} - :free - 1)`;
-      const delay = `(CASE WHEN ${n} <= :free THEN 0 WHEN ${j} >= :capStep THEN :capDelay ELSE :base * (1 << ${j}) END)`;
-      const allowed = `(${count} < :limit AND (${delay} = 0 OR ${last} IS NULL OR :now >= ${last} + ${delay}))`;
       // Counted as made while the guard says go (a prefix of the charges is made).
-      if (guarded) statements.push(named(`UPDATE ${p}guards SET charged = charged + 1 WHERE id = :guard AND reason = 0`, values));
+      if (guarded) statements.push(this.named('charge.count', () => `UPDATE ${p}guards SET charged = charged + 1 WHERE id = :guard AND reason = 0`, values));
       statements.push(
-        named(
-          `INSERT INTO ${p}attempts (account_id, name, count, last_at, expires_at, refused) SELECT :account, :name, 0, NULL, 0, 0 FROM (SELECT 1 AS one) AS one_row WHERE ${go} ${this.dialect.ignoreDuplicate('account_id')}`,
+        this.named(
+          `charge.insert.${shape}`,
+          () =>
+            `INSERT INTO ${p}attempts (account_id, name, count, last_at, expires_at, refused) SELECT :account, :name, 0, NULL, 0, 0 FROM (SELECT 1 AS one) AS one_row WHERE ${go} ${this.dialect.ignoreDuplicate('account_id')}`,
           values,
         ),
         // The decision, on the stored state; then the state, only where allowed. Two statements,
         // so no SET expression reads a column another one wrote (MySQL assigns left to right).
-        named(`UPDATE ${p}attempts SET refused = CASE WHEN ${allowed} THEN 0 ELSE 1 END WHERE account_id = :account AND name = :name AND ${go}`, values),
-        named(
-          `UPDATE ${p}attempts SET count = CASE WHEN ${live} THEN count + 1 ELSE 1 END,
-             last_at = CASE WHEN ${live} AND last_at IS NOT NULL AND last_at > :now THEN last_at ELSE :now END,
-             expires_at = :now + :memory
-           WHERE account_id = :account AND name = :name AND refused = 0 AND ${go}`,
+        this.named(
+          `charge.decide.${shape}`,
+          () => `UPDATE ${p}attempts SET refused = CASE WHEN ${allowed} THEN 0 ELSE 1 END WHERE account_id = :account AND name = :name AND ${go}`,
+          values,
+        ),
+        this.named(
+          `charge.state.${shape}`,
+          () =>
+            `UPDATE ${p}attempts SET count = CASE WHEN ${live} THEN count + 1 ELSE 1 END,
+               last_at = CASE WHEN ${live} AND last_at IS NOT NULL AND last_at > :now THEN last_at ELSE :now END,
+               expires_at = :now + :memory
+             WHERE account_id = :account AND name = :name AND refused = 0 AND ${go}`,
           values,
         ),
       );
       // A refused charge stops the ones after it.
       if (guarded && i < charges.length - 1) {
         statements.push(
-          named(`UPDATE ${p}guards SET reason = 2 WHERE id = :guard AND reason = 0 AND EXISTS (SELECT 1 FROM ${p}attempts WHERE account_id = :account AND name = :name AND refused = 1)`, values),
+          this.named(
+            'charge.stop',
+            () => `UPDATE ${p}guards SET reason = 2 WHERE id = :guard AND reason = 0 AND EXISTS (SELECT 1 FROM ${p}attempts WHERE account_id = :account AND name = :name AND refused = 1)`,
+            values,
+          ),
         );
       }
     });
@@ -798,17 +838,23 @@ export class SqlStore implements MfaStore {
     const values = { key, now: int(Math.floor(options.now)), ttl: int(Math.ceil(options.ttlMs)) };
     const live = `(expires_at > :now)`;
     const [, , read] = await this.batch('incrementCounter', [
-      named(`INSERT INTO ${p}counters (counter_key, count, expires_at, last_at, prior_at) VALUES (:key, 0, 0, 0, NULL) ${this.dialect.ignoreDuplicate('counter_key')}`, values),
-      // Each SET expression reads only columns not assigned before it (MySQL assigns left to right).
-      named(
-        `UPDATE ${p}counters SET prior_at = CASE WHEN ${live} THEN last_at ELSE NULL END,
-           count = CASE WHEN ${live} THEN count + 1 ELSE 1 END,
-           last_at = :now,
-           expires_at = CASE WHEN ${live} THEN expires_at ELSE :now + :ttl END
-         WHERE counter_key = :key`,
+      this.named(
+        'counter.insert',
+        () => `INSERT INTO ${p}counters (counter_key, count, expires_at, last_at, prior_at) VALUES (:key, 0, 0, 0, NULL) ${this.dialect.ignoreDuplicate('counter_key')}`,
         values,
       ),
-      named(`SELECT count, expires_at, prior_at FROM ${p}counters WHERE counter_key = :key`, values),
+      // Each SET expression reads only columns not assigned before it (MySQL assigns left to right).
+      this.named(
+        'counter.update',
+        () =>
+          `UPDATE ${p}counters SET prior_at = CASE WHEN ${live} THEN last_at ELSE NULL END,
+             count = CASE WHEN ${live} THEN count + 1 ELSE 1 END,
+             last_at = :now,
+             expires_at = CASE WHEN ${live} THEN expires_at ELSE :now + :ttl END
+           WHERE counter_key = :key`,
+        values,
+      ),
+      this.named('counter.read', () => `SELECT count, expires_at, prior_at FROM ${p}counters WHERE counter_key = :key`, values),
     ]);
     const row = read!.rows[0];
     if (row === undefined) throw new MfaError('STORE_ERROR', 'SQL store: incrementCounter read no row');
