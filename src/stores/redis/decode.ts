@@ -31,15 +31,26 @@ export function factorFromFields(accountId: string, factorId: string, values: re
 
 /** Every factor of an account from `HGETALL` of its `factors` hash. */
 export function factorsFromHash(accountId: string, hash: Record<string, string>): MfaFactorRecord[] {
+  const list: string[] = [];
+  for (const field of Object.keys(hash)) list.push(field, hash[field]!);
+  return factorsFromFlat(accountId, list);
+}
+
+/**
+ * Every factor of an account from the flat `[field, value, …]` list of its `factors` hash (as a
+ * script returns `HGETALL`), without building the hash first.
+ */
+export function factorsFromFlat(accountId: string, list: readonly string[]): MfaFactorRecord[] {
   const byId = new Map<string, (string | undefined)[]>();
-  for (const field of Object.keys(hash)) {
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const field = list[i]!;
     const colon = field.indexOf(':');
     const index = colon < 0 ? undefined : FIELD_INDEX.get(field.slice(0, colon));
     if (index === undefined) throw storeCorrupt('factor', field, 'is not a factor field');
     const id = field.slice(colon + 1);
     let values = byId.get(id);
     if (values === undefined) byId.set(id, (values = new Array<string | undefined>(FACTOR_FIELDS.length)));
-    values[index] = hash[field];
+    values[index] = list[i + 1];
   }
   const factors: MfaFactorRecord[] = [];
   for (const [id, values] of byId) factors.push(factorFromFields(accountId, id, values));

@@ -55,6 +55,15 @@ export function checkKeyPrefix(prefix: string | undefined): string {
 export function redisKeys(prefix: string) {
   const account = (accountId: string) => `${prefix}{a:${escapePart(accountId)}}`;
   return {
+    /**
+     * The account's tag (`<prefix>{a:<account>}`), escaped once: a hot path builds several of the
+     * account's keys from it (`${tag}:factors`, …) instead of escaping the id for each.
+     */
+    accountTag: account,
+    /** One of the account's keys from its tag (see `accountTag`). */
+    inAccount: (tag: string, name: 'attempts' | 'factors' | 'codes' | 'challenges') => `${tag}:${name}`,
+    /** An operation key from the account's tag, for an id of the store's own (no character to escape). */
+    operationInAccount: (tag: string, operationId: string) => `${tag}:op:${operationId}`,
     account: (accountId: string) => `${account(accountId)}:account`,
     factors: (accountId: string) => `${account(accountId)}:factors`,
     codes: (accountId: string) => `${account(accountId)}:codes`,
@@ -62,7 +71,6 @@ export function redisKeys(prefix: string) {
     enrolmentExpiry: (accountId: string) => `${account(accountId)}:enrolment-expiry`,
     accountChallenges: (accountId: string) => `${account(accountId)}:challenges`,
     attempts: (accountId: string) => `${account(accountId)}:attempts`,
-    operation: (accountId: string, operationId: string) => `${account(accountId)}:op:${escapePart(operationId)}`,
     challenge: (challengeId: string) => `${prefix}{c:${escapePart(challengeId)}}:challenge`,
     challengeOperation: (challengeId: string, operationId: string) => `${prefix}{c:${escapePart(challengeId)}}:op:${escapePart(operationId)}`,
     counter: (key: string) => `${prefix}{k:${escapePart(key)}}:counter`,

@@ -47,6 +47,7 @@ import {
   enrolmentFromJson,
   FACTOR_FIELDS,
   factorFromFields,
+  factorsFromFlat,
   factorsFromHash,
   pairsToObject,
 } from './decode.js';
@@ -55,6 +56,19 @@ import { bytesToBase64Url, secureRandom } from '../../internal/bytes.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
 import { runCommand, runScript, runScriptReading, runScripts, type RedisClientLike, type ScriptCall } from './script-runner.js';
 import type { RedisStoreScriptName } from './scripts.js';
+
+/**
+ * Operation ids (see `operationKey`): unique, not secret (only the store's own scripts read them).
+ * A random prefix per process and a counter: no random bytes drawn per call (4% of a login's
+ * client CPU on the bench went to `secureRandom` and its encoding).
+ */
+const OPERATION_PREFIX = bytesToBase64Url(secureRandom(12));
+let operationCounter = 0;
+
+/** A fresh operation id, unique across processes (the 96-bit prefix) and calls (the counter). */
+function nextOperationId(): string {
+  return `${OPERATION_PREFIX}.${(++operationCounter).toString(36)}`;
+}
 
 /** How long a WebAuthn credential-id claim stays pending before it expires unconfirmed (a crash). */
 const CREDENTIAL_CLAIM_PENDING_MS = 300_000;
@@ -96,6 +110,11 @@ function challengeFrom(hash: Record<string, string>, now: number): MfaChallengeR
 /** The challenge, or `null` when expired at `now`. */
 function live(record: MfaChallengeRecord, now: number): MfaChallengeRecord | null {
   return record.expiresAt > Math.floor(now) ? record : null;
+}
+
+/** Whether a script answered 1. */
+function isOne(reply: unknown): boolean {
+  return reply === 1;
 }
 
 /** The nine factor fields as script arguments (see `scripts.ts`). */
@@ -247,23 +266,25 @@ export class RedisStore implements MfaStore {
     return replaced === 1;
   }
 
-  async advanceFactorStep(
+  advanceFactorStep(
     accountId: string,
     factorId: string,
     step: number,
     usedAt: number,
     options: { readonly clearAttempts?: readonly string[] } = {},
   ): Promise<boolean> {
-    const args = [factorId, String(step), String(Math.floor(usedAt))];
     const clear = options.clearAttempts;
+    const k = this.keys;
+    const tag = k.accountTag(accountId);
+    const operation = k.operationInAccount(tag, nextOperationId());
     const advanced =
       clear === undefined
-        ? await this.script('advanceFactorStep', [this.keys.factors(accountId), this.operationKey(accountId)], args)
-        : await this.script('advanceFactorStepClearing',
-            [this.keys.factors(accountId), this.keys.attempts(accountId), this.operationKey(accountId)],
-            [...args, ...clear],
+        ? this.script('advanceFactorStep', [k.inAccount(tag, 'factors'), operation], [factorId, String(step), String(Math.floor(usedAt))])
+        : this.script('advanceFactorStepClearing',
+            [k.inAccount(tag, 'factors'), k.inAccount(tag, 'attempts'), operation],
+            [factorId, String(step), String(Math.floor(usedAt)), ...clear],
           );
-    return advanced === 1;
+    return advanced.then(isOne);
   }
 
   async deleteFactor(
@@ -422,7 +443,7 @@ export class RedisStore implements MfaStore {
     const k = this.keys;
     const now = String(Math.floor(options.now));
     // A fresh operation key in the challenge's slot: a resend after a lost reply returns the record again.
-    const operation = k.challengeOperation(challengeId, bytesToBase64Url(secureRandom(12)));
+    const operation = k.challengeOperation(challengeId, nextOperationId());
     const reply = await this.script('consumeChallenge', [k.challenge(challengeId), operation], [options.purpose, now]);
     if (typeof reply !== 'string') return Array.isArray(reply) ? challengeFromHash(pairsToObject(reply)) : null;
     // An account's challenge: the reply names the account, whose slot holds (and consumes) it.
@@ -479,31 +500,28 @@ export class RedisStore implements MfaStore {
     const ids = options.withChallenges ?? [];
     for (const id of ids) args.push(id);
     const k = this.keys;
+    const tag = k.accountTag(accountId);
     // The account's challenges are read by the script (its slot); beside it, in the same write to
     // the socket on a single server (one round trip), each id's own key: a challenge bound to no
     // account lives there, one of another account is pointed to from there.
     const [reply, hashes] = (await this.checkedThen(() =>
       runScriptReading(this.redis, 'chargeAttempts',
-        [k.attempts(accountId), k.factors(accountId), k.codes(accountId), k.accountChallenges(accountId)], args, ids.map((id) => k.challenge(id))),
+        [k.inAccount(tag, 'attempts'), k.inAccount(tag, 'factors'), k.inAccount(tag, 'codes'), k.inAccount(tag, 'challenges')], args, ids.map((id) => k.challenge(id))),
     )) as [unknown[], Record<string, string>[]];
-    const [flat, ...rest] = reply;
-    const numbers = rest.slice(0, charges.length * 5);
-    let factors: MfaFactorRecord[] | null = null;
-    if (withFactors) {
-      const list = Array.isArray(flat) ? (flat as string[]) : [];
-      const hash: Record<string, string> = {};
-      for (let i = 0; i + 1 < list.length; i += 2) hash[list[i]!] = list[i + 1]!;
-      factors = factorsFromHash(accountId, hash);
+    // The reply read in place: { factors, 5 numbers per charge, [code, count], challenge JSON… }.
+    const factors = withFactors ? factorsFromFlat(accountId, Array.isArray(reply[0]) ? (reply[0] as string[]) : []) : null;
+    const results: (MfaAttemptCharge | null)[] = new Array<MfaAttemptCharge | null>(charges.length);
+    for (let i = 0, at = 1; i < charges.length; i++, at += 5) {
+      const state = reply[at];
+      results[i] = state === -1 ? null : {
+        allowed: state === 1, count: Number(reply[at + 1]), lastAt: reply[at + 2] === 1 ? Number(reply[at + 3]) : null, expiresAt: Number(reply[at + 4]),
+      };
     }
-    const results: (MfaAttemptCharge | null)[] = charges.map((_, i) => {
-      const [state, count, hasLast, last, expiresAt] = numbers.slice(i * 5, i * 5 + 5) as number[];
-      if (state === -1) return null;
-      return { allowed: state === 1, count: Number(count), lastAt: hasLast === 1 ? Number(last) : null, expiresAt: Number(expiresAt) };
-    });
     const reads: { challenges?: (MfaChallengeRecord | null)[]; backupCode?: { record: MfaBackupCodeRecord | null; count: number } } = {};
-    let at = charges.length * 5;
+    let at = 1 + charges.length * 5;
     if (codeId !== undefined) {
-      const [json, count] = rest.slice(at, at + 2) as [unknown, unknown];
+      const json = reply[at];
+      const count = reply[at + 1];
       at += 2;
       reads.backupCode = {
         record: typeof json === 'string' && json !== '' ? backupCodeFromJson(accountId, codeId, json) : null,
@@ -514,7 +532,7 @@ export class RedisStore implements MfaStore {
       const found: (MfaChallengeRecord | null | Promise<MfaChallengeRecord | null>)[] = [];
       let elsewhere = false;
       for (let i = 0; i < ids.length; i++) {
-        const json = rest[at + i];
+        const json = reply[at + i];
         const hash = hashes[i]!;
         if (typeof json === 'string' && json !== '') found.push(live(challengeFromJson(accountId, ids[i]!, json), now));
         else if (hash['owner'] === undefined) found.push(challengeFrom(hash, now));
@@ -640,7 +658,7 @@ export class RedisStore implements MfaStore {
    * driver after a lost reply (ioredis does on reconnect) returns that outcome again.
    */
   private operationKey(accountId: string): string {
-    return this.keys.operation(accountId, bytesToBase64Url(secureRandom(12)));
+    return this.keys.operationInAccount(this.keys.accountTag(accountId), nextOperationId());
   }
 
   /** Runs scripts of several slots together (see `runScripts`); before the server check has passed, the check first. */

@@ -41,23 +41,29 @@ export function redisError(operation: string, error: unknown): MfaError {
   return new MfaError('STORE_ERROR', `Redis store: ${operation} failed`, { cause: error });
 }
 
-/** Runs a named script with its keys and arguments. */
-export async function runScript(
+/**
+ * Runs a named script with its keys and arguments. The driver's promise is returned as it is
+ * (with a handler for failures): no async frame of its own on the login path.
+ */
+export function runScript(
   redis: RedisClientLike,
   name: RedisStoreScriptName,
   keys: readonly string[],
   args: readonly (string | number)[],
 ): Promise<unknown> {
+  let sent: Promise<unknown>;
   try {
-    return await redis.evalsha(SHAS[name], keys.length, ...keys, ...args);
+    sent = redis.evalsha(SHAS[name], keys.length, ...keys, ...args);
   } catch (error) {
+    return Promise.reject(redisError(name, error));
+  }
+  return sent.catch((error: unknown) => {
     if (!messageOf(error).startsWith('NOSCRIPT')) throw redisError(name, error);
-  }
-  try {
-    return await redis.eval(REDIS_STORE_SCRIPTS[name], keys.length, ...keys, ...args);
-  } catch (error) {
-    throw redisError(name, error);
-  }
+    // The script cache was flushed (first use, a restart, a failover): the text, cached again.
+    return redis.eval(REDIS_STORE_SCRIPTS[name], keys.length, ...keys, ...args).catch((again: unknown) => {
+      throw redisError(name, again);
+    });
+  });
 }
 
 /** Runs a plain command through `call`, mapping errors. */
@@ -75,14 +81,15 @@ export async function runCommand<T>(operation: string, command: () => Promise<T>
  * keys live in different slots (a pipeline must stay in one), so the reads go in parallel instead.
  * Returns the script's reply and each hash (`{}` when absent).
  */
-export async function runScriptReading(
+export function runScriptReading(
   redis: RedisClientLike,
   name: RedisStoreScriptName,
   keys: readonly string[],
   args: readonly (string | number)[],
   hashKeys: readonly string[],
 ): Promise<[unknown, Record<string, string>[]]> {
-  if (hashKeys.length === 0 || 'nodes' in redis) {
+  if (hashKeys.length === 0) return runScript(redis, name, keys, args).then((reply) => [reply, []]);
+  if ('nodes' in redis) {
     return Promise.all([
       runScript(redis, name, keys, args),
       Promise.all(hashKeys.map((key) => runCommand(name, () => redis.hgetall(key)))),
@@ -91,22 +98,25 @@ export async function runScriptReading(
   const pipeline = redis.pipeline();
   pipeline.evalsha(SHAS[name], keys.length, ...keys, ...args);
   for (const key of hashKeys) pipeline.hgetall(key);
-  let replies: [Error | null, unknown][] | null;
-  try {
-    replies = await pipeline.exec();
-  } catch (error) {
-    throw redisError(name, error);
-  }
-  if (replies === null || replies.length !== 1 + hashKeys.length) throw redisError(name, new Error('the pipeline returned no replies'));
-  const hashes = replies.slice(1).map(([error, hash]) => {
-    if (error !== null) throw redisError(name, error);
-    return hash as Record<string, string>;
-  });
-  const [scriptError, reply] = replies[0]!;
-  if (scriptError === null) return [reply, hashes];
-  // The script cache was flushed (a restart, a failover): the script alone, loaded again.
-  if (!messageOf(scriptError).startsWith('NOSCRIPT')) throw redisError(name, scriptError);
-  return [await runScript(redis, name, keys, args), hashes];
+  return pipeline.exec().then(
+    (replies): [unknown, Record<string, string>[]] | Promise<[unknown, Record<string, string>[]]> => {
+      if (replies === null || replies.length !== 1 + hashKeys.length) throw redisError(name, new Error('the pipeline returned no replies'));
+      const hashes: Record<string, string>[] = new Array<Record<string, string>>(hashKeys.length);
+      for (let i = 0; i < hashKeys.length; i++) {
+        const [error, hash] = replies[i + 1]!;
+        if (error !== null) throw redisError(name, error);
+        hashes[i] = hash as Record<string, string>;
+      }
+      const [scriptError, reply] = replies[0]!;
+      if (scriptError === null) return [reply, hashes];
+      // The script cache was flushed (a restart, a failover): the script alone, loaded again.
+      if (!messageOf(scriptError).startsWith('NOSCRIPT')) throw redisError(name, scriptError);
+      return runScript(redis, name, keys, args).then((again) => [again, hashes]);
+    },
+    (error: unknown) => {
+      throw redisError(name, error);
+    },
+  );
 }
 
 /** One script call: name, keys, arguments. */
