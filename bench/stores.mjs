@@ -446,13 +446,28 @@ function replayPlan(items, recorder, worker, w) {
     if (v === step0) return Math.floor(t / PERIOD);
     return v;
   };
-  // The texts are the same at every time (the store binds every value): swapped once, here.
-  const texts = items.map((item) => item.statements.map((s) => swap(s.sql, t0)));
+  // Everything but the time and the step is swapped once, here (the store binds every value, so
+  // the texts never change); a replay only puts this login's time and step in.
+  const timeDependent = (v) => v === t0 || v === step0 || (typeof v === 'string' && v.includes(String(t0)));
+  const plan = items.map((item) => ({
+    kind: item.kind,
+    lockKey: item.lockKey === undefined ? undefined : swap(item.lockKey, t0),
+    statements: item.statements.map((s) => ({
+      sql: swap(s.sql, t0),
+      parameters: s.parameters.map((v) => (timeDependent(v) ? v : swap(v, t0))),
+      timed: s.parameters.flatMap((v, i) => (timeDependent(v) ? [i] : [])),
+    })),
+  }));
   return (t) =>
-    items.map((item, i) => ({
-      ...item,
-      lockKey: item.lockKey === undefined ? undefined : swap(item.lockKey, t),
-      statements: item.statements.map((s, k) => ({ sql: texts[i][k], parameters: s.parameters.map((p) => swap(p, t)) })),
+    plan.map((item) => ({
+      kind: item.kind,
+      lockKey: item.lockKey,
+      statements: item.statements.map((s) => {
+        if (s.timed.length === 0) return s;
+        const parameters = s.parameters.slice();
+        for (const i of s.timed) parameters[i] = swap(parameters[i], t);
+        return { sql: s.sql, parameters };
+      }),
     }));
 }
 
