@@ -66,6 +66,29 @@ describe('stores/sql on SQLite, statements run on the connection directly (the s
     expect((await store.getFactor(a, factor.id))!.lastStep).toBe(7);
   });
 
+  test('a store call made while the app streams rows through Kysely waits for the stream to end', async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    await store.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: '$h', createdAt: 1 }]);
+    for (let i = 0; i < 3; i++) await sql.raw(`INSERT INTO app_orders (id) VALUES ('${a}-${i}')`).execute(db);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const anyDb = db as Kysely<any>;
+    let used: Promise<unknown> | undefined;
+    let counted: Promise<unknown> | undefined;
+    const order: string[] = [];
+    for await (const row of anyDb.selectFrom('app_orders').select('id').where('id', 'like', `${a}-%`).stream()) {
+      order.push(String(row.id).slice(-1));
+      // While better-sqlite3 iterates, the connection runs no other write.
+      used ??= store.consumeBackupCode(a, 'k1').then((won) => (order.push('used'), won), (error: unknown) => error);
+      counted ??= store.countBackupCodes(a).then((n) => (order.push('counted'), n), (error: unknown) => error);
+    }
+    // The write ran once the stream was over; a read may run during it (better-sqlite3 allows it).
+    expect(await used).toBe(true);
+    expect([0, 1]).toContain(await counted);
+    expect(order.filter((o) => o !== 'counted')).toEqual(['0', '1', '2', 'used']);
+    expect(order).toContain('counted');
+    expect(await store.getBackupCode(a, 'k1')).toBeNull();
+  });
+
   test('the sqlite option must be a better-sqlite3 Database', () => {
     expect(() => createSqlStore({ db, dialect: 'sqlite', sqlite: {} as never })).toThrow(MfaError);
     expect(() => createSqlStore({ db, dialect: 'sqlite', sqlite: { prepare: () => undefined } as never })).toThrow(/better-sqlite3 Database/);

@@ -68,8 +68,9 @@ const DIRECT_CACHE_SIZE = 128;
  * a batch is `BEGIN IMMEDIATE`, its statements, `COMMIT` within one turn of the event loop, so
  * nothing of this process runs between them (and the write lock keeps other processes out).
  * While a transaction is open on the connection (the app's, through Kysely, between two of its
- * awaits), it goes through Kysely instead, which queues it until that transaction ends, so the
- * store's writes never join (or roll back with) a transaction of the app.
+ * awaits) or a result is being iterated on it (a Kysely `stream()`), it goes through Kysely
+ * instead, which queues it until the connection is free, so the store's writes never join (or
+ * roll back with) a transaction of the app.
  */
 function directRunner(database: SqliteDirectDatabase) {
   const cache = new Map<string, SqliteDirectStatement>();
@@ -133,10 +134,27 @@ export function sqliteDialect(db: Kysely<unknown>, database?: SqliteDirectDataba
   const base = { name: 'sqlite' as const, ...sqliteSyntax, isUniqueViolation: isSqliteUniqueViolation };
   if (database === undefined) return { ...base, ...viaKysely };
   const direct = directRunner(database);
+  // Directly when the connection is free; through Kysely (which waits for its turn) while the app
+  // holds a transaction open on it, or iterates a result on it (better-sqlite3 then refuses a
+  // writing statement before running it, so nothing of ours ran).
+  const directOr = <T>(run: () => T, queued: () => Promise<T>): Promise<T> => {
+    if (database.inTransaction) return queued();
+    try {
+      return Promise.resolve(run());
+    } catch (error) {
+      if (isConnectionIterating(error)) return queued();
+      return Promise.reject(error);
+    }
+  };
   return {
     ...base,
-    run: async (statement) => (database.inTransaction ? viaKysely.run(statement) : direct.exec(statement)),
-    batch: async (statements) => (database.inTransaction ? viaKysely.batch(statements) : direct.batch(statements)),
+    run: (statement) => directOr(() => direct.exec(statement), () => viaKysely.run(statement)),
+    batch: (statements) => directOr(() => direct.batch(statements), () => viaKysely.batch(statements)),
   };
+}
+
+/** better-sqlite3's refusal to run a statement while another one's rows are being iterated. */
+function isConnectionIterating(error: unknown): boolean {
+  return error instanceof TypeError && /busy executing a query/.test(error.message);
 }
 
