@@ -8,17 +8,19 @@
  */
 import { Kysely, sql } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
-import { Miniflare } from 'miniflare';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { MfaError } from '../../src/errors.js';
 import type { MfaAttemptRule } from '../../src/store/attempts.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../../src/store/records.js';
-import { createSqlStore, migrateSqlStore, type D1DatabaseLike, type SqlStore } from '../../src/stores/sql/index.js';
+import { createSqlStore, migrateSqlStore, type SqlStore } from '../../src/stores/sql/index.js';
+import { startD1OverFetch } from '../stores/fixtures/d1-over-fetch.js';
 import { uniqueSuffix } from '../stores/fixtures/servers.js';
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 
-const mf = new Miniflare({ modules: true, script: 'export default {}', d1Databases: ['DB'] });
-const d1 = (await mf.getD1Database('DB')) as unknown as D1DatabaseLike;
+// Through dispatchFetch, not miniflare's binding proxy (its synchronous calls race under load:
+// test/stores/fixtures/d1-over-fetch.ts).
+const d1Server = await startD1OverFetch();
+const d1 = d1Server.database;
 const db = new Kysely<unknown>({ dialect: new D1Dialect({ database: d1 as never }) });
 await migrateSqlStore({ db, dialect: 'd1', d1 });
 const store = createSqlStore({ db, dialect: 'd1', d1 });
@@ -34,7 +36,7 @@ let guard: ProcessGuard | undefined;
 afterEach(() => guard?.stop());
 afterAll(async () => {
   await db.destroy();
-  await mf.dispose();
+  await d1Server.dispose();
 });
 
 /** An account with backup code k1 and two charged attempts. */

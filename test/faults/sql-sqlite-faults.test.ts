@@ -32,21 +32,25 @@ const opened: { destroy(): Promise<void> }[] = [];
 
 /**
  * A store on `file` (migrated), whose writers wait `timeoutMs` for the write lock; `afterRun` is
- * called (synchronously, on the store's connection) after each writing statement has run.
+ * called (synchronously, on the store's connection) after each writing statement has run. With
+ * `direct`, the store also gets the connection (the `sqlite` option) and runs statements on it.
  */
-async function open(file: string, timeoutMs: number, afterRun?: (sql: string) => void): Promise<{ sqlite: Database.Database; store: SqlStore }> {
+async function open(file: string, timeoutMs: number, afterRun?: (sql: string) => void, direct = false): Promise<{ sqlite: Database.Database; store: SqlStore }> {
   const sqlite = new Database(file, { timeout: timeoutMs });
   sqlite.pragma('journal_mode = WAL');
   const database = {
     close: () => sqlite.close(),
+    get inTransaction() {
+      return sqlite.inTransaction;
+    },
     prepare: (sql: string) => {
       const statement = sqlite.prepare(sql);
       return {
         reader: statement.reader,
-        all: (parameters: readonly unknown[]) => statement.all(parameters),
-        iterate: (parameters: readonly unknown[]) => statement.iterate(parameters),
-        run: (parameters: readonly unknown[]) => {
-          const result = statement.run(parameters);
+        all: (...parameters: unknown[]) => statement.all(...parameters),
+        iterate: (...parameters: unknown[]) => statement.iterate(...parameters),
+        run: (...parameters: unknown[]) => {
+          const result = statement.run(...parameters);
           afterRun?.(sql);
           return result;
         },
@@ -56,7 +60,7 @@ async function open(file: string, timeoutMs: number, afterRun?: (sql: string) =>
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
   opened.push(db);
   await migrateSqlStore({ db, dialect: 'sqlite' });
-  return { sqlite, store: createSqlStore({ db, dialect: 'sqlite' }) };
+  return { sqlite, store: createSqlStore({ db, dialect: 'sqlite', ...(direct ? { sqlite: database } : {}) }) };
 }
 
 function spawnChild(args: string[]): { process: ChildProcess; line: (expected: string) => Promise<void>; exited: Promise<NodeJS.Signals | number | null> } {
@@ -100,97 +104,100 @@ afterAll(async () => {
 });
 
 describe('faults: SQLite with another writer, and a writer killed in the middle of a transaction', () => {
-  test('another process holds the write lock: STORE_ERROR (SQLITE_BUSY), nothing changed; after it lets go the calls converge', async () => {
-    const file = join(dir, `busy-${uniqueSuffix()}.db`);
-    const { store } = await open(file, 100);
-    const a = `acct-${uniqueSuffix()}`;
-    const login = factor(a);
-    const recovery = factor(a, 'recovery');
-    await store.insertFactor(login);
-    await store.insertFactor(recovery);
-    await store.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: '$h', createdAt: 1 }]);
-
-    const holder = spawnChild(['hold', file]);
-    await holder.line('locked');
-    guard = guardProcess();
-    // A batch (BEGIN IMMEDIATE waits 100 ms for the lock) and a single statement.
-    const batchError = await failure(store.deleteLoginFactors(a));
-    expect((batchError.cause as { code?: string }).code).toBe('SQLITE_BUSY');
-    await failure(store.consumeBackupCode(a, 'k1'));
-    // Readers are not blocked in WAL mode: nothing changed.
-    expect(await store.countBackupCodes(a)).toBe(1);
-    expect((await store.listFactors(a)).map((f) => f.id).sort()).toEqual([login.id, recovery.id].sort());
-    expect(guard.escaped).toEqual([]);
-
-    holder.process.stdin!.write('release\n');
-    expect(await holder.exited).toBe(0);
-    expect(await store.deleteLoginFactors(a)).toBe(1);
-    expect(await store.consumeBackupCode(a, 'k1')).toBe(false); // deleteLoginFactors took the codes with the factors
-    expect(await store.countBackupCodes(a)).toBe(0);
-    expect((await store.listFactors(a)).map((f) => f.id)).toEqual([recovery.id]);
-  }, 30_000);
-
-  test('a writer trying to get in between two statements of a batch is refused; one by one, it gets in and the batch is left half-done', async () => {
-    const file = join(dir, `between-${uniqueSuffix()}.db`);
-    let other: Database.Database | undefined;
-    const attempts: string[] = [];
-    // After the first statement of deleteLoginFactors (the account's codes deleted), another
-    // connection to the file asks for the write lock, without waiting.
-    const interloper = (sql: string) => {
-      if (other === undefined || !sql.startsWith('DELETE FROM mfakit_backup_codes')) return;
-      try {
-        other.prepare('BEGIN IMMEDIATE').run();
-        attempts.push('got the lock');
-      } catch (error) {
-        attempts.push((error as { code?: string }).code ?? String(error));
-      }
-    };
-    const { store } = await open(file, 50, interloper);
-    other = new Database(file, { timeout: 0 });
-    const setUp = async (a: string) => {
-      await store.insertFactor(factor(a));
-      await store.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: '$h', createdAt: 1 }]);
-    };
-    try {
+  // Both ways the store runs statements on SQLite: through Kysely, and directly (the `sqlite` option).
+  for (const path of ['kysely', 'direct'] as const) {
+    test(`${path}: another process holds the write lock: STORE_ERROR (SQLITE_BUSY), nothing changed; after it lets go the calls converge`, async () => {
+      const file = join(dir, `busy-${uniqueSuffix()}.db`);
+      const { store } = await open(file, 100, undefined, path === 'direct');
       const a = `acct-${uniqueSuffix()}`;
-      await setUp(a);
-      attempts.length = 0;
-      expect(await store.deleteLoginFactors(a)).toBe(1);
-      expect(attempts).toEqual(['SQLITE_BUSY']);
-      expect([await store.countBackupCodes(a), (await store.listFactors(a)).length]).toEqual([0, 0]);
+      const login = factor(a);
+      const recovery = factor(a, 'recovery');
+      await store.insertFactor(login);
+      await store.insertFactor(recovery);
+      await store.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: '$h', createdAt: 1 }]);
 
-      // Control: the same batch sent one statement at a time (autocommit), as a store without
-      // transactions would. The interloper gets in, the next statement meets SQLITE_BUSY, and the
-      // codes are gone while the login factor stays: half-done.
-      const b = `acct-${uniqueSuffix()}`;
-      await setUp(b);
-      const owner = Object.getPrototypeOf(store) as { dialect: SqlStore['dialect'] };
-      const inner = owner.dialect;
-      owner.dialect = {
-        ...inner,
-        batch: async (statements) => {
-          const results = [];
-          for (const statement of statements) results.push(await inner.run(statement));
-          return results;
-        },
+      const holder = spawnChild(['hold', file]);
+      await holder.line('locked');
+      guard = guardProcess();
+      // A batch (BEGIN IMMEDIATE waits 100 ms for the lock) and a single statement.
+      const batchError = await failure(store.deleteLoginFactors(a));
+      expect((batchError.cause as { code?: string }).code).toBe('SQLITE_BUSY');
+      await failure(store.consumeBackupCode(a, 'k1'));
+      // Readers are not blocked in WAL mode: nothing changed.
+      expect(await store.countBackupCodes(a)).toBe(1);
+      expect((await store.listFactors(a)).map((f) => f.id).sort()).toEqual([login.id, recovery.id].sort());
+      expect(guard.escaped).toEqual([]);
+
+      holder.process.stdin!.write('release\n');
+      expect(await holder.exited).toBe(0);
+      expect(await store.deleteLoginFactors(a)).toBe(1);
+      expect(await store.consumeBackupCode(a, 'k1')).toBe(false); // deleteLoginFactors took the codes with the factors
+      expect(await store.countBackupCodes(a)).toBe(0);
+      expect((await store.listFactors(a)).map((f) => f.id)).toEqual([recovery.id]);
+    }, 30_000);
+
+    test(`${path}: a writer trying to get in between two statements of a batch is refused; one by one, it gets in and the batch is left half-done`, async () => {
+      const file = join(dir, `between-${uniqueSuffix()}.db`);
+      let other: Database.Database | undefined;
+      const attempts: string[] = [];
+      // After the first statement of deleteLoginFactors (the account's codes deleted), another
+      // connection to the file asks for the write lock, without waiting.
+      const interloper = (sql: string) => {
+        if (other === undefined || !sql.startsWith('DELETE FROM mfakit_backup_codes')) return;
+        try {
+          other.prepare('BEGIN IMMEDIATE').run();
+          attempts.push('got the lock');
+        } catch (error) {
+          attempts.push((error as { code?: string }).code ?? String(error));
+        }
       };
-      attempts.length = 0;
+      const { store } = await open(file, 50, interloper, path === 'direct');
+      other = new Database(file, { timeout: 0 });
+      const setUp = async (a: string) => {
+        await store.insertFactor(factor(a));
+        await store.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: '$h', createdAt: 1 }]);
+      };
       try {
-        await failure(store.deleteLoginFactors(b));
+        const a = `acct-${uniqueSuffix()}`;
+        await setUp(a);
+        attempts.length = 0;
+        expect(await store.deleteLoginFactors(a)).toBe(1);
+        expect(attempts).toEqual(['SQLITE_BUSY']);
+        expect([await store.countBackupCodes(a), (await store.listFactors(a)).length]).toEqual([0, 0]);
+
+        // Control: the same batch sent one statement at a time (autocommit), as a store without
+        // transactions would. The interloper gets in, the next statement meets SQLITE_BUSY, and the
+        // codes are gone while the login factor stays: half-done.
+        const b = `acct-${uniqueSuffix()}`;
+        await setUp(b);
+        const owner = Object.getPrototypeOf(store) as { dialect: SqlStore['dialect'] };
+        const inner = owner.dialect;
+        owner.dialect = {
+          ...inner,
+          batch: async (statements) => {
+            const results = [];
+            for (const statement of statements) results.push(await inner.run(statement));
+            return results;
+          },
+        };
+        attempts.length = 0;
+        try {
+          await failure(store.deleteLoginFactors(b));
+        } finally {
+          owner.dialect = inner;
+          other.prepare('ROLLBACK').run();
+        }
+        expect(attempts).toEqual(['got the lock']);
+        expect([await store.countBackupCodes(b), (await store.listFactors(b)).length]).toEqual([0, 1]);
       } finally {
-        owner.dialect = inner;
-        other.prepare('ROLLBACK').run();
+        other.close();
+        other = undefined;
       }
-      expect(attempts).toEqual(['got the lock']);
-      expect([await store.countBackupCodes(b), (await store.listFactors(b)).length]).toEqual([0, 1]);
-    } finally {
-      other.close();
-      other = undefined;
-    }
-  });
+    });
+  }
 
   /** Codes A and B and a charged attempt record; the child uses A, charges, and dies in the middle of using B. */
-  async function crashRun(atomicity: 'atomic' | 'non-atomic') {
+  async function crashRun(atomicity: 'atomic' | 'non-atomic' | 'direct') {
     const file = join(dir, `crash-${atomicity}-${uniqueSuffix()}.db`);
     const { store } = await open(file, 5000);
     const a = `acct-${uniqueSuffix()}`;
@@ -214,8 +221,8 @@ describe('faults: SQLite with another writer, and a writer killed in the middle 
     return { a, now, store: after.store, state };
   }
 
-  test('killed in the middle of a store transaction: after reopening nothing of it is there, the used code stays used, and the call converges', async () => {
-    const { a, now, store, state } = await crashRun('atomic');
+  test.each(['atomic', 'direct'] as const)('%s: killed in the middle of a store transaction: after reopening nothing of it is there, the used code stays used, and the call converges', async (way) => {
+    const { a, now, store, state } = await crashRun(way);
     // A was used before the crash (committed); of B's transaction (clear the attempts, write the
     // tombstone, then use the code) nothing remains: B unused, no tombstone, the attempt still counted.
     expect(state).toEqual({ codeA: false, tombstoneA: true, codeB: true, tombstoneB: false, attempts: 1, integrity: 'ok' });

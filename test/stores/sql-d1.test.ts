@@ -1,63 +1,29 @@
 /**
  * The SQL store on Cloudflare D1, through miniflare's local D1 (the workerd runtime's own D1
- * implementation, run from Node): singles through Kysely's `kysely-d1` dialect, the atomic batches
+ * implementation, reached from Node by `dispatchFetch`: fixtures/d1-over-fetch.ts says why not
+ * through miniflare's binding proxy): singles through Kysely's `kysely-d1` dialect, the atomic batches
  * through the binding's `batch()` (D1 has no interactive transactions). The whole conformance suite,
  * migrations, and a batch that fails half-way leaving nothing behind.
  */
 import { Kysely, sql } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
-import { Miniflare } from 'miniflare';
 import { afterAll, describe, expect, test } from 'vitest';
 import { storeConformanceCases } from '../../src/conformance/index.js';
 import { MfaError } from '../../src/errors.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord } from '../../src/store/records.js';
-import { createSqlStore, migrateSqlStore, sqlMigrations, sqlSchema, type D1DatabaseLike } from '../../src/stores/sql/index.js';
+import { createSqlStore, migrateSqlStore, sqlMigrations, sqlSchema } from '../../src/stores/sql/index.js';
+import { startD1OverFetch } from './fixtures/d1-over-fetch.js';
 import { uniqueSuffix } from './fixtures/servers.js';
 
-const mf = new Miniflare({ modules: true, script: 'export default {}', d1Databases: ['DB'] });
-const binding = await mf.getD1Database('DB');
-
-/**
- * The binding with at most 16 calls in flight: miniflare's Node-to-workerd proxy fails an internal
- * assertion under a few hundred concurrent calls (seen in the 200-guess race). D1 runs one write
- * at a time anyway; the store's calls still race each other, they only queue at the proxy.
- */
-function limited(): D1DatabaseLike {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  const limit = async <T>(call: () => Promise<T>): Promise<T> => {
-    if (active >= 16) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await call();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-  type Statement = ReturnType<typeof binding.prepare>;
-  const wrap = (statement: Statement): Statement & { inner: Statement } =>
-    ({
-      inner: statement,
-      bind: (...values: unknown[]) => wrap(statement.bind(...values)),
-      all: () => limit(() => statement.all()),
-      run: () => limit(() => statement.run()),
-      first: (column?: string) => limit(() => statement.first(column as never)),
-      raw: () => limit(() => statement.raw()),
-    }) as unknown as Statement & { inner: Statement };
-  return {
-    prepare: (query: string) => wrap(binding.prepare(query)),
-    batch: (statements: unknown[]) => limit(() => binding.batch(statements.map((s) => (s as { inner: Statement }).inner))),
-  } as unknown as D1DatabaseLike;
-}
-const d1 = limited();
+const d1Server = await startD1OverFetch();
+const d1 = d1Server.database;
 const db = new Kysely<unknown>({ dialect: new D1Dialect({ database: d1 as never }) });
 const first = await migrateSqlStore({ db, dialect: 'd1', d1 });
 const store = createSqlStore({ db, dialect: 'd1', d1 });
 
 afterAll(async () => {
   await db.destroy();
-  await mf.dispose();
+  await d1Server.dispose();
 });
 
 function factor(accountId: string, overrides: Partial<MfaFactorRecord> = {}): MfaFactorRecord {
@@ -76,7 +42,7 @@ describe("stores/sql on Cloudflare D1 (miniflare's local D1)", () => {
   describe('conformance suite', () => {
     const cases = storeConformanceCases(() => store);
     test('the suite has cases', () => expect(cases.length).toBeGreaterThan(20));
-    // Local D1 answers each batch through workerd: the 200-call races take about a minute here.
+    // Local D1 answers each call through workerd: on a loaded machine the 200-call races take a while.
     for (const c of cases) test(c.name, c.run, 240_000);
   });
 

@@ -1,5 +1,5 @@
 // fast-check fuzzing of the WebAuthn parsers: on any input they return or throw MfaError (never
-// another exception), finish quickly, and mutated valid responses are never accepted.
+// another exception), finish quickly (in CPU time), and mutated valid responses are never accepted.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMfaError } from '../../src/errors.js';
@@ -17,14 +17,24 @@ import { b64u, fromB64u, hex } from './helpers/build.js';
 import { encodeCbor } from './helpers/cbor-encode.js';
 import { w3cAttestationRoot } from './helpers/vectors.js';
 
+/**
+ * CPU time this process has used, in ms. "Finishes quickly" is measured in it, not on the wall
+ * clock: on a loaded machine the worker is descheduled for hundreds of ms at a time (a 400 ms stop
+ * of the worker failed this file's wall-clock bound), and that is no parser's doing.
+ */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function onlyMfaError(fn: () => unknown): void {
-  const start = performance.now();
+  const start = cpuMs();
   try {
     fn();
   } catch (error) {
     if (!isMfaError(error)) throw error;
   }
-  expect(performance.now() - start).toBeLessThan(250);
+  expect(cpuMs() - start).toBeLessThan(250);
 }
 
 // Bytes that look like CBOR often enough to get past the first byte: random heads, big lengths.

@@ -36,6 +36,7 @@ export {
 } from './schema.js';
 export type { SqlDialect, SqlDialectName, SqlStatement, SqlResult } from './dialects/dialect.js';
 export type { D1DatabaseLike, D1PreparedStatementLike } from './dialects/d1.js';
+export type { SqliteDirectDatabase, SqliteDirectStatement } from './dialects/sqlite.js';
 export {
   cacheSqliteStatements,
   type CachedSqliteDatabase,

@@ -48,7 +48,7 @@ import {
 import { d1Dialect, type D1DatabaseLike } from './dialects/d1.js';
 import { storeError, type SqlDialect, type SqlDialectName, type SqlResult, type SqlStatement } from './dialects/dialect.js';
 import { mysqlDialect } from './dialects/mysql.js';
-import { sqliteDialect } from './dialects/sqlite.js';
+import { sqliteDialect, type SqliteDirectDatabase } from './dialects/sqlite.js';
 import {
   ACCOUNT_COLUMNS,
   CHALLENGE_COLUMNS,
@@ -84,6 +84,14 @@ export interface SqlStoreOptions {
   readonly tablePrefix?: string;
   /** D1 only: the database binding (`env.DB`), whose `batch()` runs the store's atomic batches. */
   readonly d1?: D1DatabaseLike;
+  /**
+   * SQLite only, optional: the better-sqlite3 `Database` that `db`'s `SqliteDialect` uses. The
+   * store then runs its statements on it directly (each text prepared once, a batch within one
+   * turn of the event loop) instead of one Kysely query per statement, and goes through Kysely
+   * whenever a transaction is open on the connection (so it waits for the app's transactions
+   * as before). It must be the very connection `db` uses.
+   */
+  readonly sqlite?: SqliteDirectDatabase;
 }
 
 /** The default table prefix: tables are `mfakit_accounts`, `mfakit_factors`, … */
@@ -119,7 +127,10 @@ export function sqlDialectOf(options: SqlStoreOptions, prefix: string): SqlDiale
   }
   switch (options.dialect) {
     case 'sqlite':
-      return sqliteDialect(options.db);
+      if (options.sqlite !== undefined && (typeof options.sqlite?.prepare !== 'function' || typeof options.sqlite?.inTransaction !== 'boolean')) {
+        throw new MfaError('INVALID_OPTION', "dialect 'sqlite': { sqlite } must be the better-sqlite3 Database that db's SqliteDialect uses");
+      }
+      return sqliteDialect(options.db, options.sqlite);
     case 'mysql':
       return mysqlDialect(options.db, prefix);
     case 'd1':
@@ -256,6 +267,15 @@ export class SqlStore implements MfaStore {
   /** The long statement texts, built once per store and shape (`key`), not on every call. */
   private readonly texts = new Map<string, NamedText>();
 
+  private readonly plainTexts = new Map<string, string>();
+
+  /** A statement text built by `build` the first time `key` is asked for (the hot paths' texts). */
+  private text(key: string, build: () => string): string {
+    let sql = this.plainTexts.get(key);
+    if (sql === undefined) this.plainTexts.set(key, (sql = build()));
+    return sql;
+  }
+
   /**
    * A statement with `:name` placeholders, its text built by `build` the first time `key` is
    * asked for, its values taken from `values` by name. Every value is a parameter, never spliced
@@ -382,7 +402,7 @@ export class SqlStore implements MfaStore {
     const p = this.p;
     const at = Math.floor(usedAt);
     const advance = st(
-      `UPDATE ${p}factors SET last_step = ?, last_used_at = ? WHERE account_id = ? AND id = ? AND last_step < ?`,
+      this.text('factor.advance', () => `UPDATE ${p}factors SET last_step = ?, last_used_at = ? WHERE account_id = ? AND id = ? AND last_step < ?`),
       step, at, accountId, factorId, step,
     );
     const clear = options.clearAttempts;
@@ -393,8 +413,11 @@ export class SqlStore implements MfaStore {
       'advanceFactorStep',
       [
         st(
-          `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0
-             AND EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = ? AND id = ? AND last_step < ?)`,
+          this.text(
+            `factor.advanceClear.${clear.length}`,
+            () => `UPDATE ${p}attempts SET count = 0, last_at = NULL, refused = 0 WHERE account_id = ? AND name IN (${placeholders(clear.length)}) AND count > 0
+                     AND EXISTS (SELECT 1 FROM ${p}factors WHERE account_id = ? AND id = ? AND last_step < ?)`,
+          ),
           accountId, ...clear, accountId, factorId, step,
         ),
         advance,
@@ -715,12 +738,15 @@ export class SqlStore implements MfaStore {
     }
     // The stored state as the arithmetic sees it: an expired record counts as absent.
     const live = `(expires_at > :now)`;
-    const count = `(CASE WHEN ${live} THEN count ELSE 0 END)`;
-    const last = `(CASE WHEN ${live} THEN last_at ELSE NULL END)`;
-    const n = `(${count} + 1)`;
-    const j = `(${n} - :free - 1)`;
-    const delay = `(CASE WHEN ${n} <= :free THEN 0 WHEN ${j} >= :capStep THEN :capDelay ELSE :base * (1 << ${j}) END)`;
-    const allowed = `(${count} < :limit AND (${delay} = 0 OR ${last} IS NULL OR :now >= ${last} + ${delay}))`;
+    /** Whether the charge is allowed, on the stored state (built once per store, with the text). */
+    const allowed = () => {
+      const count = `(CASE WHEN ${live} THEN count ELSE 0 END)`;
+      const last = `(CASE WHEN ${live} THEN last_at ELSE NULL END)`;
+      const n = `(${count} + 1)`;
+      const j = `(${n} - :free - 1)`;
+      const delay = `(CASE WHEN ${n} <= :free THEN 0 WHEN ${j} >= :capStep THEN :capDelay ELSE :base * (1 << ${j}) END)`;
+      return `(${count} < :limit AND (${delay} = 0 OR ${last} IS NULL OR :now >= ${last} + ${delay}))`;
+    };
     charges.forEach(({ name, rule }, i) => {
       const { capStep, capDelay } = delayCap(rule);
       const values = {
@@ -740,7 +766,7 @@ export class SqlStore implements MfaStore {
         // so no SET expression reads a column another one wrote (MySQL assigns left to right).
         this.named(
           `charge.decide.${shape}`,
-          () => `UPDATE ${p}attempts SET refused = CASE WHEN ${allowed} THEN 0 ELSE 1 END WHERE account_id = :account AND name = :name AND ${go}`,
+          () => `UPDATE ${p}attempts SET refused = CASE WHEN ${allowed()} THEN 0 ELSE 1 END WHERE account_id = :account AND name = :name AND ${go}`,
           values,
         ),
         this.named(
@@ -771,22 +797,24 @@ export class SqlStore implements MfaStore {
     const reads: Record<'attempts' | 'factors' | 'challenges' | 'code' | 'count', number> = { attempts: -1, factors: -1, challenges: -1, code: -1, count: -1 };
     if (names.length > 0) {
       reads.attempts = statements.length;
-      statements.push(st(`SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`, accountId, ...names));
+      const sql = this.text(`charge.read.${names.length}`, () => `SELECT name, count, last_at, expires_at, refused FROM ${p}attempts WHERE account_id = ? AND name IN (${placeholders(names.length)})`);
+      statements.push(st(sql, accountId, ...names));
     }
     if (withFactors) {
       reads.factors = statements.length;
-      statements.push(st(`SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`, accountId));
+      statements.push(st(this.text('factors.list', () => `SELECT ${FACTOR_COLUMNS} FROM ${p}factors WHERE account_id = ?`), accountId));
     }
     const challengeIds = options.withChallenges ?? [];
     if (options.withChallenges !== undefined && challengeIds.length > 0) {
       reads.challenges = statements.length;
-      statements.push(st(`SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(challengeIds.length)}) AND expires_at > ?`, ...challengeIds, now));
+      const sql = this.text(`charge.challenges.${challengeIds.length}`, () => `SELECT ${CHALLENGE_COLUMNS} FROM ${p}challenges WHERE id IN (${placeholders(challengeIds.length)}) AND expires_at > ?`);
+      statements.push(st(sql, ...challengeIds, now));
     }
     if (options.withBackupCode !== undefined) {
       reads.code = statements.length;
       statements.push(
-        st(`SELECT ${CODE_COLUMNS} FROM ${p}backup_codes WHERE account_id = ? AND id = ?`, accountId, options.withBackupCode),
-        st(`SELECT COUNT(*) AS n FROM ${p}backup_codes WHERE account_id = ?`, accountId),
+        st(this.text('codes.get', () => `SELECT ${CODE_COLUMNS} FROM ${p}backup_codes WHERE account_id = ? AND id = ?`), accountId, options.withBackupCode),
+        st(this.text('codes.count', () => `SELECT COUNT(*) AS n FROM ${p}backup_codes WHERE account_id = ?`), accountId),
       );
       reads.count = reads.code + 1;
     }
