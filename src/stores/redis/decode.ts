@@ -17,8 +17,6 @@ import {
 /** The per-factor fields of the account's `factors` hash, in script order. */
 export const FACTOR_FIELDS = ['v', 'kind', 'role', 'name', 'created', 'used', 'step', 'rev', 'data'] as const;
 
-/** Field name -> position in {@link FACTOR_FIELDS}. */
-const FIELD_INDEX = new Map<string, number>(FACTOR_FIELDS.map((name, i) => [name, i]));
 const [V, KIND, ROLE, NAME, CREATED, USED, STEP, REV, DATA] = FACTOR_FIELDS.map((_, i) => i) as number[];
 
 /** A factor from its fields (`values` in {@link FACTOR_FIELDS} order, `null` for absent). */
@@ -37,19 +35,51 @@ export function factorsFromHash(accountId: string, hash: Record<string, string>)
 }
 
 /**
+ * The position in {@link FACTOR_FIELDS} of a `factors` hash field `<name>:<factorId>` whose colon
+ * is at `colon`, or -1: told apart by the first character and the name's length, then checked
+ * whole (`startsWith`, no string cut out for a lookup: this runs for every field of every login).
+ */
+function fieldIndex(field: string, colon: number): number {
+  let index: number;
+  switch (field.charCodeAt(0)) {
+    case 118: index = V!; break; // v
+    case 107: index = KIND!; break; // kind
+    case 114: index = colon === 3 ? REV! : ROLE!; break; // rev, role
+    case 110: index = NAME!; break; // name
+    case 99: index = CREATED!; break; // created
+    case 117: index = USED!; break; // used
+    case 115: index = STEP!; break; // step
+    case 100: index = DATA!; break; // data
+    default: return -1;
+  }
+  const name = FACTOR_FIELDS[index]!;
+  return colon === name.length && field.startsWith(name) ? index : -1;
+}
+
+/**
  * Every factor of an account from the flat `[field, value, …]` list of its `factors` hash (as a
- * script returns `HGETALL`), without building the hash first.
+ * script returns `HGETALL`), without building the hash first. A hash's fields usually come factor
+ * by factor, so the previous factor's id is tried first (no map lookup, no string cut out).
  */
 export function factorsFromFlat(accountId: string, list: readonly string[]): MfaFactorRecord[] {
   const byId = new Map<string, (string | undefined)[]>();
+  let lastId = '';
+  let last: (string | undefined)[] | undefined;
   for (let i = 0; i + 1 < list.length; i += 2) {
     const field = list[i]!;
     const colon = field.indexOf(':');
-    const index = colon < 0 ? undefined : FIELD_INDEX.get(field.slice(0, colon));
-    if (index === undefined) throw storeCorrupt('factor', field, 'is not a factor field');
-    const id = field.slice(colon + 1);
-    let values = byId.get(id);
-    if (values === undefined) byId.set(id, (values = new Array<string | undefined>(FACTOR_FIELDS.length)));
+    const index = colon < 0 ? -1 : fieldIndex(field, colon);
+    if (index < 0) throw storeCorrupt('factor', field, 'is not a factor field');
+    let values: (string | undefined)[] | undefined;
+    if (last !== undefined && field.length - colon - 1 === lastId.length && field.endsWith(lastId)) {
+      values = last;
+    } else {
+      const id = field.slice(colon + 1);
+      values = byId.get(id);
+      if (values === undefined) byId.set(id, (values = new Array<string | undefined>(FACTOR_FIELDS.length)));
+      lastId = id;
+      last = values;
+    }
     values[index] = list[i + 1];
   }
   const factors: MfaFactorRecord[] = [];
