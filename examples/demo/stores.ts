@@ -179,7 +179,8 @@ async function sqliteStore(path: string): Promise<ChosenStore> {
     await migrateSqlStore({ db, dialect: 'sqlite' });
     const users = sqliteUsers(sqlite);
     return {
-      store: createSqlStore({ db, dialect: 'sqlite' }),
+      // `sqlite`: the store runs its statements on this connection directly (docs/stores.md).
+      store: createSqlStore({ db, dialect: 'sqlite', sqlite }),
       description: `SQLite store (${path})`,
       users,
       secret: users.secret(),
