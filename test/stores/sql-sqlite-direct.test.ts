@@ -72,19 +72,24 @@ describe('stores/sql on SQLite, statements run on the connection directly (the s
     for (let i = 0; i < 3; i++) await sql.raw(`INSERT INTO app_orders (id) VALUES ('${a}-${i}')`).execute(db);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const anyDb = db as Kysely<any>;
+    const factor = { v: MFA_RECORD_VERSION, id: `f-${uniqueSuffix()}`, accountId: a, kind: 'totp', role: 'login' as const, name: 'x', createdAt: 1, lastUsedAt: null, lastStep: -1, revision: 0, data: {} };
+    await store.insertFactor(factor);
     let used: Promise<unknown> | undefined;
+    let advanced: Promise<unknown> | undefined;
     let counted: Promise<unknown> | undefined;
     const order: string[] = [];
     for await (const row of anyDb.selectFrom('app_orders').select('id').where('id', 'like', `${a}-%`).stream()) {
       order.push(String(row.id).slice(-1));
       // While better-sqlite3 iterates, the connection runs no other write.
       used ??= store.consumeBackupCode(a, 'k1').then((won) => (order.push('used'), won), (error: unknown) => error);
+      advanced ??= store.advanceFactorStep(a, factor.id, 7, 1000, { clearAttempts: ['code'] }).then((won) => (order.push('advanced'), won), (error: unknown) => error);
       counted ??= store.countBackupCodes(a).then((n) => (order.push('counted'), n), (error: unknown) => error);
     }
-    // The write ran once the stream was over; a read may run during it (better-sqlite3 allows it).
-    expect(await used).toBe(true);
+    // The writes (a single statement, a batch) ran once the stream was over; a read may run during
+    // it (better-sqlite3 allows it).
+    expect([await used, await advanced]).toEqual([true, true]);
     expect([0, 1]).toContain(await counted);
-    expect(order.filter((o) => o !== 'counted')).toEqual(['0', '1', '2', 'used']);
+    expect(order.filter((o) => o !== 'counted')).toEqual(['0', '1', '2', 'used', 'advanced']);
     expect(order).toContain('counted');
     expect(await store.getBackupCode(a, 'k1')).toBeNull();
   });

@@ -142,7 +142,7 @@ export function sqliteDialect(db: Kysely<unknown>, database?: SqliteDirectDataba
     try {
       return Promise.resolve(run());
     } catch (error) {
-      if (isConnectionIterating(error)) return queued();
+      if (isConnectionIterating(error) && !database.inTransaction) return queued();
       return Promise.reject(error);
     }
   };
