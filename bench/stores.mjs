@@ -351,9 +351,16 @@ if (wanted('redis')) {
     const keyPrefix = `mfakit-bench-${randomBytes(4).toString('hex')}:`;
     const sha = Object.fromEntries(Object.entries(REDIS_STORE_SCRIPTS).map(([name, src]) => [name, createHash('sha1').update(src).digest('hex')]));
     for (const src of Object.values(REDIS_STORE_SCRIPTS)) await redis.script('LOAD', src);
-    // The adapter's key layout (src/stores/redis/keys.ts): ids escaped, one hash tag per record.
-    const escape = (id) => id.replace(/[%{}:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    // The adapter's key layout (src/stores/redis/keys.ts): ids escaped as the adapter escapes them
+    // (nothing to do for most ids, native replaces for the others), one hash tag per record, the
+    // account's tag built once per call.
+    const escape = (id) =>
+      /[%{}:]/.test(id) ? id.replaceAll('%', '%25').replaceAll('{', '%7B').replaceAll('}', '%7D').replaceAll(':', '%3A') : id;
     const tag = (w) => `${keyPrefix}{a:${escape(w.accountId)}}`;
+    // EVALSHA, and the script's text once when the server lost it (another job's SCRIPT FLUSH on a
+    // shared server), as the adapter does: a floor that crashed there measured nothing.
+    const evalsha = (name, ...args) =>
+      redis.evalsha(sha[name], ...args).catch((error) => (String(error?.message).startsWith('NOSCRIPT') ? redis.eval(REDIS_STORE_SCRIPTS[name], ...args) : Promise.reject(error)));
     const one = 'return 1';
     const oneSha = createHash('sha1').update(one).digest('hex');
     await redis.script('LOAD', one);
@@ -373,17 +380,20 @@ if (wanted('redis')) {
         // The script and the challenge reads in one pipeline (one write), as the adapter sends them.
         chargeAttempts: (w, t, step, [, charges, options]) => {
           const pipeline = redis.pipeline();
-          pipeline.evalsha(sha.chargeAttempts, 4, `${tag(w)}:attempts`, `${tag(w)}:factors`, `${tag(w)}:codes`, `${tag(w)}:challenges`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
+          const a = tag(w);
+          pipeline.evalsha(sha.chargeAttempts, 4, `${a}:attempts`, `${a}:factors`, `${a}:codes`, `${a}:challenges`, String(t), options.withFactors === true ? '1' : '0', String(charges.length),
             ...charges.flatMap(({ name, rule }) => [name, String(rule.limit), String(rule.freeAttempts), String(rule.baseDelayMs), String(rule.maxDelayMs), String(rule.memoryMs), String(t + rule.memoryMs)]),
             options.withBackupCode ?? '', ...(options.withChallenges ?? []));
           for (const id of options.withChallenges ?? []) pipeline.hgetall(`${keyPrefix}{c:${escape(id)}}:challenge`);
           return pipeline.exec();
         },
-        clearAttempts: (w, t, step, [, names]) => redis.evalsha(sha.clearAttempts, 1, `${tag(w)}:attempts`, ...names),
-        advanceFactorStep: (w, t, step, [, , , , options]) =>
-          options?.clearAttempts === undefined
-            ? redis.evalsha(sha.advanceFactorStep, 2, `${tag(w)}:factors`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t))
-            : redis.evalsha(sha.advanceFactorStepClearing, 3, `${tag(w)}:factors`, `${tag(w)}:attempts`, `${tag(w)}:op:${t}-${step}`, w.factorId, String(step), String(t), ...options.clearAttempts),
+        clearAttempts: (w, t, step, [, names]) => evalsha('clearAttempts', 1, `${tag(w)}:attempts`, ...names),
+        advanceFactorStep: (w, t, step, [, , , , options]) => {
+          const a = tag(w);
+          return options?.clearAttempts === undefined
+            ? evalsha('advanceFactorStep', 2, `${a}:factors`, `${a}:op:${t}-${step}`, w.factorId, String(step), String(t))
+            : evalsha('advanceFactorStepClearing', 3, `${a}:factors`, `${a}:attempts`, `${a}:op:${t}-${step}`, w.factorId, String(step), String(t), ...options.clearAttempts);
+        },
         // An account's challenge: the pointer under its id's tag, then the record in the account's slot.
         getChallenge: (w) => redis.hgetall(challengeKey(w)).then(() => redis.hget(`${tag(w)}:challenges`, generation(w))),
         putChallenge: (w, t) => {
@@ -393,7 +403,7 @@ if (wanted('redis')) {
             JSON.stringify({ v: 1, id: generation(w), accountId: w.accountId, purpose: 'step-up', data: { generation: 'g' }, createdAt: t, expiresAt: t + STEP_UP_MS, revision: 0 }), String(STEP_UP_MS), String(t));
           return pipeline.exec();
         },
-      }, { wire, unit: 'command', oneTrip: () => redis.evalsha(oneSha, 0) });
+      }, { wire, unit: 'command', oneTrip: () => redis.evalsha(oneSha, 0).catch(() => redis.eval(one, 0)) });
       redis.sendCommand = sendCommand;
       verdict('Redis', met);
     } finally {

@@ -147,7 +147,9 @@ export function challengeFromJson(accountId: string, challengeId: string, text: 
   });
   sameOwner('challenge', record.accountId, accountId, 'accountId');
   sameOwner('challenge', record.id, challengeId, 'id');
-  return { ...record, data: data as MfaChallengeRecord['data'] };
+  // The record is this call's own, fresh from decodeChallenge: its data set in place, no copy.
+  (record as { data: MfaChallengeRecord['data'] }).data = data as MfaChallengeRecord['data'];
+  return record;
 }
 
 /** `[k1, v1, k2, v2, …]` to an object. */
