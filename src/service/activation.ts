@@ -12,7 +12,7 @@ import type { ServiceContext } from './context.js';
 import { isFirstLoginFactor, recheckFirstActivation, withoutBinding } from './enrolment-binding.js';
 import { requirePolicy } from './policy-check.js';
 import { summariseFactor, type FactorSummary } from './factor-summary.js';
-import { issueStepUp, type StepUpGrant } from './step-up.js';
+import { factorStillEnrolled, issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaBackupCodeRecord, type MfaEnrolmentRecord, type MfaFactorRecord } from '../store/records.js';
 
 /**
@@ -99,6 +99,7 @@ export async function activate(ctx: ServiceContext, pending: MfaEnrolmentRecord,
   // confirming it must not yield more than that (enrolment-binding.ts).
   // A first grant writes the account's step-up generation: a failed write is asked once more (on
   // Redis the record and its index entry are two writes; one failing left no grant).
-  const stepUp = first ? await issueStepUp(ctx, accountId).catch(() => issueStepUp(ctx, accountId)).catch(() => null) : null;
+  const stillEnrolled = factorStillEnrolled(ctx, accountId, factor.id);
+  const stepUp = first ? await issueStepUp(ctx, accountId, stillEnrolled).catch(() => issueStepUp(ctx, accountId, stillEnrolled)).catch(() => null) : null;
   return { ok: true, factor: summariseFactor(factor), backupCodes: codes, replacedFactorId: pending.replacesFactorId, stepUp };
 }

@@ -215,7 +215,7 @@ export async function verifyCode(ctx: ServiceContext, accountId: string, code: s
 
 /** Nothing read (before the charge, or a malformed input): every read is `undefined`. */
 function notRead(ctx: ServiceContext, accountId: string): LoginReads {
-  return { challenge: () => undefined, stepUp: () => prepareStepUp(ctx, accountId) };
+  return { challenge: () => undefined, stepUp: (stillEnrolled) => prepareStepUp(ctx, accountId, stillEnrolled) };
 }
 
 /**
@@ -233,7 +233,7 @@ function readsOf(ctx: ServiceContext, accountId: string, ids: readonly string[],
   return {
     challenge,
     ...(charged.backupCode === undefined ? {} : { backupCode: charged.backupCode }),
-    stepUp: () => stepUpFrom(ctx, accountId, generation),
+    stepUp: (stillEnrolled) => stepUpFrom(ctx, accountId, generation, stillEnrolled),
   };
 }
 

@@ -109,8 +109,19 @@ export async function currentGeneration(ctx: ServiceContext, accountId: string):
  * `verify` defers it until the app reads `stepUp`. The generation, expiry and key are fixed here:
  * a grant minted later is the grant of this verification (revoked by a disable meanwhile). @internal
  */
-export async function prepareStepUp(ctx: ServiceContext, accountId: string): Promise<() => StepUpGrant> {
-  return stepUpFrom(ctx, accountId, await ctx.store.getChallenge(generationId(accountId), ctx.now()));
+export async function prepareStepUp(ctx: ServiceContext, accountId: string, stillEnrolled?: StillEnrolled): Promise<() => StepUpGrant> {
+  return stepUpFrom(ctx, accountId, await ctx.store.getChallenge(generationId(accountId), ctx.now()), stillEnrolled);
+}
+
+/**
+ * Whether what a grant stands for (the factor that verified, the factor just activated) is still
+ * enrolled. Asked after a grant wrote the account's first generation. @internal
+ */
+export type StillEnrolled = () => Promise<boolean>;
+
+/** A {@link StillEnrolled} for one stored factor of the account. @internal */
+export function factorStillEnrolled(ctx: ServiceContext, accountId: string, factorId: string): StillEnrolled {
+  return async () => (await ctx.store.getFactor(accountId, factorId)) !== null;
 }
 
 /**
@@ -118,11 +129,16 @@ export async function prepareStepUp(ctx: ServiceContext, accountId: string): Pro
  * its charge, `null` when there is none; `undefined`: not read, read it now): no store call in the
  * usual case. @internal
  */
-export async function stepUpFrom(ctx: ServiceContext, accountId: string, record: MfaChallengeRecord | null | undefined): Promise<() => StepUpGrant> {
-  if (record === undefined) return prepareStepUp(ctx, accountId);
+export async function stepUpFrom(
+  ctx: ServiceContext,
+  accountId: string,
+  record: MfaChallengeRecord | null | undefined,
+  stillEnrolled?: StillEnrolled,
+): Promise<() => StepUpGrant> {
+  if (record === undefined) return prepareStepUp(ctx, accountId, stillEnrolled);
   const now = ctx.now();
   const stored = generationOf(record, accountId);
-  const generation = stored ?? (await firstGeneration(ctx, accountId, now));
+  const generation = stored ?? (await firstGeneration(ctx, accountId, now, stillEnrolled));
   const expiresAt = now + ctx.stepUpWindowMs;
   const { kid, key } = ctx.sealer.macKey(MAC_KEY_PURPOSE)!;
   let grant: StepUpGrant | undefined;
@@ -137,8 +153,15 @@ export async function stepUpFrom(ctx: ServiceContext, accountId: string, record:
  * Writes the account's first generation since it was created or last revoked. Two racing first
  * grants may each write one; the re-read makes both use the survivor (rarely, the loser's token is
  * refused).
+ *
+ * A disable or a recovery (one atomic store step: factors removed, generation deleted) may commit
+ * between the login's read of "no generation" and this write, which would then start a generation
+ * nobody revokes, and a live grant with MFA off. So, after the write, what verified must still be
+ * enrolled (`stillEnrolled`); when it is not, the generation just written is deleted and the grant
+ * is dead on arrival (refused wherever it is checked). The write comes before the check, so a
+ * disable either precedes the check (seen here) or follows the write (and deletes it).
  */
-async function firstGeneration(ctx: ServiceContext, accountId: string, now: number): Promise<string> {
+async function firstGeneration(ctx: ServiceContext, accountId: string, now: number, stillEnrolled?: StillEnrolled): Promise<string> {
   await ctx.store.putChallenge({
     v: MFA_RECORD_VERSION,
     id: generationId(accountId),
@@ -151,12 +174,13 @@ async function firstGeneration(ctx: ServiceContext, accountId: string, now: numb
   });
   const generation = await currentGeneration(ctx, accountId);
   if (generation === null) throw new MfaError('STORE_ERROR', 'step-up generation was not stored');
+  if (stillEnrolled !== undefined && !(await stillEnrolled())) await ctx.store.deleteChallenges(accountId, STEP_UP_PURPOSE);
   return generation;
 }
 
 /** Issues a grant at once (enrolment confirmations and WebAuthn logins). @internal */
-export async function issueStepUp(ctx: ServiceContext, accountId: string): Promise<StepUpGrant> {
-  return (await prepareStepUp(ctx, accountId))();
+export async function issueStepUp(ctx: ServiceContext, accountId: string, stillEnrolled?: StillEnrolled): Promise<StepUpGrant> {
+  return (await prepareStepUp(ctx, accountId, stillEnrolled))();
 }
 
 const EXPIRY = /^[0-9a-z]{1,12}$/;

@@ -23,7 +23,7 @@ import {
 import { loadFactors, requireAccount } from './accounts.js';
 import type { ServiceContext } from './context.js';
 import { summariseUsedFactor, type FactorSummary } from './factor-summary.js';
-import { issueStepUp, type StepUpGrant } from './step-up.js';
+import { factorStillEnrolled, issueStepUp, type StepUpGrant } from './step-up.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord, type MfaJsonObject } from '../store/records.js';
 import { charge, codeRecords, requesterKey } from './throttle.js';
 import { acceptedRpIds, ceremonyRpId, counterOffsetOf, requireSettings, storedSignCount, timeoutOf, webAuthnUserHandle, webauthnData, webauthnFactors } from './webauthn-factor.js';
@@ -240,7 +240,7 @@ export async function finishWebAuthnLoginFlow(
   // A phishing-resistant success: it clears code guessing too (NIST SP 800-63B §5.2.2: a success
   // disregards earlier failures), issued together with the step-up generation read.
   const clear = [...codeRecords(requester), ...signatureRecord.map((r) => r.name)];
-  const [, stepUp] = await Promise.all([ctx.store.clearAttempts(accountId, clear), issueStepUp(ctx, accountId)]);
+  const [, stepUp] = await Promise.all([ctx.store.clearAttempts(accountId, clear), issueStepUp(ctx, accountId, factorStillEnrolled(ctx, accountId, factor.id))]);
   const summary = summariseUsedFactor(factor, now);
   await ctx.emit({
     type: 'verified',

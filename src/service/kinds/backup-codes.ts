@@ -54,7 +54,8 @@ async function gather(attempt: CodeAttempt): Promise<GatheredCodes> {
       const result = await checkBackupCode(ctx, accountId, code, id, read, clear);
       if (!result.ok) return { ok: false, replayed: result.reason === 'replayed' };
       await ctx.emit({ type: 'backup-code-used', accountId, kind: 'backup-codes', details: { remaining: result.remaining } });
-      const mintStepUp = await attempt.read.stepUp();
+      // Backup codes stand beside the login factors (a disable removes both): still enrolled while one is.
+      const mintStepUp = await attempt.read.stepUp(async () => (await ctx.store.listFactors(accountId)).some((f) => f.role === 'login'));
       return { ok: true, kind: 'backup-codes', factor: summariseBackupCodes(result.remaining), mintStepUp, backupCodesRemaining: result.remaining };
     },
   };

@@ -25,8 +25,12 @@ export interface LoginReads {
   challenge(id: string): MfaChallengeRecord | null | undefined;
   /** The backup code asked for and the account's count of codes, when read. */
   readonly backupCode?: { readonly record: MfaBackupCodeRecord | null; readonly count: number };
-  /** After a success: the step-up grant's minting function, from the generation read with the charge. */
-  stepUp(): Promise<() => StepUpGrant>;
+  /**
+   * After a success: the step-up grant's minting function, from the generation read with the charge.
+   * `stillEnrolled` tells whether what verified is still enrolled; it is asked only when the grant
+   * has to write the account's first generation (see `stepUpFrom`).
+   */
+  stepUp(stillEnrolled?: () => Promise<boolean>): Promise<() => StepUpGrant>;
 }
 
 /**

@@ -3,6 +3,7 @@
  * channels (or for a fallback destination, when allowed) are read and tried in turn.
  * @module
  */
+import { factorStillEnrolled } from '../step-up.js';
 import type { OobChannel } from '../../oob/index.js';
 import { summariseFactor } from '../factor-summary.js';
 import { checkLoginCode, pendingLoginCodes } from '../oob-flows.js';
@@ -34,7 +35,7 @@ async function gather(attempt: CodeAttempt): Promise<GatheredCodes> {
           : ctx.store.advanceFactorStep(accountId, factor.id, Math.max(factor.lastStep + 1, 0), ctx.now(), { clearAttempts: clear }).then(
               (advanced) => (advanced ? undefined : ctx.store.clearAttempts(accountId, clear)),
             ),
-        attempt.read.stepUp(),
+        attempt.read.stepUp(factor === undefined ? undefined : factorStillEnrolled(ctx, accountId, factor.id)),
       ]);
       // Without a factor (a fallback destination) verify reports the kind's own summary.
       return { ok: true, kind: result.channel, factor: factor === undefined ? null : summariseFactor(factor), mintStepUp };

@@ -3,6 +3,7 @@
  * app of the account whose code has the typed number of digits.
  * @module
  */
+import { factorStillEnrolled } from '../step-up.js';
 import { cachedTotpVerifier, confirmTotpEnrolment, openTotpVerifier, resealTotpFactor, totpData } from '../authenticator-flows.js';
 import { summariseUsedFactor } from '../factor-summary.js';
 import type { MfaFactorRecord } from '../../store/records.js';
@@ -32,7 +33,7 @@ async function gather(attempt: CodeAttempt): Promise<GatheredCodes> {
           // winner's advance clears the attempt records in the same round trip (the login's second
           // and last: the step-up generation came with the charge).
           if (await ctx.store.advanceFactorStep(accountId, factor.id, result.step, ctx.now(), { clearAttempts: clear })) {
-            const mintStepUp = await attempt.read.stepUp();
+            const mintStepUp = await attempt.read.stepUp(factorStillEnrolled(ctx, accountId, factor.id));
             if (stale) await resealTotpFactor(ctx, factor);
             return { ok: true, kind: 'totp', factor: summariseUsedFactor(factor, ctx.now()), mintStepUp };
           }
