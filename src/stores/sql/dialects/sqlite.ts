@@ -8,6 +8,7 @@
  * @module
  */
 import { CompiledQuery, type Kysely } from 'kysely';
+import { MfaError } from '../../../errors.js';
 import { runOn, type SqlDialect, type SqlResult, type SqlStatement } from './dialect.js';
 
 /** SQLite's spelling of the phrases SQL leaves open (shared with D1, which is SQLite). */
@@ -105,6 +106,54 @@ function directRunner(database: SqliteDirectDatabase) {
   };
 }
 
+/** Kysely bound to its one connection (what `db.connection().execute` hands its callback). */
+type OnConnection = Pick<Kysely<unknown>, 'executeQuery'>;
+
+/** Runs statements as one `BEGIN IMMEDIATE … COMMIT` transaction on a Kysely connection. */
+async function batchOn(connection: OnConnection, statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+  await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  const results: SqlResult[] = [];
+  try {
+    for (const statement of statements) results.push(await runOn(connection, statement));
+    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+    return results;
+  } catch (error) {
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
+    throw error;
+  }
+}
+
+/** A transaction is open on the connection while the store holds Kysely's turn on it: not Kysely's. */
+function openedOutsideKysely(): MfaError {
+  return new MfaError(
+    'STORE_ERROR',
+    'SQL store: a transaction is open on the SQLite connection that is not a Kysely transaction (a BEGIN run outside db.transaction()); the store does not write inside it',
+  );
+}
+
+/**
+ * Whether `database` is the connection `db` runs on: a (deferred, so lock-free, write-free)
+ * `BEGIN` run through Kysely must show on it, and its `ROLLBACK` too. Runs in Kysely's turn on the
+ * connection, so it waits for the app's transactions. `MfaError('INVALID_OPTION')` when it is
+ * another connection; `STORE_ERROR` (try again later) when a transaction opened outside Kysely is
+ * open, which says nothing either way.
+ */
+async function checkSameConnection(db: Kysely<unknown>, database: SqliteDirectDatabase): Promise<void> {
+  await db.connection().execute(async (connection) => {
+    if (database.inTransaction) throw openedOutsideKysely();
+    try {
+      await connection.executeQuery(CompiledQuery.raw('BEGIN'));
+    } catch (error) {
+      throw new MfaError('STORE_ERROR', 'SQL store: could not check that the sqlite option is the connection db uses', { cause: error });
+    }
+    const begun = database.inTransaction;
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
+    if (!begun || database.inTransaction) {
+      throw new MfaError('INVALID_OPTION', "dialect 'sqlite': { sqlite } is not the connection db runs on: it must be the very better-sqlite3 Database given to db's SqliteDialect");
+    }
+  });
+}
+
 /**
  * The SQLite dialect over the app's Kysely instance; with `database` (the same better-sqlite3
  * connection Kysely uses), statements run on it directly when no transaction is open on it.
@@ -115,41 +164,55 @@ function directRunner(database: SqliteDirectDatabase) {
  * ```
  */
 export function sqliteDialect(db: Kysely<unknown>, database?: SqliteDirectDatabase): SqlDialect {
-  const viaKysely = {
-    run: (statement: SqlStatement) => runOn(db, statement),
-    batch: (statements: readonly SqlStatement[]) =>
-      db.connection().execute(async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
-        const results: SqlResult[] = [];
-        try {
-          for (const statement of statements) results.push(await runOn(connection, statement));
-          await connection.executeQuery(CompiledQuery.raw('COMMIT'));
-          return results;
-        } catch (error) {
-          await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
-          throw error;
-        }
-      }),
-  };
   const base = { name: 'sqlite' as const, ...sqliteSyntax, isUniqueViolation: isSqliteUniqueViolation };
-  if (database === undefined) return { ...base, ...viaKysely };
+  if (database === undefined) {
+    return {
+      ...base,
+      run: (statement) => runOn(db, statement),
+      batch: (statements) => db.connection().execute((connection) => batchOn(connection, statements)),
+    };
+  }
   const direct = directRunner(database);
+  // Through Kysely, in its turn on the connection (after the app's transaction or stream). A
+  // transaction still open then was opened outside Kysely (a raw BEGIN): the store does not join it
+  // (its write would roll back with it, and a used code come back).
+  const queued = <T>(work: (connection: OnConnection) => Promise<T>): Promise<T> =>
+    db.connection().execute(async (connection) => {
+      if (database.inTransaction) throw openedOutsideKysely();
+      return work(connection);
+    });
+  // Once, before the first statement: `database` must be the connection `db` runs on (another one
+  // would block the event loop on the file's lock while the app's transaction holds it, or split
+  // the store's state over two files).
+  let checked: Promise<void> | undefined;
+  let same = false;
+  const check = (): Promise<void> =>
+    (checked ??= checkSameConnection(db, database).then(
+      () => {
+        same = true;
+      },
+      (error: unknown) => {
+        if (!(error instanceof MfaError && error.code === 'INVALID_OPTION')) checked = undefined;
+        throw error;
+      },
+    ));
   // Directly when the connection is free; through Kysely (which waits for its turn) while the app
   // holds a transaction open on it, or iterates a result on it (better-sqlite3 then refuses a
   // writing statement before running it, so nothing of ours ran).
-  const directOr = <T>(run: () => T, queued: () => Promise<T>): Promise<T> => {
-    if (database.inTransaction) return queued();
+  const directOr = <T>(run: () => T, viaKysely: (connection: OnConnection) => Promise<T>): Promise<T> => {
+    if (!same) return check().then(() => directOr(run, viaKysely));
+    if (database.inTransaction) return queued(viaKysely);
     try {
       return Promise.resolve(run());
     } catch (error) {
-      if (isConnectionIterating(error) && !database.inTransaction) return queued();
+      if (isConnectionIterating(error) && !database.inTransaction) return queued(viaKysely);
       return Promise.reject(error);
     }
   };
   return {
     ...base,
-    run: (statement) => directOr(() => direct.exec(statement), () => viaKysely.run(statement)),
-    batch: (statements) => directOr(() => direct.batch(statements), () => viaKysely.batch(statements)),
+    run: (statement) => directOr(() => direct.exec(statement), (connection) => runOn(connection, statement)),
+    batch: (statements) => directOr(() => direct.batch(statements), (connection) => batchOn(connection, statements)),
   };
 }
 
