@@ -91,6 +91,23 @@ describe('stores/sql on SQLite, the sqlite option: the connection', () => {
     expect(await fresh.consumeBackupCode(a, 'k1')).toBe(false);
   });
 
+  test("the check runs when the store is created: a fresh store's first read inside the app's db.connection() callback runs at once (it does not wait for that connection)", async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    await store.replaceBackupCodes(a, [code(a, 'k1')]);
+    const fresh = createSqlStore({ db, dialect: 'sqlite', sqlite });
+    await sql.raw('SELECT 1').execute(db); // queued behind anything the store sent when created
+    const settled = await db.connection().execute(async () => {
+      let done = false;
+      const counted = fresh.countBackupCodes(a).then((n) => ((done = true), n));
+      await new Promise((resolve) => setImmediate(resolve));
+      const now = done;
+      // (Without the fix it would wait for this callback to end: let it end, then collect.)
+      return { now, counted };
+    });
+    expect(settled.now).toBe(true);
+    expect(await settled.counted).toBe(1);
+  });
+
   for (const how of ['kysely', 'better-sqlite3'] as const) {
     test(`a transaction opened outside db.transaction() (raw BEGIN through ${how}): the store's calls fail with STORE_ERROR and do not join it, so a code used in it cannot come back`, async () => {
       const a = `acct-${uniqueSuffix()}`;

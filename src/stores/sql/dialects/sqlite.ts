@@ -183,7 +183,8 @@ export function sqliteDialect(db: Kysely<unknown>, database?: SqliteDirectDataba
     });
   // Once, before the first statement: `database` must be the connection `db` runs on (another one
   // would block the event loop on the file's lock while the app's transaction holds it, or split
-  // the store's state over two files).
+  // the store's state over two files). Started now, not at the first call: a first call made while
+  // the app holds Kysely's connection (a stream, a db.connection() callback) does not wait for it.
   let checked: Promise<void> | undefined;
   let same = false;
   const check = (): Promise<void> =>
@@ -196,6 +197,7 @@ export function sqliteDialect(db: Kysely<unknown>, database?: SqliteDirectDataba
         throw error;
       },
     ));
+  check().catch(() => {}); // its outcome is met again by the first call (a failure other than INVALID_OPTION is retried)
   // Directly when the connection is free; through Kysely (which waits for its turn) while the app
   // holds a transaction open on it, or iterates a result on it (better-sqlite3 then refuses a
   // writing statement before running it, so nothing of ours ran).
