@@ -2,7 +2,8 @@
  * A batch of the SQL store on SQLite with the `sqlite` option (statements on the better-sqlite3
  * connection directly) that fails halfway, real files: a constraint violation in its second
  * statement, a bind error (an exception thrown in JS between two statements), a full database
- * (SQLITE_FULL, from `max_page_count`). Each time: MfaError, nothing of the batch is left, the
+ * (SQLITE_FULL, from `max_page_count`), SQLITE_BUSY at its COMMIT (rollback-journal mode, another
+ * connection reading: COMMIT needs the file to itself, and SQLite leaves the transaction open). Each time: MfaError, nothing of the batch is left, the
  * connection has no transaction open, and the store's next calls run (and see the old state).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -93,5 +94,32 @@ describe('stores/sql on SQLite, the sqlite option: a batch that fails halfway', 
       sqlite.pragma('max_page_count = 1073741823');
     }
     await intact(a, ['k1', 'k2']);
+  });
+
+  test('SQLITE_BUSY at COMMIT (rollback journal, another connection mid-read): STORE_ERROR, rolled back, connection free', async () => {
+    const file = join(dir, `busy-commit-${uniqueSuffix()}.db`);
+    const own = new Database(file, { timeout: 50 });
+    own.pragma('journal_mode = DELETE');
+    const ownDb = new Kysely<unknown>({ dialect: new SqliteDialect({ database: own }) });
+    await migrateSqlStore({ db: ownDb, dialect: 'sqlite' });
+    const ownStore = createSqlStore({ db: ownDb, dialect: 'sqlite', sqlite: own });
+    const a = `acct-${uniqueSuffix()}`;
+    await ownStore.replaceBackupCodes(a, [code(a, 'k1'), code(a, 'k2')]);
+    const reader = new Database(file, { timeout: 50 });
+    const rows = reader.prepare('SELECT id FROM mfakit_backup_codes').iterate();
+    try {
+      rows.next(); // holds a shared lock on the file until the iteration ends
+      const error = await failsWith(ownStore.replaceBackupCodes(a, [code(a, 'k3')]));
+      expect(error.code).toBe('STORE_ERROR');
+      expect((error.cause as { code?: string }).code).toBe('SQLITE_BUSY');
+      expect(own.inTransaction).toBe(false);
+    } finally {
+      rows.return?.();
+      reader.close();
+    }
+    expect(await ownStore.countBackupCodes(a)).toBe(2);
+    expect(await ownStore.getBackupCode(a, 'k3')).toBeNull();
+    expect(await ownStore.consumeBackupCode(a, 'k1')).toBe(true);
+    await ownDb.destroy();
   });
 });

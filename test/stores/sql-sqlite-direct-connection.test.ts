@@ -108,6 +108,20 @@ describe('stores/sql on SQLite, the sqlite option: the connection', () => {
     expect(await settled.counted).toBe(1);
   });
 
+  test("the check opens no transaction: the app's own writes straight on better-sqlite3 while it runs are all kept", async () => {
+    sqlite.exec('CREATE TABLE IF NOT EXISTS app_raw_rows (n INTEGER)');
+    sqlite.exec('DELETE FROM app_raw_rows');
+    const insert = sqlite.prepare('INSERT INTO app_raw_rows (n) VALUES (?)');
+    const fresh = createSqlStore({ db, dialect: 'sqlite', sqlite });
+    // Other code of the app, running between the check's awaits.
+    for (let n = 0; n < 200; n++) {
+      await Promise.resolve();
+      insert.run(n);
+    }
+    expect(await fresh.countBackupCodes(`acct-${uniqueSuffix()}`)).toBe(0);
+    expect(sqlite.prepare('SELECT COUNT(*) AS n FROM app_raw_rows').get()).toEqual({ n: 200 });
+  });
+
   for (const how of ['kysely', 'better-sqlite3'] as const) {
     test(`a transaction opened outside db.transaction() (raw BEGIN through ${how}): the store's calls fail with STORE_ERROR and do not join it, so a code used in it cannot come back`, async () => {
       const a = `acct-${uniqueSuffix()}`;

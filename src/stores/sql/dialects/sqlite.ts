@@ -9,6 +9,7 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import { MfaError } from '../../../errors.js';
+import { bytesToHex, secureRandom } from '../../../internal/bytes.js';
 import { runOn, type SqlDialect, type SqlResult, type SqlStatement } from './dialect.js';
 
 /** SQLite's spelling of the phrases SQL leaves open (shared with D1, which is SQLite). */
@@ -132,24 +133,34 @@ function openedOutsideKysely(): MfaError {
 }
 
 /**
- * Whether `database` is the connection `db` runs on: a (deferred, so lock-free, write-free)
- * `BEGIN` run through Kysely must show on it, and its `ROLLBACK` too. Runs in Kysely's turn on the
- * connection, so it waits for the app's transactions. `MfaError('INVALID_OPTION')` when it is
- * another connection; `STORE_ERROR` (try again later) when a transaction opened outside Kysely is
- * open, which says nothing either way.
+ * Whether `database` is the connection `db` runs on. SQLite's TEMP schema belongs to one
+ * connection: a view created there on `database` (autocommit, touching neither the database file
+ * nor any transaction, so the app's own statements meanwhile are not affected) must be seen
+ * through Kysely, then it is dropped. Runs in Kysely's turn on the connection, so it waits for the
+ * app's transactions. `MfaError('INVALID_OPTION')` when it is another connection; `STORE_ERROR`
+ * (tried again by the next call) when it cannot tell, e.g. while a transaction opened outside
+ * Kysely is open.
  */
 async function checkSameConnection(db: Kysely<unknown>, database: SqliteDirectDatabase): Promise<void> {
+  const view = `mfakit_connection_check_${bytesToHex(secureRandom(8))}`;
   await db.connection().execute(async (connection) => {
     if (database.inTransaction) throw openedOutsideKysely();
     try {
-      await connection.executeQuery(CompiledQuery.raw('BEGIN'));
+      database.prepare(`CREATE TEMP VIEW ${view} AS SELECT 1 AS one`).run();
     } catch (error) {
       throw new MfaError('STORE_ERROR', 'SQL store: could not check that the sqlite option is the connection db uses', { cause: error });
     }
-    const begun = database.inTransaction;
-    await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
-    if (!begun || database.inTransaction) {
-      throw new MfaError('INVALID_OPTION', "dialect 'sqlite': { sqlite } is not the connection db runs on: it must be the very better-sqlite3 Database given to db's SqliteDialect");
+    try {
+      const { rows } = await connection.executeQuery(CompiledQuery.raw('SELECT COUNT(*) AS n FROM temp.sqlite_master WHERE name = ?', [view]));
+      if (Number((rows[0] as { n?: unknown } | undefined)?.n) !== 1) {
+        throw new MfaError('INVALID_OPTION', "dialect 'sqlite': { sqlite } is not the connection db runs on: it must be the very better-sqlite3 Database given to db's SqliteDialect");
+      }
+    } finally {
+      try {
+        database.prepare(`DROP VIEW IF EXISTS temp.${view}`).run();
+      } catch {
+        // A TEMP view goes away with its connection.
+      }
     }
   });
 }
