@@ -102,3 +102,34 @@ describe.runIf(run)("stores/redis: an account's challenges", () => {
     expect(await redis.hexists(key, kept.id)).toBe(1);
   });
 });
+
+describe.runIf(run)("stores/redis: an account challenge's pointer when a write fails", () => {
+  const admin = new Redis(REDIS_URL);
+  const adminStore = createRedisStore({ redis: admin, keyPrefix });
+  // A real server fault: a user of this Redis that may write the account's slot but not the
+  // challenge id's (NOPERM), so the cross-slot write fails while the account's succeeds.
+  const user = `mfakit-test-acl-${uniqueSuffix()}`;
+  let limited: Redis;
+  afterAll(async () => {
+    limited?.disconnect();
+    await admin.call('ACL', 'DELUSER', user);
+    admin.disconnect();
+  });
+
+  test('a later expiry that cannot reach the pointer changes nothing (the record never outlives its pointer)', async () => {
+    await admin.call('ACL', 'SETUSER', user, 'on', '>pw', '+@all', `~${keyPrefix}{a:*`);
+    limited = new Redis(REDIS_URL, { username: user, password: 'pw', maxRetriesPerRequest: 1 });
+    const store = createRedisStore({ redis: limited, keyPrefix, allowAllKeysEviction: true });
+    const a = `acct-${uniqueSuffix()}`;
+    const now = Date.now();
+    const c = challenge({ accountId: a, purpose: 'step-up', createdAt: now, expiresAt: now + 60_000 });
+    await adminStore.putChallenge(c);
+    await rejectsWith(store.compareAndSetChallenge({ ...c, expiresAt: now + 600_000 }, 0, now), 'STORE_ERROR');
+    const stored = await adminStore.listChallenges(a, 'step-up', now);
+    const pointerTtl = await admin.pttl(`${keyPrefix}{c:${c.id}}:challenge`);
+    // Either nothing changed, or the pointer lives as long as the record: never a live record that
+    // consume by id cannot reach once the old expiry has passed.
+    if (stored[0]?.revision !== 0) expect(pointerTtl).toBeGreaterThan(60_000);
+    expect(stored.map((r) => [r.revision, r.expiresAt])).toEqual([[0, now + 60_000]]);
+  });
+});
