@@ -5,7 +5,7 @@
  * accepted record; and the pointer alone never makes a record.
  */
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRedisStore } from '../../src/stores/redis/index.js';
 import { challenge, factor, rejectsWith } from '../support/store-records.js';
 import { deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from './fixtures/servers.js';
@@ -110,16 +110,38 @@ describe.runIf(run)("stores/redis: an account challenge's pointer when a write f
   // challenge id's (NOPERM), so the cross-slot write fails while the account's succeeds.
   const user = `mfakit-test-acl-${uniqueSuffix()}`;
   let limited: Redis;
+  let store: ReturnType<typeof createRedisStore>;
+  beforeAll(async () => {
+    await admin.call('ACL', 'SETUSER', user, 'on', '>pw', '+@all', `~${keyPrefix}{a:*`);
+    limited = new Redis(REDIS_URL, { username: user, password: 'pw', maxRetriesPerRequest: 1 });
+    store = createRedisStore({ redis: limited, keyPrefix, allowAllKeysEviction: true });
+  });
   afterAll(async () => {
     limited?.disconnect();
     await admin.call('ACL', 'DELUSER', user);
     admin.disconnect();
   });
 
+  test("a challenge whose pointer cannot be written is not stored (no record listed, read or revoked that its id cannot find)", async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const now = Date.now();
+    const c = challenge({ accountId: a, purpose: 'remembered-device', createdAt: now, expiresAt: now + 60_000 });
+    await rejectsWith(store.putChallenge(c), 'STORE_ERROR');
+    expect(await adminStore.listChallenges(a, 'remembered-device', now)).toEqual([]);
+    expect((await adminStore.chargeAttempts(a, [], { now, withChallenges: [c.id] })).challenges).toEqual([null]);
+  });
+
+  test("a backup code whose tombstone's pointer cannot be written is not used up", async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const now = Date.now();
+    await adminStore.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: 'h', createdAt: now }]);
+    const tombstone = challenge({ id: `backup-code-used:${a}:k1`, accountId: a, purpose: 'backup-code-used', createdAt: now, expiresAt: now + 60_000 });
+    await rejectsWith(store.consumeBackupCode(a, 'k1', { tombstone }), 'STORE_ERROR');
+    expect(await adminStore.countBackupCodes(a)).toBe(1);
+    expect(await adminStore.listChallenges(a, 'backup-code-used', now)).toEqual([]);
+  });
+
   test('a later expiry that cannot reach the pointer changes nothing (the record never outlives its pointer)', async () => {
-    await admin.call('ACL', 'SETUSER', user, 'on', '>pw', '+@all', `~${keyPrefix}{a:*`);
-    limited = new Redis(REDIS_URL, { username: user, password: 'pw', maxRetriesPerRequest: 1 });
-    const store = createRedisStore({ redis: limited, keyPrefix, allowAllKeysEviction: true });
     const a = `acct-${uniqueSuffix()}`;
     const now = Date.now();
     const c = challenge({ accountId: a, purpose: 'step-up', createdAt: now, expiresAt: now + 60_000 });

@@ -7,7 +7,7 @@
  * - factor ids are unique across accounts through a claim key `{f:<id>}` taken before the factor is
  *   written (a claim left by a crash only reserves a random id for its account);
  * - a challenge is consumed by id alone, so its id's own key `{c:<id>}` points to the account that
- *   holds it (written beside the record; alone, it points to nothing). Revoking is the account's.
+ *   holds it (written before the record; alone, it points to nothing). Revoking is the account's.
  *
  * Durability: Redis acknowledges a write before it reaches disk (or never writes it, without
  * persistence). A consumed backup code or an advanced TOTP step can be forgotten after a restart,
@@ -54,7 +54,7 @@ import {
 import { checkEvictionPolicy } from './eviction-policy.js';
 import { bytesToBase64Url, secureRandom } from '../../internal/bytes.js';
 import { checkKeyPrefix, redisKeys, type RedisKeys } from './keys.js';
-import { runCommand, runScript, runScriptReading, runScripts, type RedisClientLike, type ScriptCall } from './script-runner.js';
+import { runCommand, runScript, runScriptReading, type RedisClientLike, type ScriptCall } from './script-runner.js';
 import type { RedisStoreScriptName } from './scripts.js';
 
 /**
@@ -399,10 +399,10 @@ export class RedisStore implements MfaStore {
         ...(options.clearAttempts ?? []),
       ],
     };
-    if (own === undefined) return (await this.script(consume.name, consume.keys, consume.args)) === 1;
-    // The tombstone's pointer (how it is found by id) in the same write; alone it points to nothing.
-    const [, used] = await this.scripts([this.ownerPointer(own, accountId), consume]);
-    return used === 1;
+    // The tombstone's pointer (how it is found by id) first, on its own: alone it points to
+    // nothing, while a code used up by a call that then fails (its pointer refused) is lost.
+    if (own !== undefined) await this.run(this.ownerPointer(own, accountId));
+    return (await this.script(consume.name, consume.keys, consume.args)) === 1;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -419,16 +419,13 @@ export class RedisStore implements MfaStore {
       ]);
       return;
     }
-    // The record in the account's slot (revoked with the account's factors), and the pointer its
-    // id's key holds, in one write on a single server. Either alone is harmless: a pointer without
-    // a record reads as absent, a record without a pointer is found by the account (and revoked).
-    await this.scripts([
-      this.ownerPointer(record, record.accountId),
-      {
-        name: 'putAccountChallenge',
-        keys: [k.accountChallenges(record.accountId)],
-        args: [record.id, JSON.stringify(record), String(record.expiresAt - record.createdAt), String(record.createdAt)],
-      },
+    // The pointer its id's key holds first, then the record in the account's slot (revoked with the
+    // account's factors), each once the one before succeeded: a pointer without a record reads as
+    // absent, but a record without a pointer would be listed and read by the account's calls while
+    // consume by id cannot find it, after a call that failed.
+    await this.run(this.ownerPointer(record, record.accountId));
+    await this.script('putAccountChallenge', [k.accountChallenges(record.accountId)], [
+      record.id, JSON.stringify(record), String(record.expiresAt - record.createdAt), String(record.createdAt),
     ]);
   }
 
@@ -660,9 +657,9 @@ export class RedisStore implements MfaStore {
     return this.keys.operationInAccount(this.keys.accountTag(accountId), nextOperationId());
   }
 
-  /** Runs scripts of several slots together (see `runScripts`); before the server check has passed, the check first. */
-  private scripts(calls: readonly ScriptCall[]): Promise<unknown[]> {
-    return this.checkedThen(() => runScripts(this.redis, calls));
+  /** Runs one script call. */
+  private run(call: ScriptCall): Promise<unknown> {
+    return this.script(call.name, call.keys, call.args);
   }
 
   /** The pointer an account's challenge's own key holds: the owner, for as long as the record lives. */

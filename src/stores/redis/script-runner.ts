@@ -125,32 +125,3 @@ export interface ScriptCall {
   readonly keys: readonly string[];
   readonly args: readonly (string | number)[];
 }
-
-/**
- * Runs scripts of different slots in ONE write to the socket (a pipeline) on a single server, in
- * order; on a cluster (a pipeline must stay in one slot) in parallel. Returns their replies in
- * order; the first failure rejects (each script is atomic on its own, so callers only pair scripts
- * whose partial outcome is harmless).
- */
-export async function runScripts(redis: RedisClientLike, calls: readonly ScriptCall[]): Promise<unknown[]> {
-  if ('nodes' in redis) return Promise.all(calls.map((c) => runScript(redis, c.name, c.keys, c.args)));
-  const pipeline = redis.pipeline();
-  for (const c of calls) pipeline.evalsha(SHAS[c.name], c.keys.length, ...c.keys, ...c.args);
-  let replies: [Error | null, unknown][] | null;
-  try {
-    replies = await pipeline.exec();
-  } catch (error) {
-    throw redisError(calls[0]!.name, error);
-  }
-  if (replies === null || replies.length !== calls.length) throw redisError(calls[0]!.name, new Error('the pipeline returned no replies'));
-  const out: unknown[] = [];
-  for (let i = 0; i < calls.length; i++) {
-    const [error, reply] = replies[i]!;
-    const c = calls[i]!;
-    if (error === null) out.push(reply);
-    // The script cache was flushed (a restart, a failover): that script alone, loaded again.
-    else if (messageOf(error).startsWith('NOSCRIPT')) out.push(await runScript(redis, c.name, c.keys, c.args));
-    else throw redisError(c.name, error);
-  }
-  return out;
-}
