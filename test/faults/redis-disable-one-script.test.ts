@@ -18,6 +18,7 @@ import { createMfaService } from '../../src/service/service.js';
 import type { MfaStore } from '../../src/store/contract.js';
 import type { MfaChallengeRecord } from '../../src/store/records.js';
 import { createRedisStore, REDIS_STORE_SCRIPTS } from '../../src/stores/redis/index.js';
+import { faultSweepServiceOptions } from '../support/fault-sweep.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from '../stores/fixtures/servers.js';
 import { guardProcess } from './process-guard.js';
@@ -82,14 +83,7 @@ describe.runIf(runRedis)('faults: disable and recovery are one script on Redis',
     let t = Date.UTC(2026, 4, 1, 9, 0, 0);
     const now = () => t;
     const events: MfaEvent[] = [];
-    const options = {
-      issuer: 'Faults',
-      now,
-      keyRing: { currentKeyId: 'k1', keys: { k1: new Uint8Array(32).fill(3) } },
-      backupCodes: { kdf: { algorithm: 'pbkdf2-sha256' as const, iterations: 1000 }, count: 4 },
-      verifierCacheSize: 0,
-      events: (event: MfaEvent) => void events.push(event),
-    };
+    const options = faultSweepServiceOptions(now, events);
     const app = createMfaService({ ...options, store: directStore });
     const faulty = createMfaService({ ...options, store: faultyStore });
     const a = `acct-${uniqueSuffix()}`;

@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createRedisStore } from '../../src/stores/redis/index.js';
-import { challenge, rejectsWith } from '../support/store-records.js';
+import { challenge, factor, rejectsWith } from '../support/store-records.js';
 import { deleteRedisKeys, REDIS_URL, redisReachable, serverGate, uniqueSuffix } from './fixtures/servers.js';
 
 const run = serverGate('Redis', REDIS_URL, await redisReachable());
@@ -61,5 +61,75 @@ describe.runIf(run)("stores/redis: an account's challenges", () => {
     expect(await store.getChallenge(c.id, Date.now())).toBeNull();
     expect(await store.consumeChallenge(c.id, { purpose: 'ssh-recovery', now: Date.now() })).toBeNull();
     expect((await store.chargeAttempts(a, [], { now: Date.now(), withChallenges: [c.id] })).challenges).toEqual([null]);
+  });
+
+  // A Lua script that fails midway keeps the writes it made before the error (Redis does not roll
+  // a script back): a corrupt record must stop each script before its first write.
+  test('a corrupt record stops disable/recovery before it changes anything (account, factors, codes, challenges)', async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const now = Date.now();
+    await store.createAccount({ v: 1, id: a, createdAt: now, updatedAt: now, revision: 0, data: {} });
+    const f = factor(a);
+    expect(await store.insertFactor(f)).toBe(true);
+    await store.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: 'h', createdAt: now }]);
+    const grant = challenge({ accountId: a, purpose: 'step-up' });
+    const broken = challenge({ accountId: a, purpose: 'other' });
+    await store.putChallenge(grant);
+    await store.putChallenge(broken);
+    await redis.hset(`${keyPrefix}{a:${a}}:challenges`, broken.id, '{"purpose":"other"');
+    await rejectsWith(
+      store.removeLoginFactors({ accountId: a, revokeChallengePurposes: ['step-up'], account: { expectedRevision: 0, updatedAt: now + 1, data: { reenrol: true } } }),
+      'STORE_CORRUPT',
+    );
+    expect((await store.getAccount(a))?.revision).toBe(0);
+    expect((await store.listFactors(a)).map((x) => x.id)).toEqual([f.id]);
+    expect(await store.countBackupCodes(a)).toBe(1);
+    expect(await redis.hexists(`${keyPrefix}{a:${a}}:challenges`, grant.id)).toBe(1);
+  });
+
+  test('a corrupt record: putChallenge and deleteChallenges fail without writing', async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const key = `${keyPrefix}{a:${a}}:challenges`;
+    const kept = challenge({ accountId: a, purpose: 'step-up' });
+    await store.putChallenge(kept);
+    const broken = challenge({ accountId: a, purpose: 'step-up' });
+    await store.putChallenge(broken);
+    await redis.hset(key, broken.id, 'not json');
+    const fresh = challenge({ accountId: a, purpose: 'step-up' });
+    await rejectsWith(store.putChallenge(fresh), 'STORE_CORRUPT');
+    expect(await redis.hexists(key, fresh.id)).toBe(0);
+    await rejectsWith(store.deleteChallenges(a, 'step-up'), 'STORE_CORRUPT');
+    expect(await redis.hexists(key, kept.id)).toBe(1);
+  });
+});
+
+describe.runIf(run)("stores/redis: an account challenge's pointer when a write fails", () => {
+  const admin = new Redis(REDIS_URL);
+  const adminStore = createRedisStore({ redis: admin, keyPrefix });
+  // A real server fault: a user of this Redis that may write the account's slot but not the
+  // challenge id's (NOPERM), so the cross-slot write fails while the account's succeeds.
+  const user = `mfakit-test-acl-${uniqueSuffix()}`;
+  let limited: Redis;
+  afterAll(async () => {
+    limited?.disconnect();
+    await admin.call('ACL', 'DELUSER', user);
+    admin.disconnect();
+  });
+
+  test('a later expiry that cannot reach the pointer changes nothing (the record never outlives its pointer)', async () => {
+    await admin.call('ACL', 'SETUSER', user, 'on', '>pw', '+@all', `~${keyPrefix}{a:*`);
+    limited = new Redis(REDIS_URL, { username: user, password: 'pw', maxRetriesPerRequest: 1 });
+    const store = createRedisStore({ redis: limited, keyPrefix, allowAllKeysEviction: true });
+    const a = `acct-${uniqueSuffix()}`;
+    const now = Date.now();
+    const c = challenge({ accountId: a, purpose: 'step-up', createdAt: now, expiresAt: now + 60_000 });
+    await adminStore.putChallenge(c);
+    await rejectsWith(store.compareAndSetChallenge({ ...c, expiresAt: now + 600_000 }, 0, now), 'STORE_ERROR');
+    const stored = await adminStore.listChallenges(a, 'step-up', now);
+    const pointerTtl = await admin.pttl(`${keyPrefix}{c:${c.id}}:challenge`);
+    // Either nothing changed, or the pointer lives as long as the record: never a live record that
+    // consume by id cannot reach once the old expiry has passed.
+    if (stored[0]?.revision !== 0) expect(pointerTtl).toBeGreaterThan(60_000);
+    expect(stored.map((r) => [r.revision, r.expiresAt])).toEqual([[0, now + 60_000]]);
   });
 });

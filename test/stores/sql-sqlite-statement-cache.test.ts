@@ -69,11 +69,22 @@ describe('stores/sql on SQLite with cacheSqliteStatements', () => {
     one(2);
     expect(Object.fromEntries(small.prepares)).toEqual({ 'SELECT 1 AS n': 1, 'SELECT 2 AS n': 2, 'SELECT 3 AS n': 1 });
     cache.close();
-    expect(() => cacheSqliteStatements(small.database, { size: 0 })).toThrow(TypeError);
     // A better-sqlite3 Database as it is (no adapter needed).
     const direct = cacheSqliteStatements(new Database(':memory:'));
     expect(direct.prepare('SELECT ? AS one').all([1])).toEqual([{ one: 1 }]);
     direct.close();
+  });
+
+  test('bad input is MfaError(INVALID_OPTION) at once, not a TypeError later in Kysely', async () => {
+    const sqlite = new Database(':memory:');
+    for (const size of [0, -1, 1.5, Number.NaN, '2' as never]) {
+      expect(() => cacheSqliteStatements(sqlite, { size })).toThrow(expect.objectContaining({ name: 'MfaError', code: 'INVALID_OPTION' }));
+    }
+    for (const database of [undefined, null, {}, { prepare: () => undefined }, 'mfa.db'] as never[]) {
+      expect(() => cacheSqliteStatements(database)).toThrow(expect.objectContaining({ name: 'MfaError', code: 'INVALID_OPTION' }));
+    }
+    expect(() => cacheSqliteStatements(sqlite, null as never)).toThrow(expect.objectContaining({ name: 'MfaError', code: 'INVALID_OPTION' }));
+    sqlite.close();
   });
 
   test('a stream has a statement of its own (an iteration keeps it busy), then the cached one runs again', async () => {

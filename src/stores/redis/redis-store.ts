@@ -460,15 +460,14 @@ export class RedisStore implements MfaStore {
       ])) as [number, string];
       return replaced === 1;
     }
-    const [replaced, previousExpiry] = (await this.script('compareAndSetAccountChallenge', [k.accountChallenges(record.accountId)], [
+    // The pointer first (it only ever grows, and alone it is harmless: a pointer that outlives its
+    // record reads as absent), then the record: a failure in between never leaves a record with a
+    // later expiry than the pointer that finds it by id.
+    await this.script('extendChallengeOwner', [k.challenge(record.id)], [record.accountId, String(record.expiresAt - at)]);
+    const [replaced] = (await this.script('compareAndSetAccountChallenge', [k.accountChallenges(record.accountId)], [
       record.id, String(expectedRevision), JSON.stringify({ ...record, revision: expectedRevision + 1 }), String(record.expiresAt), String(at), record.purpose,
     ])) as [number, number];
-    if (replaced !== 1) return false;
-    // A later expiry must also keep the pointer alive that long.
-    if (record.expiresAt > previousExpiry) {
-      await this.script('extendChallengeOwner', [k.challenge(record.id)], [record.accountId, String(record.expiresAt - at)]);
-    }
-    return true;
+    return replaced === 1;
   }
 
   async listChallenges(accountId: string, purpose: string, now: number): Promise<MfaChallengeRecord[]> {

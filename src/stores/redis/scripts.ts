@@ -57,8 +57,10 @@ end
  * Lua: the account's challenges, one hash `{a:<account>}:challenges` of id -> the record's JSON
  * (`JSON.stringify` of the record), so disable and recovery revoke them in the same script as the
  * factors. `record` decodes one (a corrupt one fails with `MFAKIT_CORRUPT`); `keepAlive` extends
- * the hash's TTL to a record's remaining life (relative, see above); `revoke` deletes the records
- * of the given purposes (ARGV[from ..]) and returns how many.
+ * the hash's TTL to a record's remaining life (relative, see above); `revocable` decodes every
+ * record and returns the ids of those of the given purposes (ARGV[from ..]); `revoke` deletes
+ * them and returns how many. Redis keeps the writes a script made before it fails, so a script
+ * decodes every record before its first write: a corrupt one fails the call with nothing changed.
  */
 const CHALLENGES = `local function record(json)
   local ok, r = pcall(cjson.decode, json)
@@ -70,18 +72,19 @@ end
 local function keepAlive(key, ttl)
   if ttl > 0 and redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
 end
-local function revoke(key, from)
+local function revocable(key, from)
   local wanted = {}
   for i = from, #ARGV do wanted[ARGV[i]] = true end
   local all = redis.call('HGETALL', key)
-  local n = 0
+  local ids = {}
   for i = 1, #all, 2 do
-    if wanted[record(all[i + 1]).purpose] then
-      redis.call('HDEL', key, all[i])
-      n = n + 1
-    end
+    if wanted[record(all[i + 1]).purpose] then ids[#ids + 1] = all[i] end
   end
-  return n
+  return ids
+end
+local function revoke(key, ids)
+  for _, id in ipairs(ids) do redis.call('HDEL', key, id) end
+  return #ids
 end
 `;
 
@@ -307,6 +310,7 @@ return deleted`,
    * { 1, deleted factor ids }, or { 0 } (nothing changed) when the account changed or is gone.
    */
   removeLoginFactors: `${FACTOR_FIELDS}${CHALLENGES}
+local revoked = revocable(KEYS[6], 5)
 if ARGV[1] ~= '' then
   local rev = redis.call('HGET', KEYS[1], 'rev')
   if not rev or rev ~= ARGV[1] then return {0} end
@@ -320,7 +324,7 @@ for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
 end
 for _, fid in ipairs(deleted) do deleteFactor(KEYS[2], fid) end
 redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
-revoke(KEYS[6], 5)
+revoke(KEYS[6], revoked)
 return {1, deleted}`,
 
   /**
@@ -412,12 +416,16 @@ return 1`,
    * drops the account's expired ones and keeps the hash alive as long as its longest-lived record.
    */
   putAccountChallenge: `${CHALLENGES}
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-local all = redis.call('HGETALL', KEYS[1])
 local now = tonumber(ARGV[4])
+local all = redis.call('HGETALL', KEYS[1])
+local expired = {}
 for i = 1, #all, 2 do
-  if not (record(all[i + 1]).expiresAt > now) then redis.call('HDEL', KEYS[1], all[i]) end
+  -- The record this call replaces is not read (a corrupt one is overwritten).
+  if all[i] ~= ARGV[1] and not (record(all[i + 1]).expiresAt > now) then expired[#expired + 1] = all[i] end
 end
+if not (record(ARGV[2]).expiresAt > now) then expired[#expired + 1] = ARGV[1] end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+for _, id in ipairs(expired) do redis.call('HDEL', KEYS[1], id) end
 keepAlive(KEYS[1], tonumber(ARGV[3]))
 return 1`,
 
@@ -492,7 +500,7 @@ return out`,
 
   /** KEYS: challenges. ARGV: the purposes. Deletes the account's challenges of those purposes; returns how many. */
   deleteAccountChallenges: `${CHALLENGES}
-return revoke(KEYS[1], 1)`,
+return revoke(KEYS[1], revocable(KEYS[1], 1))`,
 
   /**
    * KEYS: counter. ARGV: now, now + ttl. A fixed window: a live counter counts on, an absent or

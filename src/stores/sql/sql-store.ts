@@ -125,6 +125,9 @@ export function sqlDialectOf(options: SqlStoreOptions, prefix: string): SqlDiale
   if (options === null || typeof options !== 'object' || options.db === null || typeof options.db?.executeQuery !== 'function') {
     throw new MfaError('INVALID_OPTION', 'the SQL store needs { db }, a Kysely instance');
   }
+  if (options.dialect !== 'sqlite' && options.sqlite !== undefined) {
+    throw new MfaError('INVALID_OPTION', "{ sqlite } (a better-sqlite3 Database) goes only with dialect 'sqlite'");
+  }
   switch (options.dialect) {
     case 'sqlite':
       if (options.sqlite !== undefined && (typeof options.sqlite?.prepare !== 'function' || typeof options.sqlite?.inTransaction !== 'boolean')) {

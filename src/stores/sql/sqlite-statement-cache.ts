@@ -14,6 +14,7 @@
  * statements and forgets the least recently used.
  * @module
  */
+import { MfaError } from '../../errors.js';
 
 /**
  * The part of a better-sqlite3 statement the wrapper uses (structural: no import of the driver).
@@ -118,8 +119,12 @@ export interface SqliteStatementCacheOptions {
  * ```
  */
 export function cacheSqliteStatements(database: SqliteDatabaseLike, options: SqliteStatementCacheOptions = {}): CachedSqliteDatabase {
+  if (database === null || typeof database !== 'object' || typeof database.prepare !== 'function' || typeof database.close !== 'function') {
+    throw new MfaError('INVALID_OPTION', 'cacheSqliteStatements: database must be a better-sqlite3 Database (with prepare and close)');
+  }
+  if (options === null || typeof options !== 'object') throw new MfaError('INVALID_OPTION', 'cacheSqliteStatements: options must be an object');
   const size = options.size ?? 256;
-  if (!Number.isSafeInteger(size) || size < 1) throw new TypeError('cacheSqliteStatements: size must be a positive integer');
+  if (!Number.isSafeInteger(size) || size < 1) throw new MfaError('INVALID_OPTION', 'cacheSqliteStatements: size must be a positive integer');
   const cache = new Map<string, CachedSqliteStatement>();
   const wrap = (sql: string, statement: SqliteStatementLike): CachedSqliteStatement => ({
     reader: statement.reader,

@@ -8,6 +8,8 @@
  * @module
  */
 import { CompiledQuery, type Kysely } from 'kysely';
+import { MfaError } from '../../../errors.js';
+import { bytesToHex, secureRandom } from '../../../internal/bytes.js';
 import { runOn, type SqlDialect, type SqlResult, type SqlStatement } from './dialect.js';
 
 /** SQLite's spelling of the phrases SQL leaves open (shared with D1, which is SQLite). */
@@ -105,6 +107,64 @@ function directRunner(database: SqliteDirectDatabase) {
   };
 }
 
+/** Kysely bound to its one connection (what `db.connection().execute` hands its callback). */
+type OnConnection = Pick<Kysely<unknown>, 'executeQuery'>;
+
+/** Runs statements as one `BEGIN IMMEDIATE … COMMIT` transaction on a Kysely connection. */
+async function batchOn(connection: OnConnection, statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+  await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  const results: SqlResult[] = [];
+  try {
+    for (const statement of statements) results.push(await runOn(connection, statement));
+    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+    return results;
+  } catch (error) {
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
+    throw error;
+  }
+}
+
+/** A transaction is open on the connection while the store holds Kysely's turn on it: not Kysely's. */
+function openedOutsideKysely(): MfaError {
+  return new MfaError(
+    'STORE_ERROR',
+    'SQL store: a transaction is open on the SQLite connection that is not a Kysely transaction (a BEGIN run outside db.transaction()); the store does not write inside it',
+  );
+}
+
+/**
+ * Whether `database` is the connection `db` runs on. SQLite's TEMP schema belongs to one
+ * connection: a view created there on `database` (autocommit, touching neither the database file
+ * nor any transaction, so the app's own statements meanwhile are not affected) must be seen
+ * through Kysely, then it is dropped. Runs in Kysely's turn on the connection, so it waits for the
+ * app's transactions. `MfaError('INVALID_OPTION')` when it is another connection; `STORE_ERROR`
+ * (tried again by the next call) when it cannot tell, e.g. while a transaction opened outside
+ * Kysely is open.
+ */
+async function checkSameConnection(db: Kysely<unknown>, database: SqliteDirectDatabase): Promise<void> {
+  const view = `mfakit_connection_check_${bytesToHex(secureRandom(8))}`;
+  await db.connection().execute(async (connection) => {
+    if (database.inTransaction) throw openedOutsideKysely();
+    try {
+      database.prepare(`CREATE TEMP VIEW ${view} AS SELECT 1 AS one`).run();
+    } catch (error) {
+      throw new MfaError('STORE_ERROR', 'SQL store: could not check that the sqlite option is the connection db uses', { cause: error });
+    }
+    try {
+      const { rows } = await connection.executeQuery(CompiledQuery.raw('SELECT COUNT(*) AS n FROM temp.sqlite_master WHERE name = ?', [view]));
+      if (Number((rows[0] as { n?: unknown } | undefined)?.n) !== 1) {
+        throw new MfaError('INVALID_OPTION', "dialect 'sqlite': { sqlite } is not the connection db runs on: it must be the very better-sqlite3 Database given to db's SqliteDialect");
+      }
+    } finally {
+      try {
+        database.prepare(`DROP VIEW IF EXISTS temp.${view}`).run();
+      } catch {
+        // A TEMP view goes away with its connection.
+      }
+    }
+  });
+}
+
 /**
  * The SQLite dialect over the app's Kysely instance; with `database` (the same better-sqlite3
  * connection Kysely uses), statements run on it directly when no transaction is open on it.
@@ -115,41 +175,57 @@ function directRunner(database: SqliteDirectDatabase) {
  * ```
  */
 export function sqliteDialect(db: Kysely<unknown>, database?: SqliteDirectDatabase): SqlDialect {
-  const viaKysely = {
-    run: (statement: SqlStatement) => runOn(db, statement),
-    batch: (statements: readonly SqlStatement[]) =>
-      db.connection().execute(async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
-        const results: SqlResult[] = [];
-        try {
-          for (const statement of statements) results.push(await runOn(connection, statement));
-          await connection.executeQuery(CompiledQuery.raw('COMMIT'));
-          return results;
-        } catch (error) {
-          await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
-          throw error;
-        }
-      }),
-  };
   const base = { name: 'sqlite' as const, ...sqliteSyntax, isUniqueViolation: isSqliteUniqueViolation };
-  if (database === undefined) return { ...base, ...viaKysely };
+  if (database === undefined) {
+    return {
+      ...base,
+      run: (statement) => runOn(db, statement),
+      batch: (statements) => db.connection().execute((connection) => batchOn(connection, statements)),
+    };
+  }
   const direct = directRunner(database);
+  // Through Kysely, in its turn on the connection (after the app's transaction or stream). A
+  // transaction still open then was opened outside Kysely (a raw BEGIN): the store does not join it
+  // (its write would roll back with it, and a used code come back).
+  const queued = <T>(work: (connection: OnConnection) => Promise<T>): Promise<T> =>
+    db.connection().execute(async (connection) => {
+      if (database.inTransaction) throw openedOutsideKysely();
+      return work(connection);
+    });
+  // Once, before the first statement: `database` must be the connection `db` runs on (another one
+  // would block the event loop on the file's lock while the app's transaction holds it, or split
+  // the store's state over two files). Started now, not at the first call: a first call made while
+  // the app holds Kysely's connection (a stream, a db.connection() callback) does not wait for it.
+  let checked: Promise<void> | undefined;
+  let same = false;
+  const check = (): Promise<void> =>
+    (checked ??= checkSameConnection(db, database).then(
+      () => {
+        same = true;
+      },
+      (error: unknown) => {
+        if (!(error instanceof MfaError && error.code === 'INVALID_OPTION')) checked = undefined;
+        throw error;
+      },
+    ));
+  check().catch(() => {}); // its outcome is met again by the first call (a failure other than INVALID_OPTION is retried)
   // Directly when the connection is free; through Kysely (which waits for its turn) while the app
   // holds a transaction open on it, or iterates a result on it (better-sqlite3 then refuses a
   // writing statement before running it, so nothing of ours ran).
-  const directOr = <T>(run: () => T, queued: () => Promise<T>): Promise<T> => {
-    if (database.inTransaction) return queued();
+  const directOr = <T>(run: () => T, viaKysely: (connection: OnConnection) => Promise<T>): Promise<T> => {
+    if (!same) return check().then(() => directOr(run, viaKysely));
+    if (database.inTransaction) return queued(viaKysely);
     try {
       return Promise.resolve(run());
     } catch (error) {
-      if (isConnectionIterating(error) && !database.inTransaction) return queued();
+      if (isConnectionIterating(error) && !database.inTransaction) return queued(viaKysely);
       return Promise.reject(error);
     }
   };
   return {
     ...base,
-    run: (statement) => directOr(() => direct.exec(statement), () => viaKysely.run(statement)),
-    batch: (statements) => directOr(() => direct.batch(statements), () => viaKysely.batch(statements)),
+    run: (statement) => directOr(() => direct.exec(statement), (connection) => runOn(connection, statement)),
+    batch: (statements) => directOr(() => direct.batch(statements), (connection) => batchOn(connection, statements)),
   };
 }
 
