@@ -70,10 +70,19 @@ export async function startDemoProcess(env: Record<string, string | undefined> =
   };
 }
 
+/** The demo's TOTP settings: `createMfaService`'s defaults (examples/demo/app.ts sets no `totp`). */
+const TOTP_PERIOD_S = 30;
+const TOTP_WINDOW = { past: 1, future: 1 };
+/** How long a code may take from the app to the server's check (typing, the request; a busy machine). */
+const CODE_TRANSIT_S = 10;
+
 /**
  * The authenticator app: oathtool computes the code from the manual key. Each code is used once
- * (the server refuses a replayed time step), so successive calls move to the next step, within
- * the one step of drift the server accepts, waiting when they would run ahead.
+ * (the server refuses a time step at or before the factor's last one), so successive calls move to
+ * the next unused step. The server accepts one step of drift each way: a call takes the oldest
+ * unused step that will still be inside that window when the code arrives ({@link CODE_TRANSIT_S}
+ * from now), which gives up to three codes at once (previous, current and next step). Only a
+ * fourth within the same step waits, until the next step begins.
  */
 export class AuthenticatorApp {
   private lastStep = -1;
@@ -81,16 +90,19 @@ export class AuthenticatorApp {
 
   async code(): Promise<string> {
     for (;;) {
-      const now = Math.floor(Date.now() / 1000);
-      const step = Math.floor(now / 30);
-      const use = Math.max(step, this.lastStep + 1);
-      // Accepted drift is one step ahead; stay a few seconds clear of the boundary.
-      if (use <= step || (use === step + 1 && now % 30 < 25)) {
+      const now = Date.now() / 1000;
+      const step = Math.floor(now / TOTP_PERIOD_S);
+      // The oldest step the server still accepts when the code arrives; the newest it accepts now
+      // (and later, as its clock only moves on).
+      const oldest = Math.floor((now + CODE_TRANSIT_S) / TOTP_PERIOD_S) - TOTP_WINDOW.past;
+      const use = Math.max(this.lastStep + 1, oldest);
+      if (use <= step + TOTP_WINDOW.future) {
         this.lastStep = use;
-        const { stdout } = await run('oathtool', ['--totp', '-b', this.base32Key, '-N', `@${use * 30}`]);
+        const { stdout } = await run('oathtool', ['--totp', '-b', this.base32Key, '-N', `@${use * TOTP_PERIOD_S}`]);
         return stdout.trim();
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      // Every acceptable step is spent: wait for the next one to begin.
+      await new Promise((r) => setTimeout(r, ((step + 1) * TOTP_PERIOD_S - now) * 1000 + 50));
     }
   }
 }

@@ -32,6 +32,15 @@ export async function signUp(page: Page, demoUrl: string, email: string): Promis
  * page. Returns the app, for later codes.
  */
 export async function setUpAuthenticatorApp(page: Page): Promise<AuthenticatorApp> {
+  return (await setUpAuthenticatorAppAndBackupCodes(page)).app;
+}
+
+/**
+ * {@link setUpAuthenticatorApp}, keeping the backup codes shown: for a login whose second factor
+ * is incidental, a backup code leaves the app's next codes (a few per 30-second step) to the
+ * logins that are about them.
+ */
+export async function setUpAuthenticatorAppAndBackupCodes(page: Page): Promise<{ app: AuthenticatorApp; backupCodes: string[] }> {
   await page.click('#add-totp');
   await page.fill('#name', 'Phone');
   await page.click('#start-totp');
@@ -40,9 +49,10 @@ export async function setUpAuthenticatorApp(page: Page): Promise<AuthenticatorAp
   await page.fill('#code', await app.code());
   await page.click('#confirm-totp');
   await page.waitForURL(/\/security\/backup-codes$/);
+  const backupCodes = await page.locator('#backup-codes .backup-code').allTextContents();
   await page.click('#saved-backup-codes');
   await page.waitForURL(/\/security$/);
-  return app;
+  return { app, backupCodes };
 }
 
 /** Submits `email` and {@link DEMO_PASSWORD} on the login page; where it leads is the caller's to check. */
