@@ -63,6 +63,21 @@ describe.runIf(run)("stores/redis: an account's challenges", () => {
     expect((await store.chargeAttempts(a, [], { now: Date.now(), withChallenges: [c.id] })).challenges).toEqual([null]);
   });
 
+  test('a challenge put again under its id for another account, or for none, replaces the first one (as putChallenge says)', async () => {
+    const a = `acct-${uniqueSuffix()}`;
+    const b = `acct-${uniqueSuffix()}`;
+    const id = `c-${uniqueSuffix()}`;
+    const now = Date.now();
+    await store.putChallenge(challenge({ id, accountId: a, purpose: 'p' }));
+    await store.putChallenge(challenge({ id, accountId: b, purpose: 'p' }));
+    expect(await store.listChallenges(a, 'p', now)).toEqual([]);
+    expect((await store.chargeAttempts(a, [], { now, withChallenges: [id] })).challenges?.map((c) => c?.accountId)).toEqual([b]);
+    await store.putChallenge(challenge({ id, accountId: null, purpose: 'p' }));
+    expect(await store.listChallenges(b, 'p', now)).toEqual([]);
+    expect((await store.chargeAttempts(b, [], { now, withChallenges: [id] })).challenges?.map((c) => c?.accountId)).toEqual([null]);
+    expect((await store.consumeChallenge(id, { purpose: 'p', now }))?.accountId).toBeNull();
+  });
+
   // A Lua script that fails midway keeps the writes it made before the error (Redis does not roll
   // a script back): a corrupt record must stop each script before its first write.
   test('a corrupt record stops disable/recovery before it changes anything (account, factors, codes, challenges)', async () => {

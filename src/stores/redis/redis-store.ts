@@ -401,8 +401,11 @@ export class RedisStore implements MfaStore {
     };
     // The tombstone's pointer (how it is found by id) first, on its own: alone it points to
     // nothing, while a code used up by a call that then fails (its pointer refused) is lost.
-    if (own !== undefined) await this.run(this.ownerPointer(own, accountId));
-    return (await this.script(consume.name, consume.keys, consume.args)) === 1;
+    if (own === undefined) return (await this.script(consume.name, consume.keys, consume.args)) === 1;
+    const previous = await this.run(this.ownerPointer(own, accountId));
+    const used = (await this.script(consume.name, consume.keys, consume.args)) === 1;
+    if (used) await this.dropReplaced(own.id, previous, accountId);
+    return used;
   }
 
   async countBackupCodes(accountId: string): Promise<number> {
@@ -414,19 +417,21 @@ export class RedisStore implements MfaStore {
   async putChallenge(record: MfaChallengeRecord): Promise<void> {
     const k = this.keys;
     if (record.accountId === null) {
-      await this.script('putChallenge', [k.challenge(record.id)], [
+      const previous = await this.script('putChallenge', [k.challenge(record.id)], [
         String(record.v), record.id, record.purpose, JSON.stringify(record.data), String(record.createdAt), String(record.expiresAt), String(record.revision),
       ]);
+      await this.dropReplaced(record.id, previous, null);
       return;
     }
     // The pointer its id's key holds first, then the record in the account's slot (revoked with the
     // account's factors), each once the one before succeeded: a pointer without a record reads as
     // absent, but a record without a pointer would be listed and read by the account's calls while
     // consume by id cannot find it, after a call that failed.
-    await this.run(this.ownerPointer(record, record.accountId));
+    const previous = await this.run(this.ownerPointer(record, record.accountId));
     await this.script('putAccountChallenge', [k.accountChallenges(record.accountId)], [
       record.id, JSON.stringify(record), String(record.expiresAt - record.createdAt), String(record.createdAt),
     ]);
+    await this.dropReplaced(record.id, previous, record.accountId);
   }
 
   async getChallenge(challengeId: string, now: number): Promise<MfaChallengeRecord | null> {
@@ -655,6 +660,17 @@ export class RedisStore implements MfaStore {
    */
   private operationKey(accountId: string): string {
     return this.keys.operationInAccount(this.keys.accountTag(accountId), nextOperationId());
+  }
+
+  /**
+   * After a challenge was stored under an id whose key pointed to another account (`previous`, as
+   * the pointer's write returned it): that account's record of the id is dropped, since the id now
+   * names the new challenge (`putChallenge` replaces by id). A failure before this step leaves the
+   * old record only in its account's slot, never found by id.
+   */
+  private async dropReplaced(challengeId: string, previous: unknown, owner: string | null): Promise<void> {
+    if (typeof previous !== 'string' || previous === owner) return;
+    await this.script('dropAccountChallenge', [this.keys.accountChallenges(previous)], [challengeId]);
   }
 
   /** Runs one script call. */

@@ -385,22 +385,30 @@ return 1`,
 
   /**
    * KEYS: challenge (its own slot). ARGV: v, id, purpose, data, created, expiresAt, rev. A challenge
-   * bound to no account, stored field by field.
+   * bound to no account, stored field by field. Returns the account a pointer named there before
+   * (its record, replaced, is dropped from that account's challenges by the caller), or nil.
    */
-  putChallenge: `redis.call('DEL', KEYS[1])
+  putChallenge: `local previous = redis.call('HGET', KEYS[1], 'owner')
+redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 'id', ARGV[2], 'purpose', ARGV[3], 'data', ARGV[4], 'created', ARGV[5], 'exp', ARGV[6], 'rev', ARGV[7])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[6]) - tonumber(ARGV[5]))
-return 1`,
+return previous`,
 
   /**
    * KEYS: challenge (its own slot). ARGV: account, life (ms). For a challenge bound to an account:
    * the pointer `{owner}` to the account whose challenges hash holds the record (consumed by id
    * alone, a challenge is found through it). It names the owner only: revoking is the account's.
+   * Returns the account the pointer named before (when another, the caller drops its record: the
+   * id now names this one), or nil.
    */
-  putChallengeOwner: `redis.call('DEL', KEYS[1])
+  putChallengeOwner: `local previous = redis.call('HGET', KEYS[1], 'owner')
+redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`,
+return previous`,
+
+  /** KEYS: challenges. ARGV: id. Drops the account's record of that id (another now holds the id). */
+  dropAccountChallenge: `return redis.call('HDEL', KEYS[1], ARGV[1])`,
 
   /** KEYS: challenge (its own slot). ARGV: account. Deletes the pointer if it names the account. */
   releaseChallengeOwner: `if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
