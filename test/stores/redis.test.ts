@@ -163,6 +163,15 @@ describe.runIf(run)('stores/redis', () => {
       await rejectsWith(store.incrementCounter(key, { ttlMs: 60_000, now: Date.now() }), 'STORE_CORRUPT');
     });
 
+    test('a corrupt attempt record of a later charge: STORE_CORRUPT, and the charges before it are not counted either', async () => {
+      const a = `acct-${uniqueSuffix()}`;
+      const now = Date.now();
+      const rule = { limit: 5, freeAttempts: 5, baseDelayMs: 0, maxDelayMs: 0, memoryMs: 60_000 };
+      await redis.hset(`${keyPrefix}{a:${a}}:attempts`, 'c:second', '1', 'e:second', 'soon');
+      await rejectsWith(store.chargeAttempts(a, [{ name: 'first', rule }, { name: 'second', rule }], { now }), 'STORE_CORRUPT');
+      expect(await store.getAttempts(a, 'first', now)).toBeNull();
+    });
+
     test('a key of the wrong type: STORE_CORRUPT', async () => {
       const a = `acct-${uniqueSuffix()}`;
       await redis.set(`${keyPrefix}{a:${a}}:codes`, 'not a hash');

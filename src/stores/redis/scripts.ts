@@ -221,8 +221,28 @@ if ARGV[2] == '1' then
     if string.sub(factors[i], 1, 5) == 'role:' and factors[i + 1] == 'login' then going = true end
   end
 end
+-- Everything read and checked before the first write (Redis keeps a failed script's writes): a
+-- corrupt record of a later charge, or a key of the wrong type, fails the call with nothing counted.
+local charges = number(ARGV[3], 'charges')
+for i = 0, charges - 1 do
+  local b = 4 + i * 7
+  for j = 1, 6 do number(ARGV[b + j], 'charge argument') end
+  local stored = redis.call('HMGET', KEYS[1], 'c:' .. ARGV[b], 'l:' .. ARGV[b], 'e:' .. ARGV[b])
+  if stored[1] and stored[3] and number(stored[3], 'stored attempt expiry') > now then
+    number(stored[1], 'stored attempt count')
+    if stored[2] then number(stored[2], 'stored attempt time') end
+  end
+end
+local reads = {}
+local at = 4 + charges * 7
+local code = ARGV[at]
+if code and code ~= '' then
+  reads[#reads + 1] = redis.call('HGET', KEYS[3], code) or ''
+  reads[#reads + 1] = redis.call('HLEN', KEYS[3])
+end
+for i = at + 1, #ARGV do reads[#reads + 1] = redis.call('HGET', KEYS[4], ARGV[i]) or '' end
 local out = {factors}
-for i = 0, number(ARGV[3], 'charges') - 1 do
+for i = 0, charges - 1 do
   local b = 4 + i * 7
   if not going then
     for _, v in ipairs({-1, 0, 0, 0, 0}) do out[#out + 1] = v end
@@ -253,13 +273,7 @@ for i = 0, number(ARGV[3], 'charges') - 1 do
     end
   end
 end
-local at = 4 + number(ARGV[3], 'charges') * 7
-local code = ARGV[at]
-if code and code ~= '' then
-  out[#out + 1] = redis.call('HGET', KEYS[3], code) or ''
-  out[#out + 1] = redis.call('HLEN', KEYS[3])
-end
-for i = at + 1, #ARGV do out[#out + 1] = redis.call('HGET', KEYS[4], ARGV[i]) or '' end
+for _, v in ipairs(reads) do out[#out + 1] = v end
 return out`,
 
   /** KEYS: attempts. ARGV: the names to clear (none: every record of the account). */
