@@ -178,6 +178,27 @@ describe.runIf(run)('stores/redis', () => {
       await rejectsWith(store.consumeBackupCode(a, 'k1'), 'STORE_CORRUPT');
     });
 
+    test('a key of the wrong type beside a write: STORE_CORRUPT, and the code, the step and the account stay as they were', async () => {
+      const a = `acct-${uniqueSuffix()}`;
+      const now = Date.now();
+      await store.replaceBackupCodes(a, [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: 'h', createdAt: now }]);
+      const f = factor(a);
+      await store.insertFactor(f);
+      await redis.set(`${keyPrefix}{a:${a}}:attempts`, 'not a hash');
+      await rejectsWith(store.consumeBackupCode(a, 'k1', { clearAttempts: ['code'] }), 'STORE_CORRUPT');
+      expect(await store.countBackupCodes(a)).toBe(1);
+      await rejectsWith(store.advanceFactorStep(a, f.id, 5, now, { clearAttempts: ['code'] }), 'STORE_CORRUPT');
+      expect((await store.getFactor(a, f.id))?.lastStep).toBe(-1);
+      const b = `acct-${uniqueSuffix()}`;
+      await store.createAccount({ v: 1, id: b, createdAt: now, updatedAt: now, revision: 0, data: {} });
+      await redis.set(`${keyPrefix}{a:${b}}:factors`, 'not a hash');
+      await rejectsWith(
+        store.removeLoginFactors({ accountId: b, revokeChallengePurposes: [], account: { expectedRevision: 0, updatedAt: now + 1, data: { x: 1 } } }),
+        'STORE_CORRUPT',
+      );
+      expect((await store.getAccount(b))?.revision).toBe(0);
+    });
+
     test('a server that does not answer: STORE_ERROR with the driver error as cause', async () => {
       const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       dead.on('error', () => {});

@@ -89,10 +89,20 @@ end
 `;
 
 /**
+ * Lua: `hashes(...)` fails with `WRONGTYPE` (`STORE_CORRUPT`) unless every key given is a hash or
+ * absent. Redis keeps the writes a script made before it fails, so a script that writes to one key
+ * and then touches another checks the other first: a key of the wrong type changes nothing.
+ */
+const HASHES = `local function hashes(...)
+  for _, key in ipairs({...}) do redis.call('HLEN', key) end
+end
+`;
+
+/**
  * Lua: clearing one attempt record of the account's `attempts` hash in place (fields
  * `c:<name>` count, `l:<name>` last counted attempt, `e:<name>` expiry); a clear one is left alone.
  */
-const ATTEMPTS = `local function clearAttempt(key, name)
+const ATTEMPTS = `${HASHES}local function clearAttempt(key, name)
   local count = redis.call('HGET', key, 'c:' .. name)
   if count and count ~= '0' then
     redis.call('HSET', key, 'c:' .. name, '0')
@@ -172,6 +182,7 @@ return 0`,
    */
   consumeBackupCode: `${ATTEMPTS}${CHALLENGES}
 if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+hashes(KEYS[1], KEYS[3], KEYS[4])
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
   if ARGV[2] ~= '' then
     redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
@@ -190,6 +201,7 @@ return 0`,
    */
   advanceFactorStepClearing: `${NUMBER}${ATTEMPTS}
 if redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
+hashes(KEYS[1], KEYS[2])
 local current = redis.call('HGET', KEYS[1], 'step:' .. ARGV[1])
 if not current then return 0 end
 if number(ARGV[2], 'step') > number(current, 'stored factor lastStep') then
@@ -323,8 +335,9 @@ return deleted`,
    * those purposes (step-up generation, tombstones, recovery challenges), all or nothing. Returns
    * { 1, deleted factor ids }, or { 0 } (nothing changed) when the account changed or is gone.
    */
-  removeLoginFactors: `${FACTOR_FIELDS}${CHALLENGES}
+  removeLoginFactors: `${FACTOR_FIELDS}${CHALLENGES}${HASHES}
 local revoked = revocable(KEYS[6], 5)
+hashes(KEYS[1], KEYS[2])
 if ARGV[1] ~= '' then
   local rev = redis.call('HGET', KEYS[1], 'rev')
   if not rev or rev ~= ARGV[1] then return {0} end
@@ -371,9 +384,10 @@ return redis.call('HDEL', KEYS[1], ARGV[1])`,
    * (ARGV[4..12]), number of backup codes (-1 = none given), then code id and JSON pairs.
    * Returns { activated, backup codes stored }.
    */
-  activateEnrolment: `${FACTOR_FIELDS}
+  activateEnrolment: `${FACTOR_FIELDS}${HASHES}
 local done = redis.call('GET', KEYS[5])
 if done then return {1, tonumber(done)} end
+hashes(KEYS[1], KEYS[3], KEYS[4])
 local eid = ARGV[1]
 local expiry = redis.call('ZSCORE', KEYS[2], eid)
 if redis.call('HEXISTS', KEYS[1], eid) == 0 or not expiry then return {0, 0} end
