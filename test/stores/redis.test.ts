@@ -199,6 +199,20 @@ describe.runIf(run)('stores/redis', () => {
       expect((await store.getAccount(b))?.revision).toBe(0);
     });
 
+    test('activating an enrolment beside a codes key of the wrong type: STORE_CORRUPT, the enrolment still pending, no factor', async () => {
+      const a = `acct-${uniqueSuffix()}`;
+      const now = Date.now();
+      await store.putEnrolment({ v: 1, id: 'e1', accountId: a, kind: 'totp', role: 'login', name: 'x', createdAt: now, expiresAt: now + 60_000, replacesFactorId: null, data: {} });
+      await redis.set(`${keyPrefix}{a:${a}}:codes`, 'not a hash');
+      const f = { ...factor(a), id: 'e1' };
+      await rejectsWith(
+        store.activateEnrolment({ accountId: a, enrolmentId: 'e1', factor: f, backupCodes: [{ v: 1, accountId: a, setId: 's', id: 'k1', hash: 'h', createdAt: now }], replacesFactorId: null, now }),
+        'STORE_CORRUPT',
+      );
+      expect(await store.getEnrolment(a, 'e1')).not.toBeNull();
+      expect(await store.listFactors(a)).toEqual([]);
+    });
+
     test('a server that does not answer: STORE_ERROR with the driver error as cause', async () => {
       const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       dead.on('error', () => {});
