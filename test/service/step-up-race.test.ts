@@ -1,69 +1,75 @@
 import { describe, expect, test } from 'vitest';
+import type { MfaChallengeRecord } from '../../src/store/records.js';
 import { createMemoryStore } from '../../src/stores/memory/index.js';
-import { enrolApp, harness } from './helpers.js';
+import { enrolApp, harness, type Harness } from './helpers.js';
+
+/**
+ * A harness whose store lets a disable (factors removed, grants revoked, in one store step) commit
+ * right before the next write of a step-up generation, once `disableBeforeNextGeneration()` is
+ * armed: the interleaving where a grant read "no generation" before the disable and writes the
+ * account's first one after it.
+ */
+function harnessWithDisableBeforeGeneration() {
+  const memory = createMemoryStore();
+  let armed = false;
+  const store = new Proxy(memory, {
+    get(target, property, receiver) {
+      if (property !== 'putChallenge') return Reflect.get(target, property, receiver);
+      return async (record: MfaChallengeRecord) => {
+        if (armed && record.purpose === 'step-up') {
+          armed = false;
+          await target.removeLoginFactors({ accountId: record.accountId!, revokeChallengePurposes: ['step-up', 'backup-code-used'] });
+        }
+        return target.putChallenge(record);
+      };
+    },
+  });
+  const h = harness({ store });
+  return {
+    h,
+    memory,
+    disableBeforeNextGeneration: () => void (armed = true),
+    disableRan: () => !armed,
+  };
+}
+
+/** Arms the disable, runs `grant` (which returns the grant's token), and checks the grant is dead. */
+async function expectDeadGrant(race: ReturnType<typeof harnessWithDisableBeforeGeneration>, grant: (h: Harness) => Promise<string>) {
+  const { h } = race;
+  race.disableBeforeNextGeneration();
+  const token = await grant(h);
+  expect(race.disableRan()).toBe(true);
+  expect(await h.service.listFactors('user-1')).toEqual([]);
+  expect(await h.service.hasRecentStepUp('user-1', token)).toBe(false);
+}
 
 describe('a grant minted while MFA is being disabled', () => {
+  // The account has an app but no generation record (it expired, or was never written). A login
+  // verifies, reads "none", and the disable (factors removed, grants revoked) commits before the
+  // login writes the account's first generation: that grant must not outlive the disable.
   test('a login that read "no generation" before a disable and writes the first one after it gets a dead grant', async () => {
-    // The account has an app but no generation record (it expired, or was never written). A login
-    // verifies, reads "none", and the disable (factors removed, grants revoked) commits before the
-    // login writes the account's first generation: that grant must not outlive the disable.
-    const memory = createMemoryStore();
-    let disableBeforeWrite = false;
-    const store = new Proxy(memory, {
-      get(target, property, receiver) {
-        if (property !== 'putChallenge') return Reflect.get(target, property, receiver);
-        return async (record: Parameters<typeof memory.putChallenge>[0]) => {
-          if (disableBeforeWrite && record.purpose === 'step-up') {
-            disableBeforeWrite = false;
-            await target.removeLoginFactors({ accountId: record.accountId!, revokeChallengePurposes: ['step-up', 'backup-code-used'] });
-          }
-          return target.putChallenge(record);
-        };
-      },
+    const race = harnessWithDisableBeforeGeneration();
+    const { app } = await enrolApp(race.h, 'user-1');
+    await race.memory.deleteChallenges('user-1', 'step-up');
+    await expectDeadGrant(race, async (h) => {
+      const login = await h.service.verify('user-1', app.code());
+      expect(login.ok).toBe(true);
+      if (!login.ok) throw new Error(login.reason);
+      return login.stepUp.token;
     });
-    const h = harness({ store });
-    const { app } = await enrolApp(h, 'user-1');
-    await memory.deleteChallenges('user-1', 'step-up');
-    disableBeforeWrite = true;
-    const login = await h.service.verify('user-1', app.code());
-    expect(login.ok).toBe(true);
-    if (!login.ok) return;
-    const { token } = login.stepUp;
-    expect(disableBeforeWrite).toBe(false);
-    expect(await h.service.listFactors('user-1')).toEqual([]);
-    expect(await h.service.hasRecentStepUp('user-1', token)).toBe(false);
   });
 
   test('the same with a backup code', async () => {
-    // The account has an app but no generation record (it expired, or was never written). A login
-    // verifies, reads "none", and the disable (factors removed, grants revoked) commits before the
-    // login writes the account's first generation: that grant must not outlive the disable.
-    const memory = createMemoryStore();
-    let disableBeforeWrite = false;
-    const store = new Proxy(memory, {
-      get(target, property, receiver) {
-        if (property !== 'putChallenge') return Reflect.get(target, property, receiver);
-        return async (record: Parameters<typeof memory.putChallenge>[0]) => {
-          if (disableBeforeWrite && record.purpose === 'step-up') {
-            disableBeforeWrite = false;
-            await target.removeLoginFactors({ accountId: record.accountId!, revokeChallengePurposes: ['step-up', 'backup-code-used'] });
-          }
-          return target.putChallenge(record);
-        };
-      },
-    });
-    const h = harness({ store });
-    const { confirmed } = await enrolApp(h, 'user-1');
+    const race = harnessWithDisableBeforeGeneration();
+    const { confirmed } = await enrolApp(race.h, 'user-1');
     if (!confirmed.ok) throw new Error('not enrolled');
-    await memory.deleteChallenges('user-1', 'step-up');
-    disableBeforeWrite = true;
-    const login = await h.service.verify('user-1', confirmed.backupCodes![0]!);
-    expect(login.ok).toBe(true);
-    if (!login.ok) return;
-    const { token } = login.stepUp;
-    expect(disableBeforeWrite).toBe(false);
-    expect(await h.service.listFactors('user-1')).toEqual([]);
-    expect(await h.service.hasRecentStepUp('user-1', token)).toBe(false);
+    await race.memory.deleteChallenges('user-1', 'step-up');
+    await expectDeadGrant(race, async (h) => {
+      const login = await h.service.verify('user-1', confirmed.backupCodes![0]!);
+      expect(login.ok).toBe(true);
+      if (!login.ok) throw new Error(login.reason);
+      return login.stepUp.token;
+    });
   });
 
   test('without a disable meanwhile, the first generation is written and the grant is live', async () => {
