@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { MfaChallengeRecord } from '../../src/store/records.js';
 import { createMemoryStore } from '../../src/stores/memory/index.js';
-import { enrolApp, harness, type Harness } from './helpers.js';
+import { enrolApp, harness, phone, type Harness } from './helpers.js';
 
 /**
  * A harness whose store lets a disable (factors removed, grants revoked, in one store step) commit
@@ -69,6 +69,17 @@ describe('a grant minted while MFA is being disabled', () => {
       expect(login.ok).toBe(true);
       if (!login.ok) throw new Error(login.reason);
       return login.stepUp.token;
+    });
+  });
+
+  test('the same for the grant of a first enrolment, when the disable removes the factor just activated', async () => {
+    const race = harnessWithDisableBeforeGeneration();
+    const pending = await race.h.service.startAuthenticatorEnrolment('user-1');
+    await expectDeadGrant(race, async (h) => {
+      const confirmed = await h.service.confirmEnrolment('user-1', pending.enrolmentId, phone(pending.manualKey, h.clock).code());
+      expect(confirmed.ok).toBe(true);
+      if (!confirmed.ok || confirmed.stepUp === null) throw new Error('no grant');
+      return confirmed.stepUp.token;
     });
   });
 
