@@ -12,9 +12,10 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { MfaError } from '../../src/errors.js';
 import type { MfaAttemptRule } from '../../src/store/attempts.js';
 import { MFA_RECORD_VERSION, type MfaChallengeRecord } from '../../src/store/records.js';
-import { createSqlStore, migrateSqlStore, type SqlStore } from '../../src/stores/sql/index.js';
+import { createSqlStore, migrateSqlStore } from '../../src/stores/sql/index.js';
 import { startD1OverFetch } from '../stores/fixtures/d1-over-fetch.js';
 import { uniqueSuffix } from '../stores/fixtures/servers.js';
+import { withBatchesOneByOne } from '../support/sql-dialect-swap.js';
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 
 // Through dispatchFetch, not miniflare's binding proxy (its synchronous calls race under load:
@@ -83,22 +84,10 @@ describe("faults: a statement fails inside a D1 batch (miniflare's local D1)", (
   test('control: the same statements one by one leave the clearing written though the call failed (half-written)', async () => {
     const now = Date.now();
     const a = await account(now);
-    const owner = Object.getPrototypeOf(store) as { dialect: SqlStore['dialect'] };
-    const inner = owner.dialect;
-    owner.dialect = {
-      ...inner,
-      batch: async (statements) => {
-        const results = [];
-        for (const statement of statements) results.push(await inner.run(statement));
-        return results;
-      },
-    };
-    try {
+    await withBatchesOneByOne(store, async () => {
       const error = await store.consumeBackupCode(a, 'k1', { clearAttempts: ['code'], tombstone: tombstone(a, now, 'fault') }).then(() => undefined, (e: unknown) => e);
       expect((error as MfaError).code).toBe('STORE_ERROR');
-    } finally {
-      owner.dialect = inner;
-    }
+    });
     expect(await state(a, now)).toEqual({ code: true, attempts: 0, tombstone: false });
   }, 60_000);
 

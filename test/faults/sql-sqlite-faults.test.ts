@@ -24,6 +24,7 @@ import { MfaError } from '../../src/errors.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord } from '../../src/store/records.js';
 import { createSqlStore, migrateSqlStore, type SqlStore } from '../../src/stores/sql/index.js';
 import { uniqueSuffix } from '../stores/fixtures/servers.js';
+import { withBatchesOneByOne } from '../support/sql-dialect-swap.js';
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mfakit-sqlite-faults-'));
@@ -170,21 +171,10 @@ describe('faults: SQLite with another writer, and a writer killed in the middle 
         // codes are gone while the login factor stays: half-done.
         const b = `acct-${uniqueSuffix()}`;
         await setUp(b);
-        const owner = Object.getPrototypeOf(store) as { dialect: SqlStore['dialect'] };
-        const inner = owner.dialect;
-        owner.dialect = {
-          ...inner,
-          batch: async (statements) => {
-            const results = [];
-            for (const statement of statements) results.push(await inner.run(statement));
-            return results;
-          },
-        };
         attempts.length = 0;
         try {
-          await failure(store.deleteLoginFactors(b));
+          await withBatchesOneByOne(store, () => failure(store.deleteLoginFactors(b)));
         } finally {
-          owner.dialect = inner;
           other.prepare('ROLLBACK').run();
         }
         expect(attempts).toEqual(['got the lock']);

@@ -11,6 +11,7 @@ import { storeConformanceCases } from '../../src/conformance/index.js';
 import { createMfaService } from '../../src/service/index.js';
 import { decodeBase32Secret, generateTotp } from '../../src/otp/index.js';
 import { createSqlStore, migrateSqlStore, type SqlStatement, type SqlStore } from '../../src/stores/sql/index.js';
+import { swapDialect } from '../support/sql-dialect-swap.js';
 
 const sqlite = new Database(':memory:');
 const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -19,17 +20,15 @@ const store = createSqlStore({ db, dialect: 'sqlite' });
 
 /** Every statement text the store sends while `on` (the dialect object is wrapped). */
 function recordTexts(target: SqlStore): { on: boolean; texts: string[] } {
-  const owner = Object.getPrototypeOf(target) as { dialect: SqlStore['dialect'] };
-  const inner = owner.dialect;
   const log = { on: false, texts: [] as string[] };
   const keep = (statements: readonly SqlStatement[]) => {
     if (log.on) for (const s of statements) log.texts.push(s.sql);
   };
-  owner.dialect = {
+  swapDialect(target, (inner) => ({
     ...inner,
     run: (statement) => (keep([statement]), inner.run(statement)),
     batch: (statements, lockKey) => (keep(statements), inner.batch(statements, lockKey)),
-  };
+  }));
   return log;
 }
 const log = recordTexts(store);
