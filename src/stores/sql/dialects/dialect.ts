@@ -88,6 +88,28 @@ export async function runOn(db: Pick<Kysely<unknown>, 'executeQuery'>, statement
   return { rows: result.rows as Record<string, unknown>[], changes: changes === undefined ? 0 : Number(changes) };
 }
 
+/**
+ * Runs statements as one transaction on a Kysely connection: `begin` (`BEGIN IMMEDIATE` on
+ * SQLite, `START TRANSACTION` on MySQL), the statements in order, `COMMIT`; on any failure a
+ * `ROLLBACK` (its own failure ignored: the connection may have rolled back already) and the error.
+ */
+export async function transactionOn(
+  connection: Pick<Kysely<unknown>, 'executeQuery'>,
+  begin: string,
+  statements: readonly SqlStatement[],
+): Promise<SqlResult[]> {
+  await connection.executeQuery(CompiledQuery.raw(begin));
+  const results: SqlResult[] = [];
+  try {
+    for (const statement of statements) results.push(await runOn(connection, statement));
+    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+    return results;
+  } catch (error) {
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
+    throw error;
+  }
+}
+
 /** The statement text without its parameters, for error messages. */
 export function operationName(statement: SqlStatement | undefined): string {
   return statement === undefined ? 'statement' : statement.sql.slice(0, 40);

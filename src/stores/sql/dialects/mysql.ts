@@ -12,8 +12,8 @@
  * activating one credential id) need up to n - 1 reruns.
  * @module
  */
-import { CompiledQuery, type Kysely } from 'kysely';
-import { runOn, type SqlDialect, type SqlResult, type SqlStatement } from './dialect.js';
+import type { Kysely } from 'kysely';
+import { runOn, transactionOn, type SqlDialect, type SqlStatement } from './dialect.js';
 
 /** InnoDB's "deadlock found" error: the whole transaction was rolled back, safe to run again. */
 const ER_LOCK_DEADLOCK = 1213;
@@ -37,19 +37,10 @@ function errno(error: unknown): unknown {
 export function mysqlDialect(db: Kysely<unknown>, prefix: string): SqlDialect {
   const once = (statements: readonly SqlStatement[], lockKey: string | undefined) =>
     db.connection().execute(async (connection) => {
-      await connection.executeQuery(CompiledQuery.raw('START TRANSACTION'));
-      const results: SqlResult[] = [];
-      try {
-        if (lockKey !== undefined) {
-          await runOn(connection, { sql: `INSERT INTO ${prefix}locks (name) VALUES (?) ON DUPLICATE KEY UPDATE name = name`, parameters: [lockKey] });
-        }
-        for (const statement of statements) results.push(await runOn(connection, statement));
-        await connection.executeQuery(CompiledQuery.raw('COMMIT'));
-        return results;
-      } catch (error) {
-        await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
-        throw error;
-      }
+      if (lockKey === undefined) return transactionOn(connection, 'START TRANSACTION', statements);
+      // The lock row first: it queues other batches of the same key behind this transaction.
+      const lock = { sql: `INSERT INTO ${prefix}locks (name) VALUES (?) ON DUPLICATE KEY UPDATE name = name`, parameters: [lockKey] };
+      return (await transactionOn(connection, 'START TRANSACTION', [lock, ...statements])).slice(1);
     });
   return {
     name: 'mysql',

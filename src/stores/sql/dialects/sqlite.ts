@@ -10,7 +10,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { MfaError } from '../../../errors.js';
 import { bytesToHex, secureRandom } from '../../../internal/bytes.js';
-import { runOn, type SqlDialect, type SqlResult, type SqlStatement } from './dialect.js';
+import { runOn, transactionOn, type SqlDialect, type SqlResult, type SqlStatement } from './dialect.js';
 
 /** SQLite's spelling of the phrases SQL leaves open (shared with D1, which is SQLite). */
 export const sqliteSyntax = {
@@ -111,17 +111,8 @@ function directRunner(database: SqliteDirectDatabase) {
 type OnConnection = Pick<Kysely<unknown>, 'executeQuery'>;
 
 /** Runs statements as one `BEGIN IMMEDIATE … COMMIT` transaction on a Kysely connection. */
-async function batchOn(connection: OnConnection, statements: readonly SqlStatement[]): Promise<SqlResult[]> {
-  await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
-  const results: SqlResult[] = [];
-  try {
-    for (const statement of statements) results.push(await runOn(connection, statement));
-    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
-    return results;
-  } catch (error) {
-    await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
-    throw error;
-  }
+function batchOn(connection: OnConnection, statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+  return transactionOn(connection, 'BEGIN IMMEDIATE', statements);
 }
 
 /** A transaction is open on the connection while the store holds Kysely's turn on it: not Kysely's. */
