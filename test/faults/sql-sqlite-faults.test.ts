@@ -24,7 +24,7 @@ import { MfaError } from '../../src/errors.js';
 import { MFA_RECORD_VERSION, type MfaFactorRecord } from '../../src/store/records.js';
 import { createSqlStore, migrateSqlStore, type SqlStore } from '../../src/stores/sql/index.js';
 import { uniqueSuffix } from '../stores/fixtures/servers.js';
-import { withBatchesOneByOne } from '../support/sql-dialect-swap.js';
+import { observedSqliteDatabase, withBatchesOneByOne } from '../support/sql-dialect-swap.js';
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mfakit-sqlite-faults-'));
@@ -39,25 +39,7 @@ const opened: { destroy(): Promise<void> }[] = [];
 async function open(file: string, timeoutMs: number, afterRun?: (sql: string) => void, direct = false): Promise<{ sqlite: Database.Database; store: SqlStore }> {
   const sqlite = new Database(file, { timeout: timeoutMs });
   sqlite.pragma('journal_mode = WAL');
-  const database = {
-    close: () => sqlite.close(),
-    get inTransaction() {
-      return sqlite.inTransaction;
-    },
-    prepare: (sql: string) => {
-      const statement = sqlite.prepare(sql);
-      return {
-        reader: statement.reader,
-        all: (...parameters: unknown[]) => statement.all(...parameters),
-        iterate: (...parameters: unknown[]) => statement.iterate(...parameters),
-        run: (...parameters: unknown[]) => {
-          const result = statement.run(...parameters);
-          afterRun?.(sql);
-          return result;
-        },
-      };
-    },
-  };
+  const database = observedSqliteDatabase(sqlite, (sql) => afterRun?.(sql));
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
   opened.push(db);
   await migrateSqlStore({ db, dialect: 'sqlite' });
