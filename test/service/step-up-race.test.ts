@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { MfaChallengeRecord } from '../../src/store/records.js';
 import { createMemoryStore } from '../../src/stores/memory/index.js';
+import { authenticate, createSoftwareCredential, register } from '../webauthn/helpers/authenticator.js';
+import { fromB64u } from '../webauthn/helpers/build.js';
 import { enrolApp, harness, phone, type Harness } from './helpers.js';
 
 /**
@@ -9,7 +11,7 @@ import { enrolApp, harness, phone, type Harness } from './helpers.js';
  * armed: the interleaving where a grant read "no generation" before the disable and writes the
  * account's first one after it.
  */
-function harnessWithDisableBeforeGeneration() {
+function harnessWithDisableBeforeGeneration(overrides: Parameters<typeof harness>[0] = {}) {
   const memory = createMemoryStore();
   let armed = false;
   const store = new Proxy(memory, {
@@ -24,7 +26,7 @@ function harnessWithDisableBeforeGeneration() {
       };
     },
   });
-  const h = harness({ store });
+  const h = harness({ ...overrides, store });
   return {
     h,
     memory,
@@ -80,6 +82,23 @@ describe('a grant minted while MFA is being disabled', () => {
       expect(confirmed.ok).toBe(true);
       if (!confirmed.ok || confirmed.stepUp === null) throw new Error('no grant');
       return confirmed.stepUp.token;
+    });
+  });
+
+  test('the same for a WebAuthn login', async () => {
+    const race = harnessWithDisableBeforeGeneration({ webauthn: { rpId: 'example.org', origins: ['https://example.org'] } });
+    const key = createSoftwareCredential(-7, 1);
+    const start = await race.h.service.startWebAuthnRegistration('user-1');
+    key.userHandle = fromB64u(start.options.user.id);
+    const registered = await race.h.service.finishWebAuthnRegistration('user-1', start.enrolmentId, register(key, fromB64u(start.options.challenge)));
+    expect(registered.ok).toBe(true);
+    await race.memory.deleteChallenges('user-1', 'step-up');
+    const login = await race.h.service.startWebAuthnLogin('user-1');
+    await expectDeadGrant(race, async (h) => {
+      const finished = await h.service.finishWebAuthnLogin(authenticate(key, fromB64u(login.options.challenge)), { accountId: 'user-1' });
+      expect(finished.ok).toBe(true);
+      if (!finished.ok) throw new Error(finished.reason);
+      return finished.stepUp.token;
     });
   });
 
